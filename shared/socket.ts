@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { type ApiError, apiErrorSchema } from './errors';
+import { pinSchema, roomIdSchema } from './ids';
+
+/** Signals are relayed opaque, but bounded: an SDP with many tracks stays far below this. */
+export const SDP_MAX = 64 * 1024;
+export const PEER_ID_MAX = 64;
+
+export const peerIdSchema = z.string().min(1).max(PEER_ID_MAX);
+export const roleSchema = z.enum(['host', 'guest']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const peerInfoSchema = z.object({
+  peerId: peerIdSchema,
+  userId: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+export type PeerInfo = z.infer<typeof peerInfoSchema>;
+
+/** The shapes simple-peer emits from its `signal` event; unknown fields are dropped on parse. */
+export const signalDataSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+    sdp: z.string().max(SDP_MAX),
+  }),
+  z.object({
+    type: z.literal('candidate'),
+    candidate: z.object({
+      candidate: z.string().max(2048),
+      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+      sdpMid: z.string().max(64).nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional(),
+    }),
+  }),
+  z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+  z.object({
+    type: z.literal('transceiverRequest'),
+    transceiverRequest: z.object({
+      kind: z.enum(['audio', 'video']),
+      init: z
+        .object({ direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional() })
+        .optional(),
+    }),
+  }),
+]);
+export type SignalData = z.infer<typeof signalDataSchema>;
+
+export const joinRequestSchema = z.object({ roomId: roomIdSchema, pin: pinSchema });
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const joinSuccessSchema = z.object({
+  ok: z.literal(true),
+  self: z.object({ peerId: peerIdSchema, userId: z.string(), name: z.string() }),
+  hostPeerId: peerIdSchema.nullable(),
+  peers: z.array(peerInfoSchema),
+});
+export type JoinSuccess = z.infer<typeof joinSuccessSchema>;
+
+export const failureSchema = z.object({ ok: z.literal(false), error: apiErrorSchema });
+export type Failure = { ok: false; error: ApiError };
+export type JoinAck = JoinSuccess | Failure;
+
+export const signalRequestSchema = z.object({ to: peerIdSchema, data: signalDataSchema });
+export type SignalRequest = z.infer<typeof signalRequestSchema>;
+export type SignalAck = { ok: true } | Failure;
+
+export const relayedSignalSchema = z.object({ from: peerIdSchema, data: signalDataSchema });
+export type RelayedSignal = z.infer<typeof relayedSignalSchema>;
+
+export const peerLeftSchema = z.object({ peerId: peerIdSchema });
+export type PeerLeft = z.infer<typeof peerLeftSchema>;
+
+export const roomClosedSchema = z.object({ roomId: roomIdSchema, reason: z.string() });
+export type RoomClosed = z.infer<typeof roomClosedSchema>;
+
+export const pinAttemptsSchema = z.object({
+  failed: z.number().int().min(0),
+  windowSeconds: z.number().int().positive(),
+});
+export type PinAttempts = z.infer<typeof pinAttemptsSchema>;
+
+/** Sent to a socket whose own request could not be honoured and that had no ack to answer. */
+export const socketErrorSchema = z.object({ event: z.string(), error: apiErrorSchema });
+export type SocketError = z.infer<typeof socketErrorSchema>;
+
+/**
+ * Events a client sends. Arguments are typed for our own client; the server still
+ * parses every payload with the schemas above, because anyone can open a socket.
+ */
+export interface ClientToServerEvents {
+  'room:join': (req: JoinRequest, ack: (reply: JoinAck) => void) => void;
+  'room:leave': (ack?: (reply: { ok: true } | Failure) => void) => void;
+  signal: (req: SignalRequest, ack?: (reply: SignalAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'peer:joined': (peer: PeerInfo) => void;
+  'peer:left': (msg: PeerLeft) => void;
+  signal: (msg: RelayedSignal) => void;
+  'room:closed': (msg: RoomClosed) => void;
+  'room:pin-attempts': (msg: PinAttempts) => void;
+  'server:error': (msg: SocketError) => void;
+}

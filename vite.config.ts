@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+
+// The client lives in client/ and is served by the signalling server from dist/client.
+export default defineConfig({
+  root: 'client',
+  publicDir: false,
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://localhost:3000',
+      '/socket.io': { target: 'ws://localhost:3000', ws: true },
+    },
+  },
+});
