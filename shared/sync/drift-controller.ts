@@ -30,16 +30,27 @@ export interface DriftParams {
   pausedTolerance: number;
   /** after a seek, no correction for this long (ms): the player's position is not yet meaningful */
   seekCooldown: number;
+  /**
+   * Right after a seek the picture has just jumped, so a second, small seek is not noticed: for
+   * `landingWindow` ms after the cooldown, errors from `landingSeekThreshold` (s) are seeked
+   * away too, at most `maxReseeks` times in a row, instead of being nudged for seconds.
+   */
+  landingWindow: number;
+  landingSeekThreshold: number;
+  maxReseeks: number;
 }
 
 export const DEFAULT_DRIFT_PARAMS: DriftParams = {
-  deadBand: 0.012,
-  settleBand: 0.004,
+  deadBand: 0.008,
+  settleBand: 0.003,
   gain: 2,
   maxNudge: 0.05,
-  seekThreshold: 0.4,
+  seekThreshold: 0.15,
   pausedTolerance: 0.016,
   seekCooldown: 400,
+  landingWindow: 1000,
+  landingSeekThreshold: 0.05,
+  maxReseeks: 2,
 };
 
 /**
@@ -50,6 +61,8 @@ export const DEFAULT_DRIFT_PARAMS: DriftParams = {
 export class DriftController {
   #nudging = false;
   #cooldownUntil = Number.NEGATIVE_INFINITY;
+  #landingUntil = Number.NEGATIVE_INFINITY;
+  #reseeks = 0;
   /** seconds a seek takes to land, smoothed; the first guess is refined by seekLanded() */
   #seekDelay = 0.08;
   seeks = 0;
@@ -78,8 +91,10 @@ export class DriftController {
       if (size <= p.pausedTolerance) return { kind: 'none', rate };
       return this.#seek(input.target, rate, input.now);
     }
-    if (size >= p.seekThreshold) {
+    const landing = input.now < this.#landingUntil && this.#reseeks < p.maxReseeks;
+    if (size >= (landing ? p.landingSeekThreshold : p.seekThreshold)) {
       this.#nudging = false;
+      this.#reseeks = landing ? this.#reseeks + 1 : 0;
       return this.#seek(input.target + this.#seekDelay * rate, rate, input.now);
     }
     if (this.#nudging ? size < p.settleBand : size <= p.deadBand) {
@@ -91,9 +106,17 @@ export class DriftController {
     return { kind: 'nudge', rate: rate * (1 - nudge) };
   }
 
+  /** The host jumped (seek, resume, first sync): seek to where it will be when the seek lands. */
+  jump(target: number, rate: number, paused: boolean, now: number): Correction {
+    this.#nudging = false;
+    this.#reseeks = 0;
+    return this.#seek(paused ? target : target + this.#seekDelay * rate, rate, now);
+  }
+
   #seek(position: number, rate: number, now: number): Correction {
     this.seeks += 1;
     this.#cooldownUntil = now + this.params.seekCooldown;
+    this.#landingUntil = this.#cooldownUntil + this.params.landingWindow;
     return { kind: 'seek', position: Math.max(0, position), rate };
   }
 }

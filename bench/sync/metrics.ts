@@ -1,0 +1,41 @@
+/** Summary statistics shared by the sync benchmarks. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+export function summarize(values: number[]): { p50: number; p95: number; max: number; n: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
+    max: sorted.at(-1) ?? Number.NaN,
+    n: sorted.length,
+  };
+}
+
+/**
+ * Time (ms) from `from` until |error| first stays within `band` for `holdMs`, or null when it
+ * never does before `until`. Samples must be sorted by time.
+ */
+export function timeToAlign(
+  samples: Array<{ t: number; error: number }>,
+  from: number,
+  until: number,
+  band: number,
+  holdMs = 1000,
+): number | null {
+  let start: number | null = null;
+  for (const s of samples) {
+    if (s.t < from) continue;
+    if (s.t > until) break;
+    if (Math.abs(s.error) <= band) {
+      start ??= s.t;
+      if (s.t - start >= holdMs) return start - from;
+    } else {
+      start = null;
+    }
+  }
+  return null;
+}
