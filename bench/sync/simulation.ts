@@ -64,7 +64,7 @@ export const DEFAULT_SCENARIO: Scenario = {
 };
 
 export function disturbancesOf(s: Scenario): Disturbance[] {
-  return [
+  const all: Disturbance[] = [
     ...s.guests.map(
       (g): Disturbance => ({
         at: g.joinAt,
@@ -78,7 +78,8 @@ export function disturbancesOf(s: Scenario): Disturbance[] {
     { at: s.hostPause.resumeAt, until: s.hostPause.resumeAt, kind: 'resume' },
     { at: s.offRate.at, until: s.offRate.until, kind: 'off-rate', guest: s.offRate.guest },
     { at: s.stall.at, until: s.stall.until, kind: 'stall', guest: s.stall.guest },
-  ].sort((a, b) => a.at - b.at);
+  ];
+  return all.sort((a, b) => a.at - b.at);
 }
 
 interface HostSync extends PlaybackState {
