@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { summarize, timeToAlign } from './metrics';
+import { summarize, timeToAlign } from '../lib/stats';
 import { POLICIES, type Policy } from './policies';
 import { DEFAULT_SCENARIO, disturbancesOf, simulateGuest } from './simulation';
 

@@ -1,19 +1,32 @@
-/** Summary statistics shared by the sync benchmarks. */
+/** Summary statistics shared by the benchmarks. */
 export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i] ?? Number.NaN;
 }
 
-export function summarize(values: number[]): { p50: number; p95: number; max: number; n: number } {
+export interface Summary {
+  n: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summarize(values: number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   return {
-    p50: quantile(sorted, 0.5),
-    p95: quantile(sorted, 0.95),
-    max: sorted.at(-1) ?? Number.NaN,
     n: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p90: quantile(sorted, 0.9),
+    p95: quantile(sorted, 0.95),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
   };
 }
+
+export const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
  * Time (ms) from `from` until |error| first stays within `band` for `holdMs`, or null when it
