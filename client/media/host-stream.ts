@@ -1,0 +1,144 @@
+import type { MediaKind, OutgoingMedia } from '../mesh/peer-link';
+import { probeVideo } from './probe-video';
+
+export type OpenResult = { ok: true } | { ok: false; message: string };
+
+export interface HostStreamListener {
+  /** The tracks guests should receive changed (a new file, or its tracks appeared). */
+  media(media: OutgoingMedia): void;
+  /** Play, pause, seek, rate or source changed. */
+  playback(): void;
+}
+
+declare global {
+  interface HTMLMediaElement {
+    /** Chromium and Firefox (as mozCaptureStream); absent from TypeScript's DOM types. */
+    captureStream?(): MediaStream;
+  }
+}
+
+// Old tracks keep a few frames in flight through replaceTrack; stop them a moment later.
+const STOP_OLD_TRACK_AFTER_MS = 1000;
+// The new file's tracks are added in their own tasks around loadeddata; give them time to come.
+const STALE_CHECK_AFTER_MS = 1000;
+const PLAYBACK_EVENTS = ['play', 'pause', 'seeked', 'ratechange', 'loadedmetadata', 'ended'];
+
+/**
+ * The host's local file in its own <video>, captured as a MediaStream for guests. The file is
+ * never uploaded: it becomes a blob: URL, and only captured frames leave the page.
+ *
+ * captureStream() adds NEW tracks to the same stream whenever the source changes and leaves
+ * the old ones live (PLATFORM.md), so each kind's newest track is what we send, and the one it
+ * replaces is stopped.
+ */
+export class HostStream {
+  readonly video: HTMLVideoElement;
+  /** The chosen file's name, once it plays. */
+  name: string | null = null;
+  #capture: MediaStream | null = null;
+  #tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
+  #trackSource = new WeakMap<MediaStreamTrack, number>();
+  #source = 0;
+  #url: string | null = null;
+
+  constructor(private readonly listener: HostStreamListener) {
+    this.video = document.createElement('video');
+    this.video.controls = true;
+    this.video.playsInline = true;
+    this.video.setAttribute('aria-label', 'Video player');
+    for (const type of PLAYBACK_EVENTS)
+      this.video.addEventListener(type, () => listener.playback());
+    // A source whose tracks all came with the new file no longer needs the old file's leftovers.
+    this.video.addEventListener('loadeddata', () => {
+      setTimeout(() => this.#dropStaleTracks(), STALE_CHECK_AFTER_MS);
+    });
+  }
+
+  get hasSource(): boolean {
+    return this.name !== null;
+  }
+
+  /** Opens a local file if this browser can show it; otherwise nothing changes. */
+  async open(file: File): Promise<OpenResult> {
+    const url = URL.createObjectURL(file);
+    const probe = await probeVideo(url);
+    if (!probe.ok) {
+      URL.revokeObjectURL(url);
+      return probe;
+    }
+    if (!this.video.captureStream) {
+      URL.revokeObjectURL(url);
+      return { ok: false, message: 'This browser cannot stream a video file to guests.' };
+    }
+    if (!this.#capture) {
+      this.#capture = this.video.captureStream();
+      this.#capture.addEventListener('addtrack', (e) => this.#onTrack(e.track));
+    }
+    this.#source += 1;
+    const previousUrl = this.#url;
+    this.#url = url;
+    this.name = file.name;
+    this.video.src = url;
+    if (previousUrl) URL.revokeObjectURL(previousUrl);
+    this.video.play().catch(() => {
+      // Autoplay refused: the host presses play in the native controls.
+    });
+    this.listener.playback();
+    return { ok: true };
+  }
+
+  play(): void {
+    this.video.play().catch(() => {});
+  }
+
+  pause(): void {
+    this.video.pause();
+  }
+
+  seek(position: number): void {
+    const end = Number.isFinite(this.video.duration) ? this.video.duration : position;
+    this.video.currentTime = Math.max(0, Math.min(position, end));
+  }
+
+  dispose(): void {
+    for (const track of this.#capture?.getTracks() ?? []) track.stop();
+    this.video.removeAttribute('src');
+    this.video.load();
+    if (this.#url) URL.revokeObjectURL(this.#url);
+    this.#url = null;
+  }
+
+  #onTrack(track: MediaStreamTrack): void {
+    const kind = track.kind === 'audio' ? 'audio' : 'video';
+    this.#trackSource.set(track, this.#source);
+    const old = this.#tracks[kind];
+    this.#tracks = { ...this.#tracks, [kind]: track };
+    this.#publish();
+    if (old && old !== track) this.#retire(old);
+  }
+
+  /** Kinds the new file did not bring (e.g. no audio) stop sending the old file's track. */
+  #dropStaleTracks(): void {
+    let changed = false;
+    const next = { ...this.#tracks };
+    for (const kind of ['audio', 'video'] as const) {
+      const track = next[kind];
+      if (track && this.#trackSource.get(track) !== this.#source) {
+        delete next[kind];
+        this.#retire(track);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    this.#tracks = next;
+    this.#publish();
+  }
+
+  #retire(track: MediaStreamTrack): void {
+    setTimeout(() => track.stop(), STOP_OLD_TRACK_AFTER_MS);
+  }
+
+  #publish(): void {
+    if (this.#capture) this.listener.media({ stream: this.#capture, tracks: this.#tracks });
+  }
+}

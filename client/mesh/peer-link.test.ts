@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerMessage } from '../../shared/peer-messages';
+import { type LinkState, PeerLink, type PeerLinkOptions } from './peer-link';
+
+// Real simple-peer over node-datachannel: two links in one process, signals relayed by hand.
+
+interface Side {
+  link: PeerLink;
+  states: LinkState[];
+  messages: PeerMessage[];
+  hellos: string[];
+}
+
+const links: PeerLink[] = [];
+afterEach(() => {
+  for (const link of links.splice(0)) link.close();
+});
+
+function makeSide(
+  self: string,
+  other: string,
+  relay: (to: string, data: unknown) => void,
+  extra: Partial<PeerLinkOptions> = {},
+): Side {
+  const side: Side = { states: [], messages: [], hellos: [], link: undefined as never };
+  side.link = new PeerLink(
+    {
+      selfPeerId: self,
+      remotePeerId: other,
+      self: { name: self, role: 'guest' },
+      iceServers: [],
+      receiveMedia: false,
+      ...extra,
+    },
+    {
+      signal: (data) => relay(other, data),
+      state: (state) => side.states.push(state),
+      message: (m) => side.messages.push(m),
+      hello: (h) => side.hellos.push(h.name),
+      track: () => {},
+    },
+  );
+  links.push(side.link);
+  return side;
+}
+
+async function until(check: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function pair(extra: Partial<PeerLinkOptions> = {}) {
+  const sides = new Map<string, Side>();
+  let blocked = false;
+  const relay = (to: string, data: unknown) => {
+    if (blocked) return;
+    setTimeout(() => sides.get(to)?.link.signal(data), 0);
+  };
+  const a = makeSide('a', 'b', relay, extra);
+  const b = makeSide('b', 'a', relay, extra);
+  sides.set('a', a);
+  sides.set('b', b);
+  return {
+    a,
+    b,
+    sides,
+    relay,
+    block: (on: boolean) => {
+      blocked = on;
+    },
+  };
+}
+
+describe('PeerLink', () => {
+  it('connects, says hello both ways and delivers validated messages', async () => {
+    const { a, b } = pair();
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.hellos.length === 1 && b.hellos.length === 1);
+    expect(a.link.state).toBe('connected');
+    expect(b.hellos).toEqual(['a']);
+    expect(a.link.send({ type: 'chat', id: 'm1', text: 'hi', sentAt: 1 })).toBe(true);
+    await until(() => b.messages.length === 1);
+    expect(b.messages[0]).toEqual({ type: 'chat', id: 'm1', text: 'hi', sentAt: 1 });
+  });
+
+  it('drops a flood beyond the token bucket', async () => {
+    const { a, b } = pair({ burst: 5, ratePerSecond: 1 });
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.hellos.length === 1 && b.hellos.length === 1);
+    for (let i = 0; i < 50; i++) a.link.send({ type: 'chat', id: `m${i}`, text: 'x', sentAt: i });
+    await until(() => b.link.dropped > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(b.messages.length).toBeLessThanOrEqual(6);
+    expect(b.messages.length + b.link.dropped).toBeGreaterThanOrEqual(45);
+  });
+
+  it('times out a connection that never forms, then retries from the chosen side', async () => {
+    const { a, b, block } = pair({ connectTimeoutMs: 400 });
+    block(true);
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.states.includes('retrying') && b.states.includes('failed'));
+    block(false);
+    await until(() => a.link.state === 'connected' && b.link.state === 'connected');
+    expect(a.states).toContain('failed');
+  });
+
+  it('reconnects with a fresh connection when the other side starts over', async () => {
+    const { a, b, sides, relay } = pair({ pingIntervalMs: 200, silenceTimeoutMs: 800 });
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.link.state === 'connected' && b.link.state === 'connected');
+    // b throws its connection away; a notices and, being the chosen side, offers afresh.
+    b.link.close();
+    const b2 = makeSide('b', 'a', relay, { pingIntervalMs: 200, silenceTimeoutMs: 800 });
+    sides.set('b', b2);
+    b2.link.start(false);
+    await until(() => a.states.includes('retrying'));
+    await until(() => a.link.state === 'connected' && b2.link.state === 'connected');
+    expect(a.link.send({ type: 'chat', id: 'again', text: 'back', sentAt: 2 })).toBe(true);
+    await until(() => b2.messages.some((m) => m.type === 'chat' && m.id === 'again'));
+  });
+
+  it('ends for good on close', async () => {
+    const { a, b } = pair();
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.link.state === 'connected');
+    a.link.close();
+    expect(a.link.state).toBe('closed');
+    expect(a.link.send({ type: 'chat', id: 'x', text: 'x', sentAt: 0 })).toBe(false);
+    await until(() => b.states.includes('failed'));
+  });
+});

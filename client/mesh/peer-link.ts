@@ -1,0 +1,362 @@
+import Peer, { type PeerError } from '@thaunknown/simple-peer';
+import {
+  decodePeerMessage,
+  encodePeerMessage,
+  type PeerMessage,
+  type PeerMessageOf,
+  PROTOCOL_VERSION,
+} from '../../shared/peer-messages';
+import { type Role, type SignalData, signalDataSchema } from '../../shared/socket';
+import { ClockOffsetEstimator } from '../../shared/sync/clock-offset';
+import { TokenBucket } from '../util/token-bucket';
+import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
+
+/**
+ * connecting: an attempt is under way (or we wait for the other side's offer);
+ * connected: data channel open; failed: the last attempt broke and will not be retried
+ * (or is about to be); retrying: waiting to start a fresh attempt; closed: done for good.
+ */
+export type LinkState = 'connecting' | 'connected' | 'failed' | 'retrying' | 'closed';
+
+export type MediaKind = 'audio' | 'video';
+
+/** What the host sends on a link: at most one track per kind, all in one stream. */
+export interface OutgoingMedia {
+  stream: MediaStream;
+  tracks: Partial<Record<MediaKind, MediaStreamTrack>>;
+}
+
+export interface PeerLinkListener {
+  signal(data: SignalData): void;
+  state(state: LinkState, reason: string): void;
+  /** A validated message after the other side's hello (hello, ping and pong are handled here). */
+  message(message: PeerMessage): void;
+  hello(hello: PeerMessageOf<'hello'>): void;
+  /** A remote track arrived; `stream` holds every track of that remote stream. */
+  track(track: MediaStreamTrack, stream: MediaStream): void;
+}
+
+export interface PeerLinkOptions {
+  selfPeerId: string;
+  remotePeerId: string;
+  self: { name: string; role: Role };
+  iceServers: RTCIceServer[];
+  /** Ask the other side for audio and video when we make the offer (a guest's link to the host). */
+  receiveMedia: boolean;
+  /** A connection can sit in ICE 'new' forever (e.g. bad TURN credentials); give up after this. */
+  connectTimeoutMs?: number;
+  pingIntervalMs?: number;
+  /** No message at all for this long means the link is dead even if WebRTC has not noticed. */
+  silenceTimeoutMs?: number;
+  /** Token bucket for incoming messages: burst and steady rate per second. */
+  burst?: number;
+  ratePerSecond?: number;
+}
+
+/** One simple-peer connection; a link makes a fresh one for every retry. */
+interface Attempt {
+  peer: Peer;
+  initiator: boolean;
+  /** The other side's SDP session id, which tells a renegotiation from a fresh connection. */
+  remoteSession: string | null;
+  helloReceived: boolean;
+  /** Per kind, the first track added on this attempt: simple-peer finds the sender by it. */
+  senderKeys: Map<MediaKind, MediaStreamTrack>;
+  /** The stream the senders were added with; simple-peer keys senders by track and stream. */
+  senderStream: MediaStream | null;
+  sent: Map<MediaKind, MediaStreamTrack | null>;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Our connection to one other member for as long as both are in the room: explicit states,
+ * one teardown path (`#dropAttempt`), a connect timeout, liveness pings, and retry with a
+ * fresh RTCPeerConnection, re-initiated by the side `reinitiates` picks so offers never cross.
+ */
+export class PeerLink {
+  readonly remotePeerId: string;
+  readonly clock = new ClockOffsetEstimator();
+  #state: LinkState = 'connecting';
+  #attempt: Attempt | null = null;
+  #failures = 0;
+  #dropped = 0;
+  #outgoing: OutgoingMedia | null = null;
+  #bucket: TokenBucket;
+  #lastHeard = 0;
+  #pingId = 0;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #opts: Required<PeerLinkOptions>;
+
+  constructor(
+    options: PeerLinkOptions,
+    private readonly listener: PeerLinkListener,
+  ) {
+    this.#opts = {
+      connectTimeoutMs: 15_000,
+      pingIntervalMs: 3_000,
+      silenceTimeoutMs: 12_000,
+      burst: 60,
+      ratePerSecond: 30,
+      ...options,
+    };
+    this.remotePeerId = options.remotePeerId;
+    this.#bucket = new TokenBucket(this.#opts.burst, this.#opts.ratePerSecond, now());
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** Messages dropped because the other side sent too many, too large or malformed ones. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Starts the first attempt: as initiator, or waiting for the other side's offer. */
+  start(initiator: boolean): void {
+    if (this.#state === 'closed') return;
+    if (initiator) this.#newAttempt(true);
+    this.#armConnectTimer();
+    this.#setState('connecting', initiator ? 'offering' : 'waiting for offer');
+  }
+
+  /** A signal the server relayed from the other side. */
+  signal(raw: unknown): void {
+    if (this.#state === 'closed') return;
+    const parsed = signalDataSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const data = parsed.data;
+    const isSdp = data.type === 'offer' || data.type === 'answer';
+    const session = isSdp ? sdpSessionId(data.sdp) : null;
+
+    if (data.type === 'offer') {
+      const current = this.#attempt;
+      const fresh =
+        !current ||
+        (current.remoteSession !== null && current.remoteSession !== session) ||
+        (current.initiator && current.remoteSession === null);
+      if (fresh) {
+        // Two offers crossing: the side the policy picks keeps its own.
+        if (current?.initiator && current.remoteSession === null) {
+          if (reinitiates(this.#opts.selfPeerId, this.remotePeerId)) return;
+        }
+        if (current) this.#dropAttempt();
+        clearTimeout(this.#retryTimer);
+        this.#newAttempt(false);
+        this.#armConnectTimer();
+        this.#setState('connecting', 'answering');
+      }
+    }
+    const attempt = this.#attempt;
+    if (!attempt) return; // a late candidate from a connection already torn down
+    if (isSdp && attempt.remoteSession === null) attempt.remoteSession = session;
+    try {
+      attempt.peer.signal(data);
+    } catch {
+      this.#fail('bad signal');
+    }
+  }
+
+  send(message: PeerMessage): boolean {
+    const attempt = this.#attempt;
+    if (this.#state !== 'connected' || !attempt?.peer.connected) return false;
+    try {
+      attempt.peer.send(encodePeerMessage(message));
+      return true;
+    } catch {
+      this.#fail('send failed');
+      return false;
+    }
+  }
+
+  /** Sets what we send (host only). Tracks are swapped in place, never renegotiated away. */
+  setOutgoing(media: OutgoingMedia | null): void {
+    this.#outgoing = media;
+    if (this.#attempt) this.#applyOutgoing(this.#attempt);
+  }
+
+  /** Ends the link for good: the other side left, or we did. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    clearTimeout(this.#retryTimer);
+    this.#dropAttempt();
+    this.#setState('closed', 'closed');
+  }
+
+  #newAttempt(initiator: boolean): void {
+    const peer = new Peer({
+      initiator,
+      trickle: true,
+      config: { iceServers: this.#opts.iceServers },
+    });
+    const attempt: Attempt = {
+      peer,
+      initiator,
+      remoteSession: null,
+      helloReceived: false,
+      senderKeys: new Map(),
+      senderStream: null,
+      sent: new Map(),
+    };
+    this.#attempt = attempt;
+    // Same tick as the constructor, so these ride on the first offer or answer.
+    if (initiator && this.#opts.receiveMedia) {
+      peer.addTransceiver('video', { direction: 'recvonly' });
+      peer.addTransceiver('audio', { direction: 'recvonly' });
+    }
+    this.#applyOutgoing(attempt);
+
+    const mine = (): boolean => this.#attempt === attempt;
+    peer.on('signal', (data) => {
+      if (!mine()) return;
+      const parsed = signalDataSchema.safeParse(data);
+      if (parsed.success) this.listener.signal(parsed.data);
+    });
+    peer.on('connect', () => {
+      if (mine()) this.#onConnect(attempt);
+    });
+    peer.on('data', (chunk) => {
+      if (mine()) this.#onData(attempt, chunk);
+    });
+    peer.on('track', (track, stream) => {
+      if (mine()) this.listener.track(track, stream);
+    });
+    peer.on('error', (err: PeerError) => {
+      if (mine()) this.#fail(err.code ?? 'error');
+    });
+    peer.on('close', () => {
+      if (mine()) this.#fail('closed by peer');
+    });
+  }
+
+  #applyOutgoing(attempt: Attempt): void {
+    const media = this.#outgoing;
+    for (const kind of ['video', 'audio'] as const) {
+      const next = media?.tracks[kind] ?? null;
+      if ((attempt.sent.get(kind) ?? null) === next) continue;
+      const key = attempt.senderKeys.get(kind);
+      try {
+        if (key && attempt.senderStream) {
+          attempt.peer.replaceTrack(key, next, attempt.senderStream);
+        } else if (next && media) {
+          attempt.senderStream ??= media.stream;
+          attempt.peer.addTrack(next, attempt.senderStream);
+          attempt.senderKeys.set(kind, next);
+        }
+        attempt.sent.set(kind, next);
+      } catch {
+        this.#fail('media');
+        return;
+      }
+    }
+  }
+
+  #onConnect(attempt: Attempt): void {
+    clearTimeout(this.#connectTimer);
+    this.#failures = 0;
+    this.#lastHeard = now();
+    this.#setState('connected', 'connected');
+    this.send({ type: 'hello', v: PROTOCOL_VERSION, ...this.#opts.self });
+    this.#ping();
+    this.#pingTimer = setInterval(() => {
+      if (this.#attempt !== attempt) return;
+      if (now() - this.#lastHeard > this.#opts.silenceTimeoutMs) this.#fail('silent');
+      else this.#ping();
+    }, this.#opts.pingIntervalMs);
+  }
+
+  #ping(): void {
+    this.#pingId += 1;
+    this.send({ type: 'ping', id: this.#pingId, t0: now() });
+  }
+
+  #onData(attempt: Attempt, chunk: Uint8Array): void {
+    const t = now();
+    this.#lastHeard = t;
+    if (!this.#bucket.take(t)) {
+      this.#dropped += 1;
+      return;
+    }
+    const decoded = decodePeerMessage(chunk);
+    if (!decoded.ok) {
+      this.#dropped += 1;
+      return;
+    }
+    const message = decoded.message;
+    if (message.type === 'hello') {
+      if (message.v !== PROTOCOL_VERSION) {
+        this.#fail(`protocol ${message.v}, we speak ${PROTOCOL_VERSION}`, false);
+        return;
+      }
+      attempt.helloReceived = true;
+      this.listener.hello(message);
+      return;
+    }
+    if (!attempt.helloReceived) {
+      this.#dropped += 1;
+      return;
+    }
+    switch (message.type) {
+      case 'ping':
+        this.send({ type: 'pong', id: message.id, t0: message.t0, t1: now() });
+        return;
+      case 'pong':
+        this.clock.add({ t0: message.t0, t1: message.t1, t2: t });
+        return;
+      default:
+        this.listener.message(message);
+    }
+  }
+
+  #armConnectTimer(): void {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(
+      () => this.#fail('connect timeout'),
+      this.#opts.connectTimeoutMs,
+    );
+  }
+
+  /** The current attempt broke: tear it down, then retry unless told not to. */
+  #fail(reason: string, retry = true): void {
+    if (this.#state === 'closed') return;
+    // Already failed and waiting: a late timer or event has nothing left to tear down.
+    if (!this.#attempt && this.#state !== 'connecting') return;
+    this.#dropAttempt();
+    this.#failures += 1;
+    this.#setState('failed', reason);
+    if (!retry) return;
+    if (reinitiates(this.#opts.selfPeerId, this.remotePeerId)) {
+      this.#setState('retrying', `retry in ${retryDelay(this.#failures)} ms`);
+      this.#retryTimer = setTimeout(() => {
+        if (this.#state !== 'retrying') return;
+        this.#newAttempt(true);
+        this.#armConnectTimer();
+        this.#setState('connecting', 'offering again');
+      }, retryDelay(this.#failures));
+    } else {
+      // The other side makes the fresh offer (its own silence timer notices the drop too).
+      this.#setState('retrying', 'waiting for a fresh offer');
+    }
+  }
+
+  /** The one teardown path: every timer, handler and the RTCPeerConnection go. */
+  #dropAttempt(): void {
+    clearTimeout(this.#connectTimer);
+    clearInterval(this.#pingTimer);
+    const attempt = this.#attempt;
+    this.#attempt = null;
+    if (!attempt) return;
+    attempt.peer.removeAllListeners();
+    // simple-peer may still emit an error while closing; nobody needs it any more.
+    attempt.peer.on('error', () => {});
+    attempt.peer.destroy();
+  }
+
+  #setState(state: LinkState, reason: string): void {
+    this.#state = state;
+    this.listener.state(state, reason);
+  }
+}

@@ -1,0 +1,230 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { User } from '../../shared/http';
+import { api, HttpError } from '../api/http';
+import { fire } from '../app/events';
+import { inviteLink } from '../app/router';
+import { ChatController } from '../chat/chat-controller';
+import { MeshController, type MeshEnd } from '../mesh/mesh-controller';
+import { GuestPlayback } from '../playback/guest-playback';
+import { HostPlayback } from '../playback/host-playback';
+import '../room/lc-chat';
+import '../room/lc-host-controls';
+import '../room/lc-people';
+import '../room/lc-player';
+import '../ui/lc-copy';
+import { baseStyles } from '../ui/styles';
+
+/**
+ * A room: the player beside the chat and the people, joined over the mesh. Each part has its
+ * own controller; this page wires them together and says what state the room is in.
+ * @fires lc-room-exit - when the room ends for us (closed, refused, left)
+ * @fires lc-unauthorized - when the session turned out to be gone
+ */
+@customElement('lc-room')
+export class LcRoom extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        padding: 0.75rem 1rem 1.5rem;
+      }
+      .top {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1.5rem;
+        align-items: center;
+        justify-content: space-between;
+      }
+      h1 {
+        font-size: 1.25rem;
+        margin: 0;
+      }
+      .credentials {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1.25rem;
+        align-items: center;
+      }
+      .credentials span {
+        font-weight: 600;
+      }
+      .banner {
+        margin: 0.75rem 0;
+        padding: 0.5rem 0.75rem;
+        border-radius: var(--lc-radius);
+        background: var(--lc-surface);
+        border-left: 4px solid var(--lc-accent);
+      }
+      .banner.warn {
+        border-left-color: var(--lc-warn);
+      }
+      .banner:empty {
+        display: none;
+      }
+      .layout {
+        display: grid;
+        gap: 1rem;
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .side {
+        display: grid;
+        gap: 1rem;
+        align-content: start;
+        min-width: 0;
+      }
+      @media (min-width: 56rem) {
+        .layout {
+          grid-template-columns: minmax(0, 2fr) minmax(18rem, 1fr);
+          align-items: start;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) user!: User;
+  @property() roomId = '';
+  @property() pin = '';
+
+  @state() private _leaving = false;
+  /** The host pressed Close room; its own room:closed then reads as "you closed it". */
+  #closing = false;
+
+  #mesh!: MeshController;
+  #chat!: ChatController;
+  #hostPlayback!: HostPlayback;
+  #guestPlayback!: GuestPlayback;
+
+  override connectedCallback(): void {
+    // Controllers need the room and user, which arrive as properties before connection.
+    if (!this.#mesh) {
+      this.#mesh = new MeshController(this, { roomId: this.roomId, pin: this.pin });
+      this.#chat = new ChatController(this, this.#mesh, this.user.id);
+      this.#hostPlayback = new HostPlayback(this, this.#mesh);
+      this.#guestPlayback = new GuestPlayback(this, this.#mesh);
+      this.#mesh.subscribe({ ended: (end) => this._onEnded(end) });
+    }
+    super.connectedCallback();
+  }
+
+  override render() {
+    const mesh = this.#mesh;
+    const isHost = mesh.isHost;
+    return html`<div class="top">
+        <h1>Room <span class="muted">${this.roomId}</span></h1>
+        ${isHost ? this._renderCredentials() : nothing}
+        <button type="button" @click=${this._onLeave}>Leave room</button>
+      </div>
+      <p class="banner ${this._bannerWarn() ? 'warn' : ''}" role="status" aria-live="polite">${this._bannerText()}</p>
+      <div class="layout">
+        <section aria-label="Video">
+          ${
+            isHost
+              ? html`<lc-player mode="host" .hostVideo=${this.#hostPlayback.video}
+                  .sync=${this.#hostPlayback.lastSync}
+                  idleText="Choose a video file from your computer to stream it to everyone."></lc-player>
+                <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
+                  .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}
+                  @lc-file-chosen=${(e: CustomEvent<{ file: File }>) => void this.#hostPlayback.open(e.detail.file)}
+                  @lc-guest-control=${(e: CustomEvent<{ allowed: boolean }>) =>
+                    this.#hostPlayback.setGuestControl(e.detail.allowed)}
+                  @lc-close-room=${this._onCloseRoom}></lc-host-controls>`
+              : html`<lc-player mode="guest" .stream=${this.#guestPlayback.stream}
+                  .sync=${this.#guestPlayback.sync} .clockOffset=${mesh.hostClockOffset()}
+                  idleText=${this._guestIdleText()}
+                  @lc-control=${(
+                    e: CustomEvent<{ action: 'play' | 'pause' | 'seek'; position?: number }>,
+                  ) =>
+                    this.#guestPlayback.request(e.detail.action, e.detail.position)}></lc-player>`
+          }
+        </section>
+        <div class="side">
+          <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
+            @lc-chat-send=${(e: CustomEvent<{ text: string }>) => this.#chat.send(e.detail.text)}></lc-chat>
+          <lc-people .members=${mesh.members}></lc-people>
+        </div>
+      </div>`;
+  }
+
+  private _renderCredentials() {
+    return html`<div class="credentials" role="group" aria-label="Room access">
+      <span>Room ID</span><lc-copy label="Room ID" .value=${this.roomId}></lc-copy>
+      <span>PIN</span><lc-copy label="PIN" .value=${this.pin}></lc-copy>
+      <lc-copy label="Invite link" .value=${inviteLink(location.origin, this.roomId, this.pin)}></lc-copy>
+    </div>`;
+  }
+
+  private _bannerText(): string {
+    const mesh = this.#mesh;
+    if (this._leaving) return 'Leaving the room…';
+    if (mesh.server === 'reconnecting') {
+      return 'The server cannot be reached. Reconnecting… Chat with people already connected still works.';
+    }
+    if (mesh.phase === 'joining') return 'Joining the room…';
+    if (mesh.phase === 'ended') return 'The room has ended.';
+    const attempts = mesh.pinAttempts;
+    if (mesh.isHost && attempts && attempts.failed > 0) {
+      return `${attempts.failed} wrong PIN attempt(s) for this room in the last ${Math.round(attempts.windowSeconds / 60)} min.`;
+    }
+    if (mesh.hostPeerId === null) {
+      return mesh.hostSeen
+        ? 'The host is away. You can keep chatting until they return.'
+        : 'Waiting for the host to arrive.';
+    }
+    const connecting = mesh.members.filter((m) => m.link === 'connecting' || m.link === 'retrying');
+    if (connecting.length > 0) return `Connecting to ${connecting.map((m) => m.name).join(', ')}…`;
+    return '';
+  }
+
+  private _bannerWarn(): boolean {
+    const mesh = this.#mesh;
+    return mesh.server === 'reconnecting' || (mesh.phase === 'joined' && mesh.hostPeerId === null);
+  }
+
+  private _guestIdleText(): string {
+    const mesh = this.#mesh;
+    if (mesh.hostPeerId === null)
+      return mesh.hostSeen ? 'The host is away.' : 'Waiting for the host.';
+    const sync = this.#guestPlayback.sync;
+    if (sync && sync.source.kind !== 'none') return 'Connecting to the host’s video…';
+    return 'The host has not chosen a video yet.';
+  }
+
+  private _onLeave(): void {
+    this._leaving = true;
+    this.#mesh.leave({ reason: 'left', message: 'You left the room.', forgetPin: false });
+  }
+
+  private async _onCloseRoom(): Promise<void> {
+    this.#closing = true;
+    try {
+      await api.closeRoom(this.roomId);
+      this.#mesh.leave({ reason: 'closed', message: 'You closed the room.', forgetPin: true });
+    } catch (err) {
+      this.#closing = false;
+      if (err instanceof HttpError && err.unauthorized) fire(this, 'lc-unauthorized', {});
+      else
+        this.#chat.system(`Could not close the room: ${err instanceof Error ? err.message : ''}`);
+    }
+  }
+
+  private _onEnded(end: MeshEnd): void {
+    if (end.reason === 'signed-out') {
+      fire(this, 'lc-unauthorized', {});
+      return;
+    }
+    fire(this, 'lc-room-exit', {
+      roomId: this.roomId,
+      message: this.#closing ? 'You closed the room.' : end.message,
+      forgetPin: end.forgetPin,
+      prefill: end.reason === 'refused',
+    });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-room': LcRoom;
+  }
+}

@@ -1,0 +1,74 @@
+import { css, html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Member } from '../mesh/mesh-controller';
+import { baseStyles } from '../ui/styles';
+
+const LINK_TEXT: Record<Member['link'], string> = {
+  self: 'you',
+  connecting: 'connecting…',
+  connected: 'connected',
+  failed: 'connection failed',
+  retrying: 'reconnecting…',
+  closed: 'disconnected',
+};
+
+/** Everyone in the room and the state of our connection to each. */
+@customElement('lc-people')
+export class LcPeople extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        border: 1px solid var(--lc-border);
+        border-radius: var(--lc-radius);
+        padding: 0.5rem 0.75rem;
+      }
+      h2 {
+        font-size: 1rem;
+        margin: 0 0 0.25rem;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      li {
+        display: flex;
+        justify-content: space-between;
+        gap: 0.5rem;
+        padding: 0.15rem 0;
+      }
+      .state {
+        color: var(--lc-muted);
+      }
+      .state.connected {
+        color: var(--lc-ok);
+      }
+      .state.failed,
+      .state.retrying {
+        color: var(--lc-warn);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) members: readonly Member[] = [];
+
+  override render() {
+    return html`<h2 id="people-h">People (${this.members.length})</h2>
+      <ul aria-label="People">
+        ${this.members.map(
+          (m) => html`<li data-peer=${m.peerId}>
+            <span class="name">${m.name}${m.role === 'host' ? ' (host)' : ''}</span>
+            <span class="state ${m.link}">${LINK_TEXT[m.link]}</span>
+          </li>`,
+        )}
+      </ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-people': LcPeople;
+  }
+}

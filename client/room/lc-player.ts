@@ -1,0 +1,209 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { PeerMessageOf } from '../../shared/peer-messages';
+import { targetPosition } from '../../shared/sync/target';
+import type { SyncMessage } from '../playback/host-playback';
+import { baseStyles } from '../ui/styles';
+import { formatDuration } from '../util/format';
+
+export interface ControlDetail {
+  action: PeerMessageOf<'control'>['action'];
+  position?: number;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * The video and what is playing. The host's own <video> (with native controls) is handed in;
+ * a guest's shows the host's stream, with a Play / Unmute button when autoplay is refused and
+ * control requests when the host allows them.
+ * @fires lc-control - a guest asks the host to play, pause or seek
+ */
+@customElement('lc-player')
+export class LcPlayer extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .screen {
+        position: relative;
+        background: #000;
+        aspect-ratio: 16 / 9;
+        border-radius: var(--lc-radius);
+        overflow: hidden;
+        display: grid;
+        place-items: center;
+      }
+      video {
+        width: 100%;
+        height: 100%;
+        object-fit: contain;
+        display: block;
+      }
+      .placeholder {
+        color: #e5e7eb;
+        padding: 1rem;
+        text-align: center;
+      }
+      .overlay {
+        position: absolute;
+        inset: auto 0 1rem 0;
+        display: flex;
+        justify-content: center;
+      }
+      .info {
+        margin: 0.5rem 0;
+        display: flex;
+        gap: 0.75rem;
+        flex-wrap: wrap;
+        align-items: baseline;
+      }
+      .source {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      input[type='range'] {
+        flex: 1 1 10rem;
+      }
+    `,
+  ];
+
+  /** 'host' shows `hostVideo`; 'guest' shows `stream`. */
+  @property() mode: 'host' | 'guest' = 'guest';
+  @property({ attribute: false }) hostVideo: HTMLVideoElement | null = null;
+  @property({ attribute: false }) stream: MediaStream | null = null;
+  /** The latest playback state: the one the host sent, or (on the host) the one it last sent. */
+  @property({ attribute: false }) sync: SyncMessage | null = null;
+  /** Host clock minus ours, ms. */
+  @property({ type: Number }) clockOffset = 0;
+  /** What to say when there is nothing to show. */
+  @property() idleText = 'Nothing is playing yet.';
+
+  @state() private _blocked: 'none' | 'muted' | 'play' = 'none';
+  @query('video.remote') private _remote?: HTMLVideoElement;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The position moves between syncs; redraw it twice a second.
+    this.#ticker = setInterval(() => {
+      if (this.sync && !this.sync.paused) this.requestUpdate();
+    }, 500);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#ticker);
+  }
+
+  override render() {
+    return html`<div class="screen">${this._renderScreen()}</div>
+      ${this._renderInfo()} ${this.mode === 'guest' ? this._renderGuestControls() : nothing}`;
+  }
+
+  private _renderScreen() {
+    if (this.mode === 'host') {
+      return this.hostVideo ?? html`<p class="placeholder">${this.idleText}</p>`;
+    }
+    if (!this.stream) return html`<p class="placeholder">${this.idleText}</p>`;
+    return html`<video class="remote" aria-label="Video from the host" autoplay playsinline
+        .srcObject=${this.stream}></video>
+      ${
+        this._blocked === 'none'
+          ? nothing
+          : html`<div class="overlay">
+            <button class="primary" type="button" @click=${this._onUnblock}>
+              ${this._blocked === 'muted' ? 'Unmute' : 'Play'}
+            </button>
+          </div>`
+      }`;
+  }
+
+  private _renderInfo() {
+    const sync = this.sync;
+    if (!sync || sync.source.kind === 'none') return nothing;
+    const duration = sync.source.kind === 'stream' ? sync.source.duration : null;
+    const name = sync.source.kind === 'stream' ? sync.source.name : sync.source.kind;
+    const position = targetPosition(sync, now() + this.clockOffset);
+    return html`<p class="info" aria-label="Now playing">
+      <span class="source">${name}</span>
+      <span class="time">${formatDuration(position)} / ${formatDuration(duration)}</span>
+      <span class="paused">${sync.paused ? 'Paused' : 'Playing'}</span>
+    </p>`;
+  }
+
+  private _renderGuestControls() {
+    const sync = this.sync;
+    if (!sync || sync.source.kind === 'none') return nothing;
+    const allowed = sync.guestControl;
+    const duration = sync.source.kind === 'stream' ? (sync.source.duration ?? 0) : 0;
+    const position = Math.min(duration, targetPosition(sync, now() + this.clockOffset));
+    return html`<div class="row" role="group" aria-label="Playback for everyone">
+        <button type="button" ?disabled=${!allowed || !sync.paused}
+          @click=${() => this._request({ action: 'play' })}>Play for everyone</button>
+        <button type="button" ?disabled=${!allowed || sync.paused}
+          @click=${() => this._request({ action: 'pause' })}>Pause for everyone</button>
+        <label class="visually-hidden" for="seek">Seek</label>
+        <input id="seek" type="range" min="0" max=${duration} step="1" .value=${String(position)}
+          ?disabled=${!allowed || duration === 0} @change=${this._onSeek} />
+      </div>
+      ${allowed ? nothing : html`<p class="muted">Only the host controls playback.</p>`}`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('stream') && this.stream) void this._startRemote();
+  }
+
+  /** Autoplay may be refused: fall back to muted playback, then to a Play button. */
+  private async _startRemote(): Promise<void> {
+    const video = this._remote;
+    if (!video) return;
+    try {
+      video.muted = this._blocked === 'muted';
+      await video.play();
+      if (this._blocked === 'play') this._blocked = 'none';
+    } catch {
+      try {
+        video.muted = true;
+        await video.play();
+        this._blocked = 'muted';
+      } catch {
+        this._blocked = 'play';
+      }
+    }
+  }
+
+  private async _onUnblock(): Promise<void> {
+    const video = this._remote;
+    if (!video) return;
+    video.muted = false;
+    try {
+      await video.play();
+      this._blocked = 'none';
+    } catch {
+      this._blocked = 'play';
+    }
+  }
+
+  private _onSeek(event: Event): void {
+    const value = Number((event.target as HTMLInputElement).value);
+    if (Number.isFinite(value) && value >= 0) this._request({ action: 'seek', position: value });
+  }
+
+  private _request(detail: ControlDetail): void {
+    this.dispatchEvent(
+      new CustomEvent<ControlDetail>('lc-control', { detail, bubbles: true, composed: true }),
+    );
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-player': LcPlayer;
+  }
+  interface HTMLElementEventMap {
+    'lc-control': CustomEvent<ControlDetail>;
+  }
+}

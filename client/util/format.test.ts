@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration } from './format';
+
+describe('formatDuration', () => {
+  it('formats minutes and hours', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(75.4)).toBe('1:15');
+    expect(formatDuration(3725)).toBe('1:02:05');
+  });
+  it('shows unknown values as a placeholder', () => {
+    expect(formatDuration(null)).toBe('–:––');
+    expect(formatDuration(Number.NaN)).toBe('–:––');
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('–:––');
+  });
+});

@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Browser,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+} from '@playwright/test';
+
+export { expect };
+
+export interface Server {
+  url: string;
+}
+
+/** One person: a browser context of their own (own cookies), signed up and in the lobby. */
+export interface Person {
+  name: string;
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions seen on the page. */
+  errors: string[];
+}
+
+export interface PersonOptions {
+  /** Runs before the first navigation, e.g. to record WebSocket frames. */
+  beforeGoto?: (page: Page) => void;
+}
+
+interface Fixtures {
+  /** Signs up a new person with a unique username starting with `name`. */
+  signUp: (name: string, options?: PersonOptions) => Promise<Person>;
+}
+
+const SERVER_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts the real server (`tsx signalling/index.ts`) on an ephemeral port with a throwaway data
+ * directory, serving the built client from dist/client. The URL is read from its log. It runs
+ * in its own process group, so stopping it also stops anything it spawned.
+ */
+async function startServer(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
+  const child = spawn(
+    'node_modules/.bin/tsx',
+    [process.env.LC_E2E_SERVER_ENTRY ?? 'signalling/index.ts'],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        STATIC_DIR: 'dist/client',
+        BCRYPT_COST: '10',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+      },
+    },
+  );
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not report its URL in time:\n${log}`)),
+      SERVER_START_TIMEOUT_MS,
+    );
+    const onData = (chunk: Buffer): void => {
+      log += chunk.toString();
+      const match = /https?:\/\/(?:127\.0\.0\.1|localhost):\d+/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0].replace('localhost', '127.0.0.1'));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${log}`));
+    });
+  });
+  // Keep draining the pipes so a chatty server never blocks on a full buffer.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return { url, child, dataDir };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(-child.pid, 'SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+let counter = 0;
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  const suffix = `${process.pid.toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;
+  return `${prefix}_${suffix}`.slice(0, 32);
+}
+
+async function newPerson(
+  browser: Browser,
+  baseURL: string,
+  prefix: string,
+  options: PersonOptions = {},
+): Promise<Person> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  options.beforeGoto?.(page);
+  const name = uniqueName(prefix);
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Username' }).fill(name);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Create room' })).toBeVisible();
+  return { name, page, context, errors };
+}
+
+export const test = base.extend<Fixtures, { server: Server }>({
+  server: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires the destructuring.
+    async ({}, use) => {
+      const { url, child, dataDir } = await startServer();
+      await use({ url });
+      await stopServer(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: SERVER_START_TIMEOUT_MS + 10_000 },
+  ],
+  baseURL: async ({ server }, use) => {
+    await use(server.url);
+  },
+  signUp: async ({ browser, server }, use) => {
+    const people: Person[] = [];
+    await use(async (name, options) => {
+      const person = await newPerson(browser, server.url, name, options);
+      people.push(person);
+      return person;
+    });
+    await Promise.all(people.map((p) => p.context.close()));
+  },
+});

@@ -1,0 +1,5 @@
+import { ensureClips } from './clips';
+
+export default function globalSetup(): void {
+  ensureClips();
+}
