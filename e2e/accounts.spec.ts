@@ -76,3 +76,50 @@ test('sign out returns to the sign-in page; signing in again works', async ({ si
   await person.page.getByRole('button', { name: 'Sign in' }).click();
   await expect(person.page.getByRole('button', { name: 'Create room' })).toBeVisible();
 });
+
+test('a session that ends elsewhere sends lobby and room to sign in with a message', async ({
+  signUp,
+}) => {
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await expectMesh(ann.page, ann, [host]);
+  const lobby = await ann.context.newPage();
+  await lobby.goto('/lobby');
+  await expect(lobby.getByRole('button', { name: 'Create room' })).toBeVisible();
+
+  // A third tab of the same browser signs out, which revokes the session everywhere.
+  const other = await ann.context.newPage();
+  await other.goto('/lobby');
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other.getByText('You have signed out.')).toBeVisible();
+
+  // The lobby learns on its next request (401).
+  await lobby.getByRole('button', { name: 'Create room' }).click();
+  await expect(lobby.getByText('Your session has ended. Please sign in again.')).toBeVisible();
+  // The room page learns through its socket, which the server drops.
+  await expect(ann.page.getByText('Your session has ended. Please sign in again.')).toBeVisible({
+    timeout: 15_000,
+  });
+  await expect(ann.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+});
+
+test('the host rotates the PIN: the old one stops working, the new one works', async ({
+  signUp,
+}) => {
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  const access = await createRoom(host);
+  await host.page.getByRole('button', { name: 'New PIN' }).click();
+  const pinOutput = host.page.locator('lc-room lc-copy[label="PIN"] output');
+  await expect(pinOutput).not.toHaveText(access.pin);
+  const fresh = (await pinOutput.textContent())?.trim() ?? '';
+  expect(fresh).toMatch(/^\d{6}$/);
+
+  await joinRoom(ann, access, false);
+  await expect(ann.page.getByRole('status').filter({ hasText: 'PIN is not right' })).toBeVisible();
+  await joinRoom(ann, { ...access, pin: fresh });
+  await expectMesh(ann.page, ann, [host]);
+  // The host's tab keeps the new PIN: a reload rejoins with it.
+  await host.page.reload();
+  await expectMesh(host.page, host, [ann]);
+});

@@ -14,6 +14,10 @@ export { expect };
 
 export interface Server {
   url: string;
+  /** Stops the server (its data stays). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
 }
 
 /** One person: a browser context of their own (own cookies), signed up and in the lobby. */
@@ -42,8 +46,10 @@ const SERVER_START_TIMEOUT_MS = 30_000;
  * directory, serving the built client from dist/client. The URL is read from its log. It runs
  * in its own process group, so stopping it also stops anything it spawned.
  */
-async function startServer(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
+async function startServer(
+  dataDir: string,
+  port = 0,
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     'node_modules/.bin/tsx',
     [process.env.LC_E2E_SERVER_ENTRY ?? 'signalling/index.ts'],
@@ -52,7 +58,7 @@ async function startServer(): Promise<{ url: string; child: ChildProcess; dataDi
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        PORT: '0',
+        PORT: String(port),
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         STATIC_DIR: 'dist/client',
@@ -86,7 +92,7 @@ async function startServer(): Promise<{ url: string; child: ChildProcess; dataDi
   // Keep draining the pipes so a chatty server never blocks on a full buffer.
   child.stdout?.resume();
   child.stderr?.resume();
-  return { url, child, dataDir };
+  return { url, child };
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {
@@ -134,9 +140,17 @@ export const test = base.extend<Fixtures, { server: Server }>({
   server: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright requires the destructuring.
     async ({}, use) => {
-      const { url, child, dataDir } = await startServer();
-      await use({ url });
-      await stopServer(child);
+      const dataDir = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
+      let running = await startServer(dataDir);
+      const server: Server = {
+        url: running.url,
+        stop: () => stopServer(running.child),
+        start: async () => {
+          running = await startServer(dataDir, Number(new URL(server.url).port));
+        },
+      };
+      await use(server);
+      await stopServer(running.child);
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: SERVER_START_TIMEOUT_MS + 10_000 },

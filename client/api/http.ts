@@ -71,6 +71,8 @@ export const api = {
     (await request('GET', '/api/rooms', roomListReplySchema)).rooms,
   closeRoom: (id: string): Promise<void> =>
     request('DELETE', `/api/rooms/${encodeURIComponent(id)}`, null),
+  rotatePin: async (id: string): Promise<Room> =>
+    (await request('POST', `/api/rooms/${encodeURIComponent(id)}/pin`, roomReplySchema)).room,
   iceServers: async (): Promise<IceServer[]> =>
     (await request('GET', '/api/ice', iceReplySchema)).iceServers,
 };

@@ -10,6 +10,8 @@ export interface AppEventDetails {
   'lc-unauthorized': Record<string, never>;
   /** The lobby wants to enter a room with this PIN. */
   'lc-join': { roomId: string; pin: string };
+  /** The host rotated the room's PIN; this tab keeps the new one for rejoining. */
+  'lc-pin-changed': { roomId: string; pin: string };
   /** The room page is done: wrong PIN, room closed, left. */
   'lc-room-exit': { roomId: string; message: string; forgetPin: boolean; prefill: boolean };
 }
@@ -31,5 +33,6 @@ declare global {
     'lc-unauthorized': CustomEvent<AppEventDetails['lc-unauthorized']>;
     'lc-join': CustomEvent<AppEventDetails['lc-join']>;
     'lc-room-exit': CustomEvent<AppEventDetails['lc-room-exit']>;
+    'lc-pin-changed': CustomEvent<AppEventDetails['lc-pin-changed']>;
   }
 }

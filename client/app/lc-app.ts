@@ -85,6 +85,7 @@ export class LcApp extends LitElement {
     this.addEventListener('lc-unauthorized', this._onUnauthorized);
     this.addEventListener('lc-join', this._onJoin);
     this.addEventListener('lc-room-exit', this._onRoomExit);
+    this.addEventListener('lc-pin-changed', this._onPinChanged);
     this._takeInviteFragment();
     void this._checkSession();
   }
@@ -127,7 +128,7 @@ export class LcApp extends LitElement {
         if (!pin) return this._renderLobby();
         // Keyed, so another room gets a fresh page with fresh connections.
         return keyed(
-          `${route.roomId}:${pin}`,
+          route.roomId,
           html`<lc-room .user=${this._user} .roomId=${route.roomId} .pin=${pin}></lc-room>`,
         );
       }
@@ -234,6 +235,11 @@ export class LcApp extends LitElement {
     this.#pins.remember(e.detail.roomId, e.detail.pin);
     this._message = '';
     this._go({ page: 'room', roomId: e.detail.roomId });
+  };
+
+  private readonly _onPinChanged = (e: CustomEvent<AppEventDetails['lc-pin-changed']>): void => {
+    this.#pins.remember(e.detail.roomId, e.detail.pin);
+    this.requestUpdate();
   };
 
   private readonly _onRoomExit = (e: CustomEvent<AppEventDetails['lc-room-exit']>): void => {

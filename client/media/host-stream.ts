@@ -8,6 +8,8 @@ export interface HostStreamListener {
   media(media: OutgoingMedia): void;
   /** Play, pause, seek, rate or source changed. */
   playback(): void;
+  /** The chosen file failed while playing (it passed the probe but broke later). */
+  failed(message: string): void;
 }
 
 declare global {
@@ -48,6 +50,10 @@ export class HostStream {
     this.video.setAttribute('aria-label', 'Video player');
     for (const type of PLAYBACK_EVENTS)
       this.video.addEventListener(type, () => listener.playback());
+    this.video.addEventListener('error', () => {
+      if (this.name)
+        listener.failed(`${this.name} stopped playing: the browser could not decode it.`);
+    });
     // A source whose tracks all came with the new file no longer needs the old file's leftovers.
     this.video.addEventListener('loadeddata', () => {
       setTimeout(() => this.#dropStaleTracks(), STALE_CHECK_AFTER_MS);

@@ -65,7 +65,7 @@ export class MeshController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly room: { roomId: string; pin: string },
+    private readonly room: { readonly roomId: string; pin: string },
   ) {
     host.addController(this);
   }
@@ -116,6 +116,11 @@ export class MeshController implements ReactiveController {
   hostClockOffset(): number {
     const link = this.hostPeerId ? this.#links.get(this.hostPeerId) : undefined;
     return link?.clock.estimate()?.offset ?? 0;
+  }
+
+  /** The host rotated the PIN: a later rejoin (after a reconnect) must use the new one. */
+  updatePin(pin: string): void {
+    this.room.pin = pin;
   }
 
   /** Leaves on purpose (e.g. the host closed the room from this page). */

@@ -151,8 +151,23 @@ export class LcRoom extends LitElement {
     return html`<div class="credentials" role="group" aria-label="Room access">
       <span>Room ID</span><lc-copy label="Room ID" .value=${this.roomId}></lc-copy>
       <span>PIN</span><lc-copy label="PIN" .value=${this.pin}></lc-copy>
+      <button type="button" @click=${this._onNewPin}>New PIN</button>
       <lc-copy label="Invite link" .value=${inviteLink(location.origin, this.roomId, this.pin)}></lc-copy>
     </div>`;
+  }
+
+  /** Rotates the PIN (e.g. after wrong guesses); people already in the room stay. */
+  private async _onNewPin(): Promise<void> {
+    try {
+      const room = await api.rotatePin(this.roomId);
+      this.pin = room.pin;
+      this.#mesh.updatePin(room.pin);
+      fire(this, 'lc-pin-changed', { roomId: this.roomId, pin: room.pin });
+    } catch (err) {
+      if (err instanceof HttpError && err.unauthorized) fire(this, 'lc-unauthorized', {});
+      else
+        this.#chat.system(`Could not change the PIN: ${err instanceof Error ? err.message : ''}`);
+    }
   }
 
   private _bannerText(): string {

@@ -60,6 +60,10 @@ export class HostPlayback implements ReactiveController {
     this.#stream ??= new HostStream({
       media: (media) => this.mesh.setOutgoing(media),
       playback: () => this.#broadcast(),
+      failed: (message) => {
+        this.error = message;
+        this.host.requestUpdate();
+      },
     });
     this.opening = true;
     this.error = '';
