@@ -46,3 +46,4 @@ export const iceReplySchema = z.object({ iceServers: z.array(iceServerSchema) })
 export type IceReply = z.infer<typeof iceReplySchema>;
 
 export const healthReplySchema = z.object({ ok: z.literal(true) });
+export type HealthReply = z.infer<typeof healthReplySchema>;

@@ -1,0 +1,168 @@
+import http from 'node:http';
+import express, { type Request, type Response } from 'express';
+import type { Server } from 'socket.io';
+import type { HealthReply } from '../shared/http';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket';
+import { withUser } from './auth/require-user';
+import { authRouter } from './auth/routes';
+import { createSessionService } from './auth/sessions';
+import type { Config } from './config';
+import { apiNotFound, errorHandler, HttpError } from './http/errors';
+import { staticClient } from './http/static';
+import { iceServersFor } from './ice';
+import { childLogger, createLogger, type Logger } from './log';
+import { createSocketServer, type Realtime } from './realtime/socket-server';
+import type { InterServerEvents, SocketData } from './realtime/types';
+import { loadPinSecret, PinVault } from './rooms/pin-secret';
+import { roomsRouter } from './rooms/routes';
+import { createRoomService } from './rooms/service';
+import { clientAddress } from './security/client-ip';
+import { securityHeaders } from './security/headers';
+import { createLimits, type LimiterFactory } from './security/limits';
+import { isAcceptedOrigin } from './security/origin';
+import { openLowdbStore } from './store/lowdb-store';
+import type { Store } from './store/types';
+
+export interface App {
+  httpServer: http.Server;
+  io: Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+  /** Resolves with the base URL, e.g. http://127.0.0.1:3000 (port 0 picks a free port). */
+  listen(): Promise<URL>;
+  /** Closes sockets and the server, then waits for the store's pending writes. */
+  close(): Promise<void>;
+}
+
+export interface AppDeps {
+  store?: Store;
+  logger?: Logger;
+  /** Shared rate-limit counters; in memory unless given (e.g. Redis for several servers). */
+  limiters?: LimiterFactory;
+}
+
+export const JSON_BODY_LIMIT = '16kb';
+const SESSION_PRUNE_MS = 60_000;
+
+export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const log = childLogger(logger, 'app');
+  const store = deps.store ?? (await openLowdbStore(config.dataDir));
+  const vault = new PinVault(await loadPinSecret(config.dataDir));
+  const limits = createLimits(config.limits, deps.limiters);
+  const sessions = createSessionService(store, config.sessionTtlSeconds);
+  const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
+
+  const app = express();
+  const httpServer = http.createServer(app);
+  let realtime: Realtime | undefined;
+  const rooms = createRoomService(
+    store,
+    vault,
+    limits,
+    () => {
+      if (!realtime) throw new Error('realtime not ready');
+      return realtime.notifier;
+    },
+    childLogger(logger, 'rooms'),
+  );
+  realtime = createSocketServer({
+    httpServer,
+    publicOrigin: config.publicOrigin,
+    sessions,
+    rooms,
+    limits,
+    addressOf: clientAddress(config.trustProxy),
+    log: childLogger(logger, 'socket'),
+  });
+  const rt = realtime;
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders(config.publicOrigin, httpServer, config.staticDir));
+
+  const api = express.Router();
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  // Cookies are SameSite=Lax, but a foreign Origin on a state change is refused outright.
+  api.use((req: Request, _res: Response, next) => {
+    const origin = req.headers.origin;
+    const unsafe = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    if (
+      unsafe &&
+      origin !== undefined &&
+      !isAcceptedOrigin(origin, config.publicOrigin, httpServer)
+    ) {
+      throw new HttpError(403, 'forbidden', 'requests from other sites are refused');
+    }
+    next();
+  });
+  api.get('/health', (_req, res) => {
+    const body: HealthReply = { ok: true };
+    res.json(body);
+  });
+  api.use(
+    '/auth',
+    authRouter({
+      store,
+      sessions,
+      limits,
+      bcryptCost: config.bcryptCost,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+      secureCookies,
+      onRevoked: async (tokenHash) => rt.sessionRevoked(tokenHash),
+      log: childLogger(logger, 'auth'),
+    }),
+  );
+  api.use('/rooms', roomsRouter(sessions, rooms));
+  api.get(
+    '/ice',
+    withUser(sessions, async (_req, res, { user }) => {
+      res.set('Cache-Control', 'no-store').json({ iceServers: iceServersFor(config, user.id) });
+    }),
+  );
+  api.use(apiNotFound);
+  api.use(errorHandler(childLogger(logger, 'http')));
+  app.use('/api', api);
+
+  app.use(staticClient(config.staticDir));
+  app.use((_req, res) => {
+    res.status(404).type('text').send('Not found');
+  });
+  app.use(errorHandler(childLogger(logger, 'http')));
+
+  const pruneTimer = setInterval(() => {
+    sessions.prune().then(
+      (hashes) => {
+        for (const h of hashes) rt.sessionRevoked(h);
+      },
+      (err: unknown) => log.error({ err }, 'session prune failed'),
+    );
+  }, SESSION_PRUNE_MS);
+  pruneTimer.unref();
+  await sessions.prune();
+
+  return {
+    httpServer,
+    io: rt.io,
+    listen: () =>
+      new Promise<URL>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address();
+          const port = typeof address === 'object' && address !== null ? address.port : config.port;
+          const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host)
+            ? '127.0.0.1'
+            : config.host;
+          resolve(new URL(`http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+        });
+      }),
+    close: async () => {
+      clearInterval(pruneTimer);
+      rt.io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        rt.io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await store.flush();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
+import { credentialsSchema, type UserReply } from '../../shared/http';
+import { HttpError, parseBody } from '../http/errors';
+import type { Logger } from '../log';
+import { type Limits, refund, take } from '../security/limits';
+import type { Store } from '../store/types';
+import { createDummyHash, hashPassword, verifyPassword } from './passwords';
+import { withUser } from './require-user';
+import {
+  clearedSessionCookie,
+  hashToken,
+  type SessionService,
+  sessionCookie,
+  tokenFromCookieHeader,
+} from './sessions';
+
+export interface AuthRouteDeps {
+  store: Store;
+  sessions: SessionService;
+  limits: Limits;
+  bcryptCost: number;
+  sessionTtlSeconds: number;
+  secureCookies: boolean;
+  /** Called after a logout so the session's sockets can be cut. */
+  onRevoked(tokenHash: string): Promise<void>;
+  log: Logger;
+}
+
+export function rateLimited(retryAfterSeconds: number): HttpError {
+  return new HttpError(429, 'rate_limited', 'too many attempts; try again later', {
+    'Retry-After': String(retryAfterSeconds),
+  });
+}
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export function authRouter(deps: AuthRouteDeps): Router {
+  const { store, sessions, limits, log } = deps;
+  const dummyHash = createDummyHash(deps.bcryptCost);
+  const router = Router();
+
+  const signIn = async (res: Response, userId: string): Promise<void> => {
+    const { token } = await sessions.create(userId);
+    res.append('Set-Cookie', sessionCookie(token, deps.sessionTtlSeconds, deps.secureCookies));
+  };
+
+  router.post('/register', async (req, res) => {
+    const { username, password } = parseBody(credentialsSchema, req.body);
+    const byIp = await take(limits.authIp, clientIp(req));
+    if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
+    const taken = new HttpError(409, 'username_taken', 'that username is taken');
+    if (await store.findUserByUsername(username)) throw taken;
+    const user = {
+      id: randomUUID(),
+      username,
+      passwordHash: await hashPassword(password, deps.bcryptCost),
+      createdAt: new Date().toISOString(),
+    };
+    if (!(await store.createUser(user))) throw taken;
+    await signIn(res, user.id);
+    log.info({ userId: user.id }, 'registered');
+    const body: UserReply = { user: { id: user.id, username: user.username } };
+    res.status(201).json(body);
+  });
+
+  router.post('/login', async (req, res) => {
+    const { username, password } = parseBody(credentialsSchema, req.body);
+    const ip = clientIp(req);
+    const nameKey = username.toLowerCase();
+    const byIp = await take(limits.authIp, ip);
+    if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
+    const byName = await take(limits.authUsername, nameKey);
+    if (!byName.ok) throw rateLimited(byName.retryAfterSeconds);
+    const user = await store.findUserByUsername(username);
+    const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash());
+    if (!user || !valid) {
+      log.info({ ip }, 'login failed');
+      throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+    }
+    await Promise.all([refund(limits.authIp, ip), refund(limits.authUsername, nameKey)]);
+    await signIn(res, user.id);
+    log.info({ userId: user.id }, 'signed in');
+    const body: UserReply = { user: { id: user.id, username: user.username } };
+    res.json(body);
+  });
+
+  router.post('/logout', async (req, res) => {
+    const token = tokenFromCookieHeader(req.headers.cookie);
+    if (token !== undefined) {
+      const tokenHash = hashToken(token);
+      await sessions.revoke(tokenHash);
+      await deps.onRevoked(tokenHash);
+    }
+    res.append('Set-Cookie', clearedSessionCookie(deps.secureCookies));
+    res.status(204).end();
+  });
+
+  router.get(
+    '/me',
+    withUser(sessions, async (_req, res, { user }) => {
+      const body: UserReply = { user };
+      res.json(body);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import type { User } from '../../shared/http';
+import type { Store } from '../store/types';
+
+export const SESSION_COOKIE = 'lc_session';
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface ResolvedSession {
+  user: User;
+  tokenHash: string;
+}
+
+export interface SessionService {
+  create(userId: string): Promise<{ token: string; tokenHash: string; expiresAt: number }>;
+  /** The signed-in user for a Cookie header, or undefined; an expired session is deleted. */
+  fromCookieHeader(header: string | undefined): Promise<ResolvedSession | undefined>;
+  resolveHash(tokenHash: string): Promise<ResolvedSession | undefined>;
+  revoke(tokenHash: string): Promise<void>;
+  /** Deletes expired sessions and returns their hashes. */
+  prune(): Promise<string[]>;
+}
+
+export function tokenFromCookieHeader(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const token = parseCookie(header)[SESSION_COOKIE];
+  return token !== undefined && TOKEN_PATTERN.test(token) ? token : undefined;
+}
+
+export function createSessionService(
+  store: Store,
+  ttlSeconds: number,
+  now: () => number = Date.now,
+): SessionService {
+  const resolveHash = async (tokenHash: string): Promise<ResolvedSession | undefined> => {
+    const session = await store.findSession(tokenHash);
+    if (!session) return undefined;
+    if (session.expiresAt <= now()) {
+      await store.deleteSession(tokenHash);
+      return undefined;
+    }
+    const user = await store.findUserById(session.userId);
+    if (!user) return undefined;
+    return { user: { id: user.id, username: user.username }, tokenHash };
+  };
+  return {
+    async create(userId) {
+      const token = randomBytes(32).toString('base64url');
+      const tokenHash = hashToken(token);
+      const expiresAt = now() + ttlSeconds * 1000;
+      await store.createSession({ tokenHash, userId, expiresAt });
+      return { token, tokenHash, expiresAt };
+    },
+    async fromCookieHeader(header) {
+      const token = tokenFromCookieHeader(header);
+      return token === undefined ? undefined : resolveHash(hashToken(token));
+    },
+    resolveHash,
+    revoke: (tokenHash) => store.deleteSession(tokenHash),
+    prune: () => store.deleteExpiredSessions(now()),
+  };
+}
+
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return stringifySetCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: maxAgeSeconds,
+  });
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return stringifySetCookie(SESSION_COOKIE, '', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: 0,
+  });
+}

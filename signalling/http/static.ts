@@ -1,0 +1,35 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { type RequestHandler, Router } from 'express';
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>LiveConnect</title>
+<h1>LiveConnect is not built yet</h1>
+<p>The server is running, but the web client was not found. Run <code>npm run build</code>
+(or start with <code>npm start</code>, which builds first).</p>`;
+
+/**
+ * The built client, with index.html for every other GET so History-API routes such as
+ * /room/<id> load the app. Checked per request, so building after start needs no restart.
+ */
+export function staticClient(staticDir: string): Router {
+  const router = Router();
+  const index = join(staticDir, 'index.html');
+  router.use(express.static(staticDir, { index: false, fallthrough: true }));
+  const fallback: RequestHandler = async (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      next();
+      return;
+    }
+    const exists = await stat(index).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!exists) {
+      res.status(503).type('html').set('Retry-After', '30').send(NOT_BUILT);
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  };
+  router.use(fallback);
+  return router;
+}

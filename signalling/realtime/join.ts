@@ -1,0 +1,116 @@
+import { type JoinAck, joinRequestSchema } from '../../shared/socket';
+import { describeIssues } from '../http/errors';
+import { refund, spent, take } from '../security/limits';
+import type { RoomRecord } from '../store/types';
+import type { Outcome, RealtimeContext } from './context';
+import {
+  currentRoom,
+  leaveCurrentRoom,
+  membersOf,
+  notifyHost,
+  peerInfo,
+  roomKey,
+} from './presence';
+import { failure, type LcSocket } from './types';
+
+const tooMany = (): Outcome<JoinAck> => ({
+  reply: failure('rate_limited', 'too many wrong PINs; try again later'),
+});
+
+/**
+ * Checks the PIN against three budgets (room, user, address). Each attempt is counted before
+ * it is judged and refunded when it succeeds, so parallel guesses cannot overrun a budget.
+ * The host is never locked out of its own room by strangers spending the room's budget.
+ */
+export async function handleJoin(
+  ctx: RealtimeContext,
+  socket: LcSocket,
+  payload: unknown,
+): Promise<Outcome<JoinAck>> {
+  const parsed = joinRequestSchema.safeParse(payload);
+  if (!parsed.success) return { reply: failure('bad_request', describeIssues(parsed.error)) };
+  const { roomId, pin } = parsed.data;
+  const { limits } = ctx;
+  const { userId, address } = socket.data;
+
+  if (!(await ctx.sessions.resolveHash(socket.data.sessionHash))) {
+    return { reply: failure('unauthorized', 'your session has ended; sign in again') };
+  }
+  const byUser = await take(limits.pinUser, userId);
+  if (!byUser.ok) return tooMany();
+  const byIp = await take(limits.pinIp, address);
+  if (!byIp.ok) return tooMany();
+  const refundPerson = () =>
+    Promise.all([refund(limits.pinUser, userId), refund(limits.pinIp, address)]);
+
+  const room = await ctx.rooms.find(roomId);
+  if (!room) return { reply: failure('room_not_found', 'no room has that ID') };
+  if (room.state === 'closed') {
+    await refundPerson();
+    return { reply: failure('room_closed', 'that room has been closed') };
+  }
+  const isHost = room.hostId === userId;
+  const byRoom = await take(limits.pinRoom, roomId);
+  if (!byRoom.ok && !isHost) {
+    await refundPerson();
+    return tooMany();
+  }
+  if (!ctx.rooms.pinMatches(room, pin)) {
+    const failed = await spent(limits.pinRoom, roomId);
+    await notifyHost(ctx.io, roomId, room.hostId, {
+      failed,
+      windowSeconds: limits.config.pinWindowSeconds,
+    });
+    ctx.log.info({ roomId, userId, failed }, 'wrong pin');
+    return { reply: failure('wrong_pin', 'wrong PIN') };
+  }
+  await Promise.all([refundPerson(), byRoom.ok ? refund(limits.pinRoom, roomId) : undefined]);
+  return ctx.joinLock.run(roomId, () => enter(ctx, socket, room, isHost));
+}
+
+async function enter(
+  ctx: RealtimeContext,
+  socket: LcSocket,
+  room: RoomRecord,
+  isHost: boolean,
+): Promise<Outcome<JoinAck>> {
+  await leaveCurrentRoom(socket);
+  await socket.join(roomKey(room.id));
+  socket.data.roomId = room.id;
+  socket.data.role = isHost ? 'host' : 'guest';
+  // Re-read after joining: a close that raced us either shows here or will remove us.
+  const fresh = await ctx.rooms.find(room.id);
+  if (fresh?.state !== 'open') {
+    await socket.leave(roomKey(room.id));
+    socket.data.roomId = null;
+    socket.data.role = null;
+    return { reply: failure('room_closed', 'that room has been closed') };
+  }
+  const self = peerInfo(socket.data);
+  if (!self || currentRoom(socket) !== room.id) {
+    return { reply: failure('internal', 'could not join') };
+  }
+  const peers = (await membersOf(ctx.io, room.id)).filter((p) => p.peerId !== self.peerId);
+  socket.to(roomKey(room.id)).emit('peer:joined', self);
+  const hostPeerId = isHost ? self.peerId : (peers.find((p) => p.role === 'host')?.peerId ?? null);
+  ctx.log.info({ roomId: room.id, userId: self.userId, role: self.role }, 'joined');
+  const after = async (): Promise<void> => {
+    if (!isHost) return;
+    const failed = await spent(ctx.limits.pinRoom, room.id);
+    if (failed > 0) {
+      socket.emit('room:pin-attempts', {
+        failed,
+        windowSeconds: ctx.limits.config.pinWindowSeconds,
+      });
+    }
+  };
+  return {
+    reply: {
+      ok: true,
+      self: { peerId: self.peerId, userId: self.userId, name: self.name },
+      hostPeerId,
+      peers,
+    },
+    after,
+  };
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Failure } from '../../shared/socket';
+import type { SessionService } from '../auth/sessions';
+import type { Logger } from '../log';
+import type { RoomNotifier, RoomService } from '../rooms/service';
+import type { AddressOf } from '../security/client-ip';
+import { type Limits, take } from '../security/limits';
+import { isAcceptedOrigin } from '../security/origin';
+import type { Outcome, RealtimeContext } from './context';
+import { handleJoin } from './join';
+import { KeyedLock } from './keyed-lock';
+import {
+  closeRoom,
+  currentRoom,
+  disconnectSession,
+  leaveCurrentRoom,
+  notifyHost,
+  roomKey,
+  sessionKey,
+} from './presence';
+import { handleSignal } from './relay';
+import { failure, type LcServer, type LcSocket } from './types';
+
+/** Large enough for an SDP offer with many tracks (shared SDP_MAX is 64 KiB), small otherwise. */
+export const MAX_SOCKET_MESSAGE_BYTES = 100_000;
+
+export interface SocketServerDeps {
+  httpServer: HttpServer;
+  publicOrigin: string | undefined;
+  sessions: SessionService;
+  rooms: RoomService;
+  limits: Limits;
+  addressOf: AddressOf;
+  log: Logger;
+}
+
+export interface Realtime {
+  io: LcServer;
+  notifier: RoomNotifier;
+  /** Cuts every socket that signed in with this session. */
+  sessionRevoked(tokenHash: string): void;
+}
+
+type Reply = { ok: true } | Failure;
+type Ack = (reply: Reply) => void;
+
+function ackOf(args: unknown[]): Ack | undefined {
+  const last = args.at(-1);
+  if (typeof last !== 'function') return undefined;
+  return (reply) => {
+    last(reply);
+  };
+}
+
+export function createSocketServer(deps: SocketServerDeps): Realtime {
+  const { httpServer, sessions, limits, log } = deps;
+  const io: LcServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    // Checked before the upgrade and before any cookie is read: browsers send cookies on
+    // cross-site WebSocket upgrades, so the Origin is what stops another site using ours.
+    allowRequest: (req, callback) => {
+      const ok = isAcceptedOrigin(req.headers.origin, deps.publicOrigin, httpServer);
+      callback(ok ? null : 'forbidden_origin', ok);
+    },
+  });
+  const ctx: RealtimeContext = {
+    io,
+    rooms: deps.rooms,
+    sessions,
+    limits,
+    joinLock: new KeyedLock(),
+    log,
+  };
+
+  io.use(async (socket, next) => {
+    try {
+      const session = await sessions.fromCookieHeader(socket.request.headers.cookie);
+      if (!session) {
+        next(new Error('unauthorized'));
+        return;
+      }
+      socket.data = {
+        userId: session.user.id,
+        name: session.user.username,
+        sessionHash: session.tokenHash,
+        address: deps.addressOf(socket.request),
+        peerId: randomUUID(),
+        roomId: null,
+        role: null,
+      };
+      next();
+    } catch (err) {
+      log.error({ err }, 'handshake failed');
+      next(new Error('internal'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    void socket.join(sessionKey(socket.data.sessionHash));
+    log.debug({ userId: socket.data.userId }, 'connected');
+    // One event at a time per socket: signals must reach the peer in the order they were sent.
+    let queue: Promise<void> = Promise.resolve();
+    const enqueue = (task: () => Promise<void>): void => {
+      queue = queue.then(task);
+    };
+
+    const reply = (event: string, ack: Ack | undefined, answer: Reply): void => {
+      if (ack) ack(answer);
+      else if (!answer.ok) socket.emit('server:error', { event, error: answer.error });
+    };
+
+    socket.use((packet, next) => {
+      void throttle(socket, limits, packet, log).then((allowed) => {
+        if (allowed) next();
+      });
+    });
+
+    const on = (
+      event: 'room:join' | 'room:leave' | 'signal',
+      handler: (payload: unknown) => Promise<Outcome<Reply>>,
+    ): void => {
+      socket.on(event, (...args: unknown[]) => {
+        const ack = ackOf(args);
+        const payload = typeof args[0] === 'function' ? undefined : args[0];
+        enqueue(async () => {
+          try {
+            const outcome = await handler(payload);
+            reply(event, ack, outcome.reply);
+            await outcome.after?.();
+          } catch (err) {
+            log.error({ err, event }, 'socket handler failed');
+            reply(event, ack, failure('internal', 'something went wrong'));
+          }
+        });
+      });
+    };
+
+    on('room:join', (payload) => handleJoin(ctx, socket, payload));
+    on('signal', (payload) => handleSignal(ctx, socket, payload));
+    on('room:leave', async () => {
+      await leaveCurrentRoom(socket);
+      return { reply: { ok: true } };
+    });
+
+    socket.on('disconnecting', () => {
+      const roomId = currentRoom(socket);
+      if (roomId !== null) {
+        socket.to(roomKey(roomId)).emit('peer:left', { peerId: socket.data.peerId });
+      }
+    });
+  });
+
+  return {
+    io,
+    notifier: {
+      roomClosed: async (roomId) => closeRoom(io, roomId),
+      pinRotated: (roomId, hostId) =>
+        notifyHost(io, roomId, hostId, {
+          failed: 0,
+          windowSeconds: limits.config.pinWindowSeconds,
+        }),
+    },
+    sessionRevoked: (tokenHash) => disconnectSession(io, tokenHash),
+  };
+}
+
+/**
+ * Per-connection flood control: events over the rate are dropped with rate_limited, and a
+ * connection that keeps flooding is cut. Resolves whether the event may proceed.
+ */
+async function throttle(
+  socket: LcSocket,
+  limits: Limits,
+  packet: unknown[],
+  log: Logger,
+): Promise<boolean> {
+  try {
+    if ((await take(limits.socketEvents, socket.id)).ok) return true;
+    const ack = ackOf(packet.slice(1));
+    const error = failure('rate_limited', 'too many messages; slow down');
+    if (ack) ack(error);
+    else socket.emit('server:error', { event: String(packet[0]).slice(0, 64), error: error.error });
+    if (!(await take(limits.socketDrops, socket.id)).ok) {
+      log.warn({ userId: socket.data.userId }, 'socket flooding; disconnected');
+      socket.disconnect(true);
+    }
+  } catch (err) {
+    log.error({ err }, 'throttle failed');
+  }
+  return false;
+}

@@ -1,0 +1,101 @@
+import type { Room, User } from '../../shared/http';
+import type { Logger } from '../log';
+import type { Limits } from '../security/limits';
+import type { RoomRecord, Store } from '../store/types';
+import { generatePin, generateRoomId } from './ids';
+import type { PinVault } from './pin-secret';
+
+/** What the realtime side must do when a room changes over HTTP. */
+export interface RoomNotifier {
+  roomClosed(roomId: string): Promise<void>;
+  pinRotated(roomId: string, hostId: string): Promise<void>;
+}
+
+export type HostAction<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: 'room_not_found' | 'forbidden' };
+
+export interface RoomService {
+  create(host: User, name: string | undefined): Promise<Room>;
+  listForHost(userId: string): Promise<Room[]>;
+  find(roomId: string): Promise<RoomRecord | undefined>;
+  pinMatches(room: RoomRecord, pin: string): boolean;
+  close(userId: string, roomId: string): Promise<HostAction<null>>;
+  rotatePin(userId: string, roomId: string): Promise<HostAction<Room>>;
+}
+
+const ID_ATTEMPTS = 5;
+
+export function createRoomService(
+  store: Store,
+  vault: PinVault,
+  limits: Limits,
+  notifier: () => RoomNotifier,
+  log: Logger,
+): RoomService {
+  const view = (r: RoomRecord): Room => ({
+    id: r.id,
+    name: r.name,
+    pin: vault.open(r.id, r.pinSealed),
+    hostId: r.hostId,
+    createdAt: r.createdAt,
+  });
+
+  const openRoomOfHost = async (userId: string, roomId: string) => {
+    const room = await store.findRoom(roomId);
+    if (room?.state !== 'open') return { ok: false, code: 'room_not_found' } as const;
+    if (room.hostId !== userId) return { ok: false, code: 'forbidden' } as const;
+    return { ok: true, room } as const;
+  };
+
+  return {
+    async create(host, name) {
+      for (let i = 0; i < ID_ATTEMPTS; i += 1) {
+        const id = generateRoomId();
+        const record: RoomRecord = {
+          id,
+          name: name ?? `${host.username}'s room`,
+          hostId: host.id,
+          createdAt: new Date().toISOString(),
+          state: 'open',
+          ...vault.seal(id, generatePin()),
+        };
+        if (await store.createRoom(record)) {
+          log.info({ roomId: id, hostId: host.id }, 'room created');
+          return view(record);
+        }
+      }
+      throw new Error('could not find a free room ID');
+    },
+
+    async listForHost(userId) {
+      return (await store.listOpenRoomsByHost(userId)).map(view);
+    },
+
+    find: (roomId) => store.findRoom(roomId),
+
+    pinMatches: (room, pin) => vault.verify(room.id, pin, room.pinHmac),
+
+    async close(userId, roomId) {
+      const found = await openRoomOfHost(userId, roomId);
+      if (!found.ok) return found;
+      await store.updateRoom(roomId, { state: 'closed' });
+      await limits.pinRoom.delete(roomId);
+      await notifier().roomClosed(roomId);
+      log.info({ roomId }, 'room closed');
+      return { ok: true, value: null };
+    },
+
+    async rotatePin(userId, roomId) {
+      const found = await openRoomOfHost(userId, roomId);
+      if (!found.ok) return found;
+      const updated = await store.updateRoom(roomId, vault.seal(roomId, generatePin()));
+      if (!updated) return { ok: false, code: 'room_not_found' };
+      // A fresh PIN makes earlier guesses worthless, so the room's budget starts over.
+      await limits.pinRoom.delete(roomId);
+      await notifier().pinRotated(roomId, userId);
+      log.info({ roomId }, 'pin rotated');
+      return { ok: true, value: view(updated) };
+    },
+  };
+}

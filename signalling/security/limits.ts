@@ -1,0 +1,102 @@
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LimitsConfig } from '../config';
+
+export interface LimiterOptions {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}
+
+/**
+ * Builds the limiters whose counts should be shared by every server process; a Redis-backed
+ * factory (RateLimiterRedis with the same options) can replace the in-memory default.
+ */
+export type LimiterFactory = (options: LimiterOptions) => RateLimiterAbstract;
+
+export const memoryLimiters: LimiterFactory = (options) => new RateLimiterMemory(options);
+
+export interface Limits {
+  authUsername: RateLimiterAbstract;
+  authIp: RateLimiterAbstract;
+  pinRoom: RateLimiterAbstract;
+  pinUser: RateLimiterAbstract;
+  pinIp: RateLimiterAbstract;
+  /** Per connection, so always in memory: a socket lives in one process. */
+  socketEvents: RateLimiterAbstract;
+  socketDrops: RateLimiterAbstract;
+  config: LimitsConfig;
+}
+
+export const SOCKET_FLOOD_WINDOW_SECONDS = 10;
+
+export function createLimits(
+  config: LimitsConfig,
+  shared: LimiterFactory = memoryLimiters,
+): Limits {
+  return {
+    authUsername: shared({
+      keyPrefix: 'auth-user',
+      points: config.authFailuresPerUsername,
+      duration: config.authWindowSeconds,
+    }),
+    authIp: shared({
+      keyPrefix: 'auth-ip',
+      points: config.authAttemptsPerIp,
+      duration: config.authWindowSeconds,
+    }),
+    pinRoom: shared({
+      keyPrefix: 'pin-room',
+      points: config.pinFailuresPerRoom,
+      duration: config.pinWindowSeconds,
+    }),
+    pinUser: shared({
+      keyPrefix: 'pin-user',
+      points: config.pinFailuresPerUser,
+      duration: config.pinWindowSeconds,
+    }),
+    pinIp: shared({
+      keyPrefix: 'pin-ip',
+      points: config.pinFailuresPerIp,
+      duration: config.pinWindowSeconds,
+    }),
+    socketEvents: new RateLimiterMemory({
+      keyPrefix: 'sock-ev',
+      points: config.socketEventsPerSecond,
+      duration: 1,
+    }),
+    socketDrops: new RateLimiterMemory({
+      keyPrefix: 'sock-drop',
+      points: config.socketFloodDisconnect,
+      duration: SOCKET_FLOOD_WINDOW_SECONDS,
+    }),
+    config,
+  };
+}
+
+export type Taken = { ok: true; consumed: number } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Counts one attempt before it is judged, so concurrent attempts cannot all slip past a
+ * budget that is nearly spent; a successful attempt gives its point back with `refund`.
+ */
+export async function take(limiter: RateLimiterAbstract, key: string): Promise<Taken> {
+  try {
+    const res = await limiter.consume(key);
+    return { ok: true, consumed: res.consumedPoints };
+  } catch (err) {
+    if (err instanceof RateLimiterRes) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+    }
+    throw err;
+  }
+}
+
+export async function refund(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  await limiter.reward(key, 1);
+}
+
+/** Points spent in the current window (0 when none). */
+export async function spent(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  const res = await limiter.get(key);
+  return res ? Math.min(res.consumedPoints, limiter.points) : 0;
+}

@@ -1,0 +1,160 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Low } from 'lowdb';
+import { JSONFilePreset } from 'lowdb/node';
+import { z } from 'zod';
+import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  passwordHash: z.string(),
+  createdAt: z.string(),
+});
+const sessionSchema = z.object({
+  tokenHash: z.string(),
+  userId: z.string(),
+  expiresAt: z.number(),
+});
+const roomSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostId: z.string(),
+  createdAt: z.string(),
+  state: z.enum(['open', 'closed']),
+  pinHmac: z.string(),
+  pinSealed: z.string(),
+});
+const dataSchema = z.object({
+  version: z.literal(1),
+  users: z.array(userSchema),
+  sessions: z.array(sessionSchema),
+  rooms: z.array(roomSchema),
+});
+type Data = z.infer<typeof dataSchema>;
+
+export const DB_FILE = 'db.json';
+
+/**
+ * One JSON file written atomically by lowdb (temp file + rename). The arrays are the file's
+ * shape; Maps index them in memory so lookups by key stay O(1) and untrusted keys never touch
+ * object prototypes.
+ */
+class LowdbStore implements Store {
+  readonly #users = new Map<string, UserRecord>();
+  readonly #usersByName = new Map<string, UserRecord>();
+  readonly #sessions = new Map<string, SessionRecord>();
+  readonly #rooms = new Map<string, RoomRecord>();
+  #pending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Low<Data>) {
+    for (const u of db.data.users) this.#indexUser(u);
+    for (const s of db.data.sessions) this.#sessions.set(s.tokenHash, s);
+    for (const r of db.data.rooms) this.#rooms.set(r.id, r);
+  }
+
+  #indexUser(u: UserRecord): void {
+    this.#users.set(u.id, u);
+    this.#usersByName.set(u.username.toLowerCase(), u);
+  }
+
+  /** Serialises writes so a failed one is reported to its caller without blocking the next. */
+  #save(): Promise<void> {
+    this.db.data = {
+      version: 1,
+      users: [...this.#users.values()],
+      sessions: [...this.#sessions.values()],
+      rooms: [...this.#rooms.values()],
+    };
+    const next = this.#pending.catch(() => undefined).then(() => this.db.write());
+    this.#pending = next;
+    return next;
+  }
+
+  async createUser(user: UserRecord): Promise<boolean> {
+    if (this.#usersByName.has(user.username.toLowerCase())) return false;
+    this.#indexUser({ ...user });
+    await this.#save();
+    return true;
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const u = this.#usersByName.get(username.toLowerCase());
+    return u && { ...u };
+  }
+
+  async findUserById(id: string): Promise<UserRecord | undefined> {
+    const u = this.#users.get(id);
+    return u && { ...u };
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.#sessions.set(session.tokenHash, { ...session });
+    await this.#save();
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const s = this.#sessions.get(tokenHash);
+    return s && { ...s };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    if (this.#sessions.delete(tokenHash)) await this.#save();
+  }
+
+  async deleteExpiredSessions(now: number): Promise<string[]> {
+    const expired = [...this.#sessions.values()].filter((s) => s.expiresAt <= now);
+    for (const s of expired) this.#sessions.delete(s.tokenHash);
+    if (expired.length > 0) await this.#save();
+    return expired.map((s) => s.tokenHash);
+  }
+
+  async createRoom(room: RoomRecord): Promise<boolean> {
+    if (this.#rooms.has(room.id)) return false;
+    this.#rooms.set(room.id, { ...room });
+    await this.#save();
+    return true;
+  }
+
+  async findRoom(id: string): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    return r && { ...r };
+  }
+
+  async listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]> {
+    return [...this.#rooms.values()]
+      .filter((r) => r.hostId === hostId && r.state === 'open')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((r) => ({ ...r }));
+  }
+
+  async updateRoom(
+    id: string,
+    patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
+  ): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    if (!r) return undefined;
+    const updated = { ...r, ...patch };
+    this.#rooms.set(id, updated);
+    await this.#save();
+    return { ...updated };
+  }
+
+  async flush(): Promise<void> {
+    await this.#pending;
+  }
+}
+
+/** Opens (or creates) DATA_DIR/db.json; a file that does not match the schema stops the start. */
+export async function openLowdbStore(dataDir: string): Promise<Store> {
+  await mkdir(dataDir, { recursive: true });
+  const file = join(dataDir, DB_FILE);
+  const empty: Data = { version: 1, users: [], sessions: [], rooms: [] };
+  const db = await JSONFilePreset<Data>(file, empty);
+  const parsed = dataSchema.safeParse(db.data);
+  if (!parsed.success) {
+    throw new Error(`${file} is not a LiveConnect database: ${parsed.error.issues[0]?.message}`);
+  }
+  db.data = parsed.data;
+  return new LowdbStore(db);
+}

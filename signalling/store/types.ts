@@ -1,0 +1,56 @@
+/** Persistent state. Async throughout so a networked store (e.g. Redis) can implement it. */
+
+export interface UserRecord {
+  id: string;
+  /** As the person typed it at registration. */
+  username: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie token, hex; the token itself is never stored. */
+  tokenHash: string;
+  userId: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export type RoomState = 'open' | 'closed';
+
+export interface RoomRecord {
+  id: string;
+  name: string;
+  hostId: string;
+  createdAt: string;
+  state: RoomState;
+  /** HMAC-SHA256 of the PIN, hex; what joins are checked against. */
+  pinHmac: string;
+  /** The PIN sealed with AES-256-GCM, so the host can read it back; base64url. */
+  pinSealed: string;
+}
+
+export interface Store {
+  /** Returns false when the username is taken (compared case-insensitively). */
+  createUser(user: UserRecord): Promise<boolean>;
+  findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  findSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Removes sessions expired at `now` and returns their hashes. */
+  deleteExpiredSessions(now: number): Promise<string[]>;
+
+  /** Returns false when the ID is already used. */
+  createRoom(room: RoomRecord): Promise<boolean>;
+  findRoom(id: string): Promise<RoomRecord | undefined>;
+  listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]>;
+  updateRoom(
+    id: string,
+    patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
+  ): Promise<RoomRecord | undefined>;
+
+  /** Waits for pending writes; the store stays usable. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,178 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { z } from 'zod';
+import { type User, userReplySchema } from '../../shared/http';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket';
+import { type App, type AppDeps, createApp } from '../app';
+import { type Config, loadConfig } from '../config';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestServer {
+  app: App;
+  config: Config;
+  /** Base URL, e.g. http://127.0.0.1:41234/ */
+  url: URL;
+  /** The origin the socket accepts (the URL's origin). */
+  origin: string;
+  dataDir: string;
+  /** Closes the app; removes the data directory unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra environment variables, e.g. { PIN_LIMIT_PER_ROOM: '3' }. */
+  env?: Record<string, string>;
+  /** Reuse a data directory (e.g. to restart on the same data); a fresh temp dir otherwise. */
+  dataDir?: string;
+  deps?: AppDeps;
+}
+
+/** Starts the real app on 127.0.0.1, an ephemeral port and a temporary DATA_DIR. */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lc-test-')));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    BCRYPT_COST: '10',
+    LOG_LEVEL: 'silent',
+    STATIC_DIR: join(dataDir, 'no-client'),
+    ...options.env,
+  });
+  const app = await createApp(config, options.deps);
+  const url = await app.listen();
+  return {
+    app,
+    config,
+    url,
+    origin: url.origin,
+    dataDir,
+    stop: async ({ keepData = false } = {}) => {
+      await app.close();
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+/** A valid username unlikely to clash with another test's. */
+export function uniqueUsername(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}_${process.pid.toString(36)}_${counter}_${Math.random().toString(36).slice(2, 6)}`.slice(
+    0,
+    32,
+  );
+}
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+export interface Account {
+  user: User;
+  username: string;
+  password: string;
+  /** `lc_session=<token>`, ready for a Cookie header. */
+  cookie: string;
+}
+
+/** The `name=value` part of the session Set-Cookie header of a response. */
+export function sessionCookieOf(res: Response): string {
+  const header = res.headers.getSetCookie().find((c) => c.startsWith('lc_session='));
+  if (!header) throw new Error(`no session cookie in a ${res.status} response`);
+  return header.split(';')[0] ?? '';
+}
+
+export async function registerUser(
+  base: URL,
+  username = uniqueUsername(),
+  password = TEST_PASSWORD,
+): Promise<Account> {
+  const res = await fetch(new URL('/api/auth/register', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  const { user } = userReplySchema.parse(await res.json());
+  return { user, username, password, cookie: sessionCookieOf(res) };
+}
+
+/** fetch with the session cookie and a JSON body when given. */
+export function api(
+  base: URL,
+  method: string,
+  path: string,
+  options: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.cookie !== undefined) headers.cookie = options.cookie;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(new URL(path, base), {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+export interface ConnectOptions {
+  /** Defaults to the server's own origin. */
+  origin?: string;
+}
+
+/** A connected socket.io client (websocket only), or a rejection with the connect_error. */
+export function connectSocket(
+  base: URL,
+  cookie: string | undefined,
+  options: ConnectOptions = {},
+): Promise<ClientSocket> {
+  const headers: Record<string, string> = { origin: options.origin ?? base.origin };
+  if (cookie !== undefined) headers.cookie = cookie;
+  const socket: ClientSocket = io(base.origin, {
+    transports: ['websocket'],
+    extraHeaders: headers,
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+/** Resolves with the next payload of a server event, parsed with `schema`; rejects after `ms`. */
+export function nextEvent<T>(
+  socket: ClientSocket,
+  event: keyof ServerToClientEvents,
+  schema: z.ZodType<T>,
+  ms = 2000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const listener = (name: string, payload: unknown): void => {
+      if (name !== event) return;
+      clearTimeout(timer);
+      socket.offAny(listener);
+      const parsed = schema.safeParse(payload);
+      if (parsed.success) resolve(parsed.data);
+      else reject(new Error(`${event} payload did not parse: ${parsed.error.message}`));
+    };
+    const timer = setTimeout(() => {
+      socket.offAny(listener);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    socket.onAny(listener);
+  });
+}
+
+/** Collects every payload of one event for later inspection. */
+export function recordEvents(socket: ClientSocket, event: keyof ServerToClientEvents): unknown[] {
+  const seen: unknown[] = [];
+  socket.onAny((name: string, payload: unknown) => {
+    if (name === event) seen.push(payload);
+  });
+  return seen;
+}
