@@ -238,7 +238,7 @@ const trustProxy = z.preprocess(
 const SECONDS_MAX = 10 * 365 * 24 * 3600;
 const COUNT_MAX = 1_000_000;
 
-const envSchema = z.object({
+export const configEnvSchema = z.object({
   PORT: integer(0, 65535),
   HOST: text(),
   DATA_DIR: text(),
@@ -270,7 +270,7 @@ function exampleFor(name: string): string {
 
 /** Parses the environment once; throws one message naming every bad variable and a valid value. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = configEnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');

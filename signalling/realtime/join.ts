@@ -34,7 +34,12 @@ export async function handleJoin(
   const { userId, address } = socket.data;
 
   if (!(await ctx.sessions.resolveHash(socket.data.sessionHash))) {
-    return { reply: failure('unauthorized', 'your session has ended; sign in again') };
+    return {
+      reply: failure('unauthorized', 'your session has ended; sign in again'),
+      after: async () => {
+        socket.disconnect(true);
+      },
+    };
   }
   const byUser = await take(limits.pinUser, userId);
   if (!byUser.ok) return tooMany();

@@ -15,6 +15,7 @@ import {
   type ClientSocket,
   connectSocket,
   nextEvent,
+  recordEvents,
   registerUser,
   startTestServer,
   type TestServer,
@@ -122,5 +123,163 @@ describe('joining a room', () => {
     const err = nextEvent(a, 'server:error', socketErrorSchema);
     a.emit('signal', { to: bAck.self.peerId, data: { type: 'offer', sdp: 'x' } });
     expect((await err).error.code).toBe('not_in_room');
+  });
+
+  it('moves a socket that joins a second room out of the first', async () => {
+    const host = await registerUser(server.url);
+    const r1 = await createRoom(host);
+    const r2 = await createRoom(host);
+    const watcher = await connect(await registerUser(server.url));
+    joinSuccessSchema.parse(await join(watcher, r1.id, r1.pin));
+    const mover = await connect(await registerUser(server.url));
+    const first = joinSuccessSchema.parse(await join(mover, r1.id, r1.pin));
+    const left = nextEvent(watcher, 'peer:left', peerLeftSchema);
+    const second = joinSuccessSchema.parse(await join(mover, r2.id, r2.pin));
+    expect(await left).toEqual({ peerId: first.self.peerId });
+    expect(second.peers).toEqual([]);
+    expect(second.hostPeerId).toBeNull();
+  });
+
+  it('room:leave leaves and tells the others', async () => {
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const a = await connect(await registerUser(server.url));
+    const b = await connect(await registerUser(server.url));
+    joinSuccessSchema.parse(await join(a, room.id, room.pin));
+    const bAck = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const left = nextEvent(a, 'peer:left', peerLeftSchema);
+    expect(await b.timeout(2000).emitWithAck('room:leave')).toEqual({ ok: true });
+    expect(await left).toEqual({ peerId: bAck.self.peerId });
+    const again = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    expect(again.peers.map((p) => p.peerId)).not.toContain(bAck.self.peerId);
+  });
+
+  it('lets people who join at the same moment see each other exactly once', async () => {
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const people = await Promise.all(
+      Array.from({ length: 5 }, async () => connect(await registerUser(server.url))),
+    );
+    const joinedSeen = people.map((s) => recordEvents(s, 'peer:joined'));
+    const acks = (await Promise.all(people.map((s) => join(s, room.id, room.pin)))).map((a) =>
+      joinSuccessSchema.parse(a),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const ids = acks.map((a) => a.self.peerId);
+    acks.forEach((ack, i) => {
+      const viaAck = ack.peers.map((p) => p.peerId);
+      const viaEvent = (joinedSeen[i] ?? []).map((p) => peerInfoSchema.parse(p).peerId);
+      const seen = [...viaAck, ...viaEvent].sort();
+      expect(seen).toEqual(ids.filter((id) => id !== ack.self.peerId).sort());
+    });
+  });
+});
+
+describe('the handshake', () => {
+  it('refuses a socket without a session', async () => {
+    await expect(connectSocket(server.url, undefined)).rejects.toThrow('unauthorized');
+    await expect(connectSocket(server.url, `lc_session=${'x'.repeat(43)}`)).rejects.toThrow(
+      'unauthorized',
+    );
+  });
+
+  it('refuses a foreign or missing Origin before looking at the cookie', async () => {
+    const a = await registerUser(server.url);
+    await expect(
+      connectSocket(server.url, a.cookie, { origin: 'https://evil.example' }),
+    ).rejects.toThrow();
+    await expect(
+      connectSocket(server.url, a.cookie, {
+        origin: `http://127.0.0.1:${Number(server.url.port) + 1}`,
+      }),
+    ).rejects.toThrow();
+    await expect(connectSocket(server.url, a.cookie, { origin: null })).rejects.toThrow();
+    const localhost = await connectSocket(server.url, a.cookie, {
+      origin: `http://localhost:${server.url.port}`,
+    });
+    localhost.close();
+  });
+});
+
+describe('the relay', () => {
+  it('reaches members of the same room only, and says nothing about other rooms', async () => {
+    const hostA = await registerUser(server.url);
+    const hostB = await registerUser(server.url);
+    const roomA = await createRoom(hostA);
+    const roomB = await createRoom(hostB);
+    const a1 = await connect(await registerUser(server.url));
+    const a2 = await connect(await registerUser(server.url));
+    const b1 = await connect(await registerUser(server.url));
+    const outsider = await connect(await registerUser(server.url));
+    const a1Ack = joinSuccessSchema.parse(await join(a1, roomA.id, roomA.pin));
+    joinSuccessSchema.parse(await join(a2, roomA.id, roomA.pin));
+    const b1Ack = joinSuccessSchema.parse(await join(b1, roomB.id, roomB.pin));
+    const b1Signals = recordEvents(b1, 'signal');
+    const offer = { type: 'offer', sdp: 'v=0' } as const;
+
+    const toOtherRoom = await a2
+      .timeout(2000)
+      .emitWithAck('signal', { to: b1Ack.self.peerId, data: offer });
+    const toNobody = await a2
+      .timeout(2000)
+      .emitWithAck('signal', { to: 'no-such-peer', data: offer });
+    expect(toOtherRoom).toEqual(toNobody);
+    expect(toOtherRoom).toMatchObject({ ok: false, error: { code: 'peer_not_found' } });
+
+    const fromOutsider = await outsider
+      .timeout(2000)
+      .emitWithAck('signal', { to: a1Ack.self.peerId, data: offer });
+    expect(fromOutsider).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+
+    const toSelf = await a1
+      .timeout(2000)
+      .emitWithAck('signal', { to: a1Ack.self.peerId, data: offer });
+    expect(toSelf).toMatchObject({ ok: false, error: { code: 'peer_not_found' } });
+
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b1Signals).toEqual([]);
+  });
+
+  it('stamps the sender and keeps only known signal fields', async () => {
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const a = await connect(await registerUser(server.url));
+    const b = await connect(await registerUser(server.url));
+    const aAck = joinSuccessSchema.parse(await join(a, room.id, room.pin));
+    const bAck = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const got = nextEvent(a, 'signal', relayedSignalSchema);
+    const data = {
+      type: 'candidate',
+      candidate: {
+        candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+        sdpMid: '0',
+        extra: 1,
+      },
+      from: 'spoofed',
+    };
+    b.emit('signal', { to: aAck.self.peerId, data } as never);
+    const relayed = await got;
+    expect(relayed.from).toBe(bAck.self.peerId);
+    expect(relayed.data).toEqual({
+      type: 'candidate',
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0' },
+    });
+  });
+
+  it('keeps the order of signals from one sender', async () => {
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const a = await connect(await registerUser(server.url));
+    const b = await connect(await registerUser(server.url));
+    const aAck = joinSuccessSchema.parse(await join(a, room.id, room.pin));
+    joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const seen = recordEvents(a, 'signal');
+    for (let i = 0; i < 30; i += 1) {
+      b.emit('signal', { to: aAck.self.peerId, data: { type: 'offer', sdp: `n=${i}` } });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.map((s) => relayedSignalSchema.parse(s).data)).toEqual(
+      Array.from({ length: 30 }, (_, i) => ({ type: 'offer', sdp: `n=${i}` })),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Failure } from '../../shared/socket';
+import type { ClientToServerEvents, Failure } from '../../shared/socket';
 import type { SessionService } from '../auth/sessions';
 import type { Logger } from '../log';
 import type { RoomNotifier, RoomService } from '../rooms/service';
@@ -44,6 +44,22 @@ export interface Realtime {
 }
 
 type Reply = { ok: true } | Failure;
+type ClientEvent = keyof ClientToServerEvents;
+
+const CLIENT_EVENTS: readonly string[] = [
+  'room:join',
+  'room:leave',
+  'signal',
+] satisfies ClientEvent[];
+
+function isClientEvent(name: unknown): boolean {
+  return typeof name === 'string' && CLIENT_EVENTS.includes(name);
+}
+
+/** An event name as reported back in server:error: bounded, since the client chose it. */
+function eventName(name: unknown): string {
+  return String(name).slice(0, 64);
+}
 type Ack = (reply: Reply) => void;
 
 function ackOf(args: unknown[]): Ack | undefined {
@@ -114,12 +130,20 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
 
     socket.use((packet, next) => {
       void throttle(socket, limits, packet, log).then((allowed) => {
-        if (allowed) next();
+        if (!allowed) return;
+        if (isClientEvent(packet[0])) {
+          next();
+          return;
+        }
+        const error = failure('bad_request', 'unknown event');
+        const ack = ackOf(packet.slice(1));
+        if (ack) ack(error);
+        else socket.emit('server:error', { event: eventName(packet[0]), error: error.error });
       });
     });
 
     const on = (
-      event: 'room:join' | 'room:leave' | 'signal',
+      event: ClientEvent,
       handler: (payload: unknown) => Promise<Outcome<Reply>>,
     ): void => {
       socket.on(event, (...args: unknown[]) => {
@@ -182,7 +206,7 @@ async function throttle(
     const ack = ackOf(packet.slice(1));
     const error = failure('rate_limited', 'too many messages; slow down');
     if (ack) ack(error);
-    else socket.emit('server:error', { event: String(packet[0]).slice(0, 64), error: error.error });
+    else socket.emit('server:error', { event: eventName(packet[0]), error: error.error });
     if (!(await take(limits.socketDrops, socket.id)).ok) {
       log.warn({ userId: socket.data.userId }, 'socket flooding; disconnected');
       socket.disconnect(true);

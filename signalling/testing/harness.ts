@@ -117,8 +117,8 @@ export function api(
 }
 
 export interface ConnectOptions {
-  /** Defaults to the server's own origin. */
-  origin?: string;
+  /** Defaults to the server's own origin; null sends no Origin header. */
+  origin?: string | null;
 }
 
 /** A connected socket.io client (websocket only), or a rejection with the connect_error. */
@@ -127,7 +127,9 @@ export function connectSocket(
   cookie: string | undefined,
   options: ConnectOptions = {},
 ): Promise<ClientSocket> {
-  const headers: Record<string, string> = { origin: options.origin ?? base.origin };
+  const headers: Record<string, string> = {};
+  const origin = options.origin === undefined ? base.origin : options.origin;
+  if (origin !== null) headers.origin = origin;
   if (cookie !== undefined) headers.cookie = cookie;
   const socket: ClientSocket = io(base.origin, {
     transports: ['websocket'],

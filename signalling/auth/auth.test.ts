@@ -1,0 +1,191 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { errorEnvelopeSchema } from '../../shared/errors';
+import { userReplySchema } from '../../shared/http';
+import {
+  api,
+  connectSocket,
+  registerUser,
+  sessionCookieOf,
+  startTestServer,
+  TEST_PASSWORD,
+  type TestServer,
+  uniqueUsername,
+} from '../testing/harness';
+
+async function errorCode(res: Response): Promise<string> {
+  return errorEnvelopeSchema.parse(await res.json()).error.code;
+}
+
+describe('accounts', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('registers, signs in at once, and answers /me', async () => {
+    const username = uniqueUsername('Alice');
+    const res = await api(server.url, 'POST', '/api/auth/register', {
+      body: { username, password: TEST_PASSWORD },
+    });
+    expect(res.status).toBe(201);
+    const { user } = userReplySchema.parse(await res.json());
+    expect(user.username).toBe(username);
+    const cookie = sessionCookieOf(res);
+    const me = await api(server.url, 'GET', '/api/auth/me', { cookie });
+    expect(me.status).toBe(200);
+    expect(userReplySchema.parse(await me.json()).user).toEqual(user);
+  });
+
+  it('sets an httpOnly, SameSite=Lax session cookie holding an opaque token', async () => {
+    const res = await api(server.url, 'POST', '/api/auth/register', {
+      body: { username: uniqueUsername(), password: TEST_PASSWORD },
+    });
+    const header = res.headers.getSetCookie().find((c) => c.startsWith('lc_session=')) ?? '';
+    expect(header).toMatch(/HttpOnly/i);
+    expect(header).toMatch(/SameSite=Lax/i);
+    expect(header).toMatch(/Path=\//);
+    expect(header).not.toMatch(/Secure/i);
+    expect(header).toMatch(/^lc_session=[A-Za-z0-9_-]{43};/);
+  });
+
+  it('refuses a taken username, case-insensitively', async () => {
+    const a = await registerUser(server.url);
+    const res = await api(server.url, 'POST', '/api/auth/register', {
+      body: { username: a.username.toUpperCase(), password: TEST_PASSWORD },
+    });
+    expect(res.status).toBe(409);
+    expect(await errorCode(res)).toBe('username_taken');
+  });
+
+  it.each([
+    [{ username: 'ab', password: TEST_PASSWORD }],
+    [{ username: 'has space', password: TEST_PASSWORD }],
+    [{ username: 'x'.repeat(33), password: TEST_PASSWORD }],
+    [{ username: 'fine_name', password: 'short' }],
+    [{ username: 'fine_name', password: 'é'.repeat(37) }],
+    [{ username: 'fine_name' }],
+    [{}],
+  ])('refuses an invalid registration %j with 400', async (body) => {
+    const res = await api(server.url, 'POST', '/api/auth/register', { body });
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe('bad_request');
+  });
+
+  it('signs in with the right password, any case of the username, and not with a wrong one', async () => {
+    const a = await registerUser(server.url);
+    const ok = await api(server.url, 'POST', '/api/auth/login', {
+      body: { username: a.username.toUpperCase(), password: a.password },
+    });
+    expect(ok.status).toBe(200);
+    expect(userReplySchema.parse(await ok.json()).user.id).toBe(a.user.id);
+    const wrong = await api(server.url, 'POST', '/api/auth/login', {
+      body: { username: a.username, password: 'wrong password' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(await errorCode(wrong)).toBe('invalid_credentials');
+    const nobody = await api(server.url, 'POST', '/api/auth/login', {
+      body: { username: uniqueUsername('ghost'), password: TEST_PASSWORD },
+    });
+    expect(nobody.status).toBe(401);
+    expect(await errorCode(nobody)).toBe('invalid_credentials');
+  });
+
+  it('logout revokes the session and cuts its sockets', async () => {
+    const a = await registerUser(server.url);
+    const socket = await connectSocket(server.url, a.cookie);
+    const cut = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const out = await api(server.url, 'POST', '/api/auth/logout', { cookie: a.cookie });
+    expect(out.status).toBe(204);
+    expect(out.headers.getSetCookie().join()).toMatch(/lc_session=;.*Max-Age=0/);
+    expect(await cut).toBe('io server disconnect');
+    expect((await api(server.url, 'GET', '/api/auth/me', { cookie: a.cookie })).status).toBe(401);
+    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow('unauthorized');
+  });
+
+  it('answers 401 without a session or with a forged one', async () => {
+    expect((await api(server.url, 'GET', '/api/auth/me')).status).toBe(401);
+    const forged = `lc_session=${'A'.repeat(43)}`;
+    const res = await api(server.url, 'GET', '/api/auth/me', { cookie: forged });
+    expect(res.status).toBe(401);
+    expect(await errorCode(res)).toBe('unauthorized');
+  });
+});
+
+describe('session expiry', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { SESSION_TTL: '1' } });
+  });
+  afterAll(() => server.stop());
+
+  it('refuses an expired session over HTTP and on the socket', async () => {
+    const a = await registerUser(server.url);
+    expect((await api(server.url, 'GET', '/api/auth/me', { cookie: a.cookie })).status).toBe(200);
+    const socket = await connectSocket(server.url, a.cookie);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await api(server.url, 'GET', '/api/auth/me', { cookie: a.cookie })).status).toBe(401);
+    const ack = await socket
+      .timeout(2000)
+      .emitWithAck('room:join', { roomId: 'abc-defg-hjk', pin: '123456' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    socket.close();
+    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow('unauthorized');
+  });
+});
+
+describe('sign-in limits', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    server = await startTestServer({
+      env: { AUTH_LIMIT_PER_USERNAME: '3', AUTH_LIMIT_PER_IP: '6' },
+    });
+  });
+  afterEach(() => server.stop());
+
+  const login = (username: string, password: string) =>
+    api(server.url, 'POST', '/api/auth/login', { body: { username, password } });
+
+  it('locks a username after AUTH_LIMIT_PER_USERNAME failures, even for the right password', async () => {
+    const a = await registerUser(server.url);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await login(a.username, 'wrong password')).status).toBe(401);
+    }
+    const locked = await login(a.username, a.password);
+    expect(locked.status).toBe(429);
+    expect(await errorCode(locked)).toBe('rate_limited');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('locks an address after AUTH_LIMIT_PER_IP registrations and failures', async () => {
+    const b = await registerUser(server.url);
+    expect((await login(b.username, b.password)).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      statuses.push((await login(uniqueUsername('nobody'), 'wrong password')).status);
+    }
+    // One registration and five failures spend the six points; successes give theirs back.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await login(b.username, b.password)).status).toBe(429);
+    const reg = await api(server.url, 'POST', '/api/auth/register', {
+      body: { username: uniqueUsername(), password: TEST_PASSWORD },
+    });
+    expect(reg.status).toBe(429);
+  });
+});
+
+describe('cookies behind https', () => {
+  it('marks the cookie Secure when PUBLIC_ORIGIN is https', async () => {
+    const server = await startTestServer({ env: { PUBLIC_ORIGIN: 'https://watch.example.com' } });
+    try {
+      const res = await api(server.url, 'POST', '/api/auth/register', {
+        body: { username: uniqueUsername(), password: TEST_PASSWORD },
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.getSetCookie().join()).toMatch(/; Secure/);
+      expect(res.headers.get('strict-transport-security')).toBeTruthy();
+    } finally {
+      await server.stop();
+    }
+  });
+});

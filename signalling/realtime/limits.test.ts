@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Room, roomReplySchema } from '../../shared/http';
+import {
+  type JoinAck,
+  joinSuccessSchema,
+  pinAttemptsSchema,
+  socketErrorSchema,
+} from '../../shared/socket';
+import {
+  type Account,
+  api,
+  type ClientSocket,
+  connectSocket,
+  nextEvent,
+  recordEvents,
+  registerUser,
+  startTestServer,
+  type TestServer,
+} from '../testing/harness';
+
+let server: TestServer;
+const sockets: ClientSocket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await server.stop();
+});
+
+async function start(env: Record<string, string>): Promise<void> {
+  server = await startTestServer({ env });
+}
+
+async function connect(account?: Account): Promise<ClientSocket> {
+  const s = await connectSocket(server.url, (account ?? (await registerUser(server.url))).cookie);
+  sockets.push(s);
+  return s;
+}
+
+async function createRoom(host: Account): Promise<Room> {
+  const res = await api(server.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
+  return roomReplySchema.parse(await res.json()).room;
+}
+
+const join = (s: ClientSocket, roomId: string, pin: string): Promise<JoinAck> =>
+  s.timeout(3000).emitWithAck('room:join', { roomId, pin });
+
+const wrongPin = (room: Room): string => (room.pin === '000000' ? '000001' : '000000');
+
+describe('the PIN budget of a room', () => {
+  it('engages at PIN_LIMIT_PER_ROOM failures from anyone, tells the host, spares the host', async () => {
+    await start({ PIN_LIMIT_PER_ROOM: '3', PIN_WINDOW: '600' });
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const hostSocket = await connect(host);
+    joinSuccessSchema.parse(await join(hostSocket, room.id, room.pin));
+    const reports = recordEvents(hostSocket, 'room:pin-attempts');
+
+    for (let i = 0; i < 3; i += 1) {
+      const guesser = await connect();
+      expect(await join(guesser, room.id, wrongPin(room))).toMatchObject({
+        ok: false,
+        error: { code: 'wrong_pin' },
+      });
+    }
+    const late = await connect();
+    expect(await join(late, room.id, room.pin)).toMatchObject({
+      ok: false,
+      error: { code: 'rate_limited' },
+    });
+    expect(reports.map((r) => pinAttemptsSchema.parse(r))).toEqual([
+      { failed: 1, windowSeconds: 600 },
+      { failed: 2, windowSeconds: 600 },
+      { failed: 3, windowSeconds: 600 },
+    ]);
+
+    // The host is not locked out of its own room, and sees the count when (re)joining.
+    const hostAgain = await connect(host);
+    const report = nextEvent(hostAgain, 'room:pin-attempts', pinAttemptsSchema);
+    joinSuccessSchema.parse(await join(hostAgain, room.id, room.pin));
+    expect(await report).toEqual({ failed: 3, windowSeconds: 600 });
+
+    // Rotating the PIN resets the budget.
+    const reset = nextEvent(hostSocket, 'room:pin-attempts', pinAttemptsSchema);
+    const res = await api(server.url, 'POST', `/api/rooms/${room.id}/pin`, { cookie: host.cookie });
+    const rotated = roomReplySchema.parse(await res.json()).room;
+    expect(await reset).toEqual({ failed: 0, windowSeconds: 600 });
+    joinSuccessSchema.parse(await join(late, room.id, rotated.pin));
+  });
+});
+
+describe('the PIN budgets of a user and an address', () => {
+  it('engages at PIN_LIMIT_PER_USER failures, across rooms and unknown IDs', async () => {
+    await start({ PIN_LIMIT_PER_USER: '3' });
+    const host = await registerUser(server.url);
+    const r1 = await createRoom(host);
+    const r2 = await createRoom(host);
+    const guesser = await connect();
+    expect(await join(guesser, r1.id, wrongPin(r1))).toMatchObject({
+      error: { code: 'wrong_pin' },
+    });
+    expect(await join(guesser, 'zzz-zzzz-zzz', '123456')).toMatchObject({
+      error: { code: 'room_not_found' },
+    });
+    expect(await join(guesser, r2.id, wrongPin(r2))).toMatchObject({
+      error: { code: 'wrong_pin' },
+    });
+    expect(await join(guesser, r2.id, r2.pin)).toMatchObject({ error: { code: 'rate_limited' } });
+    // Someone else from the same address is not affected by this user's budget.
+    joinSuccessSchema.parse(await join(await connect(), r2.id, r2.pin));
+  });
+
+  it('engages at PIN_LIMIT_PER_IP failures across users', async () => {
+    await start({ PIN_LIMIT_PER_IP: '4' });
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    for (let i = 0; i < 4; i += 1) {
+      expect(await join(await connect(), room.id, wrongPin(room))).toMatchObject({
+        error: { code: 'wrong_pin' },
+      });
+    }
+    expect(await join(await connect(), room.id, room.pin)).toMatchObject({
+      error: { code: 'rate_limited' },
+    });
+  });
+
+  it('counts parallel guesses before judging them', async () => {
+    await start({ PIN_LIMIT_PER_ROOM: '5' });
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const guessers = await Promise.all(Array.from({ length: 12 }, () => connect()));
+    const acks = await Promise.all(guessers.map((g) => join(g, room.id, wrongPin(room))));
+    const codes = acks.map((a) => (a.ok ? 'ok' : a.error.code));
+    expect(codes.filter((c) => c === 'wrong_pin')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(7);
+  });
+});
+
+describe('socket flood control', () => {
+  it('drops events over SOCKET_EVENTS_PER_SECOND with rate_limited', async () => {
+    await start({ SOCKET_EVENTS_PER_SECOND: '5', SOCKET_FLOOD_DISCONNECT: '100' });
+    const s = await connect();
+    const acks = await Promise.all(
+      Array.from({ length: 8 }, () => s.timeout(3000).emitWithAck('room:leave')),
+    );
+    const codes = acks.map((a) => (a.ok ? 'ok' : a.error.code));
+    expect(codes).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'rate_limited',
+      'rate_limited',
+      'rate_limited',
+    ]);
+    const errors = recordEvents(s, 'server:error');
+    s.emit('room:leave');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors.map((e) => socketErrorSchema.parse(e).error.code)).toEqual(['rate_limited']);
+    // The window passes and the socket is served again.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await s.timeout(3000).emitWithAck('room:leave')).toEqual({ ok: true });
+  });
+
+  it('cuts a socket that keeps flooding after SOCKET_FLOOD_DISCONNECT drops', async () => {
+    await start({ SOCKET_EVENTS_PER_SECOND: '5', SOCKET_FLOOD_DISCONNECT: '10' });
+    const s = await connect();
+    const cut = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    for (let i = 0; i < 30; i += 1) s.emit('room:leave');
+    expect(await cut).toBe('io server disconnect');
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  });
+});
