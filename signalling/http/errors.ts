@@ -35,8 +35,19 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-/** The fields body-parser sets on its errors (malformed JSON, too large, wrong charset). */
-const bodyParserErrorSchema = z.object({ status: z.number().int(), type: z.string() });
+/**
+ * Errors from body-parser and the router (malformed JSON, too large, undecodable %-escapes in
+ * a path) carry a 4xx `status` and, from body-parser, a `type`.
+ */
+const clientErrorSchema = z.object({
+  status: z.number().int().min(400).max(499),
+  type: z.string().optional(),
+});
+
+const CLIENT_ERROR_MESSAGES = new Map([
+  ['entity.parse.failed', 'the body is not valid JSON'],
+  ['entity.too.large', 'the body is too large'],
+]);
 
 export function apiNotFound(_req: Request, res: Response): void {
   sendError(res, 404, 'not_found', 'no such API route');
@@ -54,15 +65,11 @@ export function errorHandler(log: Logger) {
       sendError(res, err.status, err.code, err.message);
       return;
     }
-    const bp = bodyParserErrorSchema.safeParse(err);
-    if (bp.success && bp.data.status >= 400 && bp.data.status < 500) {
-      const message =
-        bp.data.type === 'entity.parse.failed'
-          ? 'the body is not valid JSON'
-          : bp.data.type === 'entity.too.large'
-            ? 'the body is too large'
-            : 'the body cannot be read';
-      sendError(res, bp.data.status, 'bad_request', message);
+    const client = clientErrorSchema.safeParse(err);
+    if (client.success) {
+      const { status, type = '' } = client.data;
+      const message = CLIENT_ERROR_MESSAGES.get(type) ?? 'the request cannot be read';
+      sendError(res, status, 'bad_request', message);
       return;
     }
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');

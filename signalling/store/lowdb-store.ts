@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Low } from 'lowdb';
-import { JSONFilePreset } from 'lowdb/node';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
@@ -150,7 +150,9 @@ export async function openLowdbStore(dataDir: string): Promise<Store> {
   await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, DB_FILE);
   const empty: Data = { version: 1, users: [], sessions: [], rooms: [] };
-  const db = await JSONFilePreset<Data>(file, empty);
+  // Not JSONFilePreset: it silently keeps data in memory when NODE_ENV is 'test'.
+  const db = new Low<Data>(new JSONFile<Data>(file), empty);
+  await db.read();
   const parsed = dataSchema.safeParse(db.data);
   if (!parsed.success) {
     throw new Error(`${file} is not a LiveConnect database: ${parsed.error.issues[0]?.message}`);
