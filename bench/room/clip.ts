@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A 640x360 clip whose top 40 rows show its frame number as 16 black/white blocks (least
+ * significant bit on the left), so a receiver can tell which frame it presents.
+ */
+export function counterClip(dir: string, seconds = 120): string {
+  const file = join(dir, `counter-${seconds}s.webm`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const bits =
+    "geq=lum='if(lt(Y\\,40)\\,255*mod(floor(N/pow(2\\,floor(X/40)))\\,2)\\,96+64*sin(N/10+X/50))':cb=128:cr=128";
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=gray:size=640x360:rate=30,${bits}`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '1M',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-c:a',
+    'libopus',
+    file,
+  ]);
+  return file;
+}

@@ -1,0 +1,213 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { findPid, treeCpuSeconds } from '../lib/proc';
+import { startServer } from '../lib/server-process';
+import { round, summarize } from '../lib/stats';
+import { counterClip } from './clip';
+import { installProbes } from './probes';
+
+/**
+ * bench/room: one host streaming a frame-counter clip to 3 and then 5 guests over loopback, in
+ * Debian's Chromium. Measures PIN submit → first remote frame, chat one-way latency,
+ * glass-to-glass latency, host CPU per guest and the client's gzip size. Prints the figures
+ * and writes bench/results/room.json; never fails on a timing.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--no-sandbox',
+  '--autoplay-policy=no-user-gesture-required',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+const PASSWORD = 'correct horse battery';
+const CHAT_MESSAGES = 40;
+const FRAME_WINDOW_MS = 8000;
+const CPU_WINDOW_MS = 8000;
+
+interface Person {
+  name: string;
+  page: Page;
+}
+
+let counter = 0;
+async function signUp(browser: Browser, url: string, prefix: string): Promise<Person> {
+  const context = await browser.newContext({ baseURL: url });
+  await context.addInitScript(installProbes);
+  const page = await context.newPage();
+  counter += 1;
+  const name = `${prefix}${counter}_${Date.now().toString(36)}`;
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Username' }).fill(name);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Create room' }).waitFor();
+  return { name, page };
+}
+
+async function createRoom(host: Person): Promise<{ roomId: string; pin: string }> {
+  const { page } = host;
+  await page.getByRole('button', { name: 'Create room' }).click();
+  const created = page.getByRole('group', { name: 'New room' });
+  const roomId =
+    (await created.locator('lc-copy[label="Room ID"] output').textContent())?.trim() ?? '';
+  const pin = (await created.locator('lc-copy[label="PIN"] output').textContent())?.trim() ?? '';
+  await page.getByRole('button', { name: 'Enter room' }).click();
+  await page.waitForURL(`**/room/${roomId}`);
+  return { roomId, pin };
+}
+
+/** Joins and returns ms from pressing "Join room" to the first presented remote frame. */
+async function joinAndTimeFirstFrame(
+  guest: Person,
+  access: { roomId: string; pin: string },
+): Promise<number> {
+  const { page } = guest;
+  await page.getByRole('textbox', { name: 'Room ID' }).fill(access.roomId);
+  await page.getByRole('textbox', { name: 'PIN' }).fill(access.pin);
+  const pressedAt = await page.evaluate(() => {
+    window.lcProbes.watchFirstRemoteFrame();
+    return performance.timeOrigin + performance.now();
+  });
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await page.waitForFunction(() => window.lcProbes.firstFrame !== null, null, { timeout: 30_000 });
+  const first = await page.evaluate(() => window.lcProbes.firstFrame ?? Number.NaN);
+  return first - pressedAt;
+}
+
+async function chatLatencies(host: Person, guests: Person[]): Promise<number[]> {
+  await Promise.all(guests.map((g) => g.page.evaluate(() => window.lcProbes.watchChat())));
+  for (let i = 0; i < CHAT_MESSAGES; i++) {
+    await host.page.evaluate(() => window.lcProbes.sendStampedChat());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const arrivals = await Promise.all(
+    guests.map((g) => g.page.evaluate(() => window.lcProbes.chat)),
+  );
+  return arrivals.flat().map((a) => a.t - a.sent);
+}
+
+async function glassToGlass(host: Person, guests: Person[]): Promise<number[]> {
+  await host.page.evaluate(() => window.lcProbes.logFrames('video'));
+  await Promise.all(
+    guests.map((g) => g.page.evaluate(() => window.lcProbes.logFrames('video.remote'))),
+  );
+  await new Promise((r) => setTimeout(r, FRAME_WINDOW_MS));
+  const hostFrames = await host.page.evaluate(() => window.lcProbes.frames);
+  const shownAt = new Map<number, number>();
+  for (const f of hostFrames) if (!shownAt.has(f.n)) shownAt.set(f.n, f.t);
+  const out: number[] = [];
+  for (const g of guests) {
+    const frames = await g.page.evaluate(() => window.lcProbes.frames);
+    const seen = new Set<number>();
+    for (const f of frames) {
+      const hostT = shownAt.get(f.n);
+      if (hostT === undefined || seen.has(f.n)) continue;
+      seen.add(f.n);
+      out.push(f.t - hostT);
+    }
+  }
+  return out;
+}
+
+async function hostCpuPercent(hostPid: number): Promise<number> {
+  const before = treeCpuSeconds(hostPid);
+  await new Promise((r) => setTimeout(r, CPU_WINDOW_MS));
+  return ((treeCpuSeconds(hostPid) - before) / (CPU_WINDOW_MS / 1000)) * 100;
+}
+
+function clientGzipBytes(): { files: number; gzipBytes: number } {
+  const dir = join('dist', 'client', 'assets');
+  const js = readdirSync(dir).filter((f) => f.endsWith('.js'));
+  const gzipBytes = js.reduce(
+    (sum, f) => sum + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length,
+    0,
+  );
+  return { files: js.length, gzipBytes };
+}
+
+function figures(values: number[]) {
+  const s = summarize(values);
+  return {
+    n: s.n,
+    p50: round(s.p50, 1),
+    p90: round(s.p90, 1),
+    p95: round(s.p95, 1),
+    p99: round(s.p99, 1),
+    max: round(s.max, 1),
+  };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lc-bench-room-'));
+  const clip = counterClip(join('bench', '.clips'));
+  const server = await startServer({
+    DATA_DIR: work,
+    BCRYPT_COST: '10',
+    STATIC_DIR: 'dist/client',
+  });
+  const marker = `--lc-bench-host=${process.pid}`;
+  const hostBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, marker] });
+  const guestBrowser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  try {
+    const hostPid = findPid(marker);
+    const host = await signUp(hostBrowser, server.url, 'host');
+    const access = await createRoom(host);
+    await host.page.getByLabel('Choose video file').setInputFiles(clip);
+    await host.page.waitForFunction(() => window.lcProbes.currentTime('video') > 1, null, {
+      timeout: 30_000,
+    });
+    const idleCpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
+
+    const guests: Person[] = [];
+    const runs = [];
+    for (const size of [3, 5]) {
+      const firstFrame: number[] = [];
+      while (guests.length < size) {
+        const g = await signUp(guestBrowser, server.url, 'guest');
+        firstFrame.push(await joinAndTimeFirstFrame(g, access));
+        guests.push(g);
+      }
+      // Let WebRTC ramp the resolution up before measuring steady-state latency.
+      await new Promise((r) => setTimeout(r, 3000));
+      const chat = await chatLatencies(host, guests);
+      const g2g = await glassToGlass(host, guests);
+      const cpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
+      runs.push({
+        guests: size,
+        pinToFirstFrameMs: figures(firstFrame),
+        chatOneWayMs: figures(chat),
+        glassToGlassMs: figures(g2g),
+        hostCpuPercent: round(cpu, 1),
+        hostCpuPercentPerGuest: round((cpu - idleCpu) / size, 1),
+      });
+      console.log(JSON.stringify(runs.at(-1)));
+    }
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version, chromium: hostBrowser.version() },
+      hostIdleCpuPercent: round(idleCpu, 1),
+      runs,
+      client: clientGzipBytes(),
+    };
+    console.log(JSON.stringify(results, null, 2));
+    writeFileSync(
+      new URL('../results/room.json', import.meta.url),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
+  } finally {
+    await hostBrowser.close();
+    await guestBrowser.close();
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

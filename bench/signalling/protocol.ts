@@ -1,0 +1,26 @@
+/** Messages between the benchmark coordinator and its worker processes (IPC, our own code on both ends). */
+
+export interface SocketPlan {
+  cookie: string;
+  roomId: string;
+  pin: string;
+}
+
+export type ToWorker =
+  | { type: 'connect'; url: string; sockets: SocketPlan[]; concurrency: number }
+  | { type: 'join'; ratePerSecond: number | null; concurrency: number }
+  | { type: 'signal'; perSocket: number; intervalMs: number }
+  | { type: 'close' };
+
+export interface PhaseReport {
+  type: 'done';
+  phase: 'connect' | 'join' | 'signal' | 'close';
+  ok: number;
+  errors: Record<string, number>;
+  /** per-operation latencies, ms */
+  latencies: number[];
+  startedAt: number;
+  endedAt: number;
+}
+
+export type FromWorker = PhaseReport;

@@ -1,0 +1,229 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../lib/server-process';
+import { round, summarize } from '../lib/stats';
+import type { PhaseReport, SocketPlan, ToWorker } from './protocol';
+
+/**
+ * bench/signalling: simulated clients (real socket.io-client, spread over worker processes)
+ * sign in, join rooms of five and exchange signals with a server running in its own process.
+ * Prints its figures and writes bench/results/signalling.json; it never fails on a timing.
+ */
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 10_000);
+const ROOM_SIZE = 5;
+const PACED_ROOMS = Math.min(1000, SOCKETS / ROOM_SIZE / 2);
+const PACED_RATE = 1000;
+const USERS = Number(process.env.BENCH_USERS ?? 200);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+const PASSWORD = 'correct horse battery';
+
+/** Limits sized for one address opening thousands of sessions; the defaults are for the internet. */
+const SERVER_ENV: Record<string, string> = {
+  BCRYPT_COST: '10',
+  AUTH_LIMIT_PER_IP: '100000',
+  SOCKET_EVENTS_PER_SECOND: '1000',
+};
+
+interface Account {
+  cookie: string;
+}
+
+async function post(url: string, body: unknown, cookie?: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+async function register(base: string, i: number): Promise<Account> {
+  const res = await post(`${base}/api/auth/register`, {
+    username: `bench_${i}`,
+    password: PASSWORD,
+  });
+  if (res.status !== 201) throw new Error(`register bench_${i}: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { cookie };
+}
+
+async function createRoom(base: string, host: Account): Promise<{ id: string; pin: string }> {
+  const res = await post(`${base}/api/rooms`, {}, host.cookie);
+  if (res.status !== 201) throw new Error(`create room: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { room: { id: string; pin: string } };
+  return { id: body.room.id, pin: body.room.pin };
+}
+
+async function inBatches<T>(
+  n: number,
+  batch: number,
+  make: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i += batch) {
+    const slice = await Promise.all(
+      Array.from({ length: Math.min(batch, n - i) }, (_, k) => make(i + k)),
+    );
+    out.push(...slice);
+  }
+  return out;
+}
+
+function startWorker(): ChildProcess {
+  return fork(new URL('./worker.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+  });
+}
+
+function ask(worker: ChildProcess, msg: ToWorker): Promise<PhaseReport> {
+  return new Promise((resolve) => {
+    worker.once('message', (m: PhaseReport) => resolve(m));
+    worker.send(msg);
+  });
+}
+
+async function phase(workers: ChildProcess[], msgs: ToWorker[]): Promise<PhaseReport> {
+  const reports = await Promise.all(
+    workers.map((w, i) => ask(w, msgs[i] ?? msgs[0] ?? { type: 'close' })),
+  );
+  const errors: Record<string, number> = {};
+  for (const r of reports)
+    for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+  return {
+    type: 'done',
+    phase: reports[0]?.phase ?? 'close',
+    ok: reports.reduce((s, r) => s + r.ok, 0),
+    errors,
+    latencies: reports.flatMap((r) => r.latencies),
+    startedAt: Math.min(...reports.map((r) => r.startedAt)),
+    endedAt: Math.max(...reports.map((r) => r.endedAt)),
+  };
+}
+
+/** Whole rooms go to one worker, so each worker's clients can signal each other. */
+function split(plans: SocketPlan[], n: number): SocketPlan[][] {
+  const out: SocketPlan[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < plans.length; i++)
+    out[Math.floor(i / ROOM_SIZE) % n]?.push(plans[i] as SocketPlan);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-bench-'));
+  const server = await startServer({ ...SERVER_ENV, DATA_DIR: dataDir });
+  const workers: ChildProcess[] = [];
+  try {
+    console.log(
+      `bench/signalling: ${SOCKETS} sockets in rooms of ${ROOM_SIZE}, ${USERS} accounts, ${WORKERS} workers`,
+    );
+    const accounts = await inBatches(USERS, 8, (i) => register(server.url, i));
+    const roomCount = Math.ceil(SOCKETS / ROOM_SIZE);
+    const rooms = await inBatches(roomCount, 50, (i) =>
+      createRoom(server.url, accounts[i % USERS] as Account),
+    );
+    const plans: SocketPlan[] = Array.from({ length: SOCKETS }, (_, i) => {
+      const room = rooms[Math.floor(i / ROOM_SIZE)] ?? { id: '', pin: '' };
+      return { cookie: (accounts[i % USERS] as Account).cookie, roomId: room.id, pin: room.pin };
+    });
+    const pacedPlans = plans.slice(0, PACED_ROOMS * ROOM_SIZE);
+    const burstPlans = plans.slice(PACED_ROOMS * ROOM_SIZE);
+    const rssBaseline = server.rssBytes();
+
+    for (let i = 0; i < WORKERS; i++) workers.push(startWorker());
+
+    // 1. Paced joins into the first 1,000 rooms at 1,000 joins/s: the latency a user sees.
+    const pacedParts = split(pacedPlans, WORKERS);
+    const c1 = await phase(
+      workers,
+      pacedParts.map((sockets) => ({
+        type: 'connect',
+        url: server.url,
+        sockets,
+        concurrency: 100,
+      })),
+    );
+    const j1 = await phase(
+      workers,
+      workers.map(() => ({ type: 'join', ratePerSecond: PACED_RATE / WORKERS, concurrency: 200 })),
+    );
+
+    // 2. The rest as fast as the clients can ask: the server's join throughput.
+    const burstParts = split(burstPlans, WORKERS);
+    const c2 = await phase(
+      workers,
+      burstParts.map((sockets) => ({
+        type: 'connect',
+        url: server.url,
+        sockets,
+        concurrency: 100,
+      })),
+    );
+    const before = Date.now();
+    const j2 = await phase(
+      workers,
+      workers.map(() => ({ type: 'join', ratePerSecond: null, concurrency: 50 })),
+    );
+    const burstSeconds = (Date.now() - before) / 1000;
+
+    // 3. Everyone held: memory per socket.
+    await new Promise((r) => setTimeout(r, 2000));
+    const held = c1.ok + c2.ok;
+    const rssHeld = server.rssBytes();
+
+    // 4. Signals: each socket sends four to members of its room.
+    const s = await phase(
+      workers,
+      workers.map(() => ({ type: 'signal', perSocket: 4, intervalMs: 250 })),
+    );
+    await phase(
+      workers,
+      workers.map(() => ({ type: 'close' })),
+    );
+
+    const paced = summarize(j1.latencies);
+    const burst = summarize(j2.latencies);
+    const relay = summarize(s.latencies);
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      sockets: { requested: SOCKETS, held, connectErrors: { ...c1.errors, ...c2.errors } },
+      rss: {
+        baselineMB: round(rssBaseline / 2 ** 20),
+        heldMB: round(rssHeld / 2 ** 20),
+        perSocketKB: round((rssHeld - rssBaseline) / held / 1024),
+      },
+      pacedJoin: {
+        rooms: PACED_ROOMS,
+        ratePerSecond: PACED_RATE,
+        ok: j1.ok,
+        errors: j1.errors,
+        p50ms: round(paced.p50, 2),
+        p99ms: round(paced.p99, 2),
+      },
+      burstJoin: {
+        joins: j2.ok,
+        errors: j2.errors,
+        joinsPerSecond: round(j2.ok / burstSeconds, 0),
+        p50ms: round(burst.p50, 2),
+        p99ms: round(burst.p99, 2),
+      },
+      relay: {
+        signals: s.ok,
+        errors: s.errors,
+        p50ms: round(relay.p50, 2),
+        p99ms: round(relay.p99, 2),
+      },
+    };
+    console.log(JSON.stringify(results, null, 2));
+    const out = new URL('../results/signalling.json', import.meta.url);
+    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`wrote ${out.pathname}`);
+  } finally {
+    for (const w of workers) if (w.exitCode === null) w.kill();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
