@@ -4,8 +4,8 @@ import { runSimulation } from './simulate';
 
 /** Sweeps the controller's dead band and seek threshold over the simulation; prints one row each. */
 console.log('deadBand seekThr  |err| p50   p95   worst align  seeks  visible');
-for (const deadBand of [0.005, 0.008, 0.012, 0.02]) {
-  for (const seekThreshold of [0.06, 0.08, 0.1, 0.15, 0.25, 0.4]) {
+for (const deadBand of [0.002, 0.003, 0.004, 0.005, 0.008, 0.012]) {
+  for (const seekThreshold of [0.1, 0.15, 0.25]) {
     const params = { ...DEFAULT_DRIFT_PARAMS, deadBand, settleBand: deadBand / 3, seekThreshold };
     const [f] = runSimulation([() => liveConnect(params)]);
     if (!f) continue;

@@ -42,7 +42,7 @@ function run(
 describe('DriftController', () => {
   it('leaves a guest inside the dead band alone', () => {
     const c = new DriftController();
-    const r = c.update({ actual: 10.005, target: 10, hostRate: 1, paused: false, now: 0 });
+    const r = c.update({ actual: 10.002, target: 10, hostRate: 1, paused: false, now: 0 });
     expect(r).toEqual({ kind: 'none', rate: 1 });
   });
 

@@ -41,8 +41,8 @@ export interface DriftParams {
 }
 
 export const DEFAULT_DRIFT_PARAMS: DriftParams = {
-  deadBand: 0.008,
-  settleBand: 0.003,
+  deadBand: 0.003,
+  settleBand: 0.001,
   gain: 2,
   maxNudge: 0.05,
   seekThreshold: 0.15,
