@@ -14,8 +14,8 @@ export { expect };
 
 export interface Server {
   url: string;
-  /** Stops the server (its data stays). */
-  stop(): Promise<void>;
+  /** Stops the server (its data stays); `crash` kills it without a graceful shutdown. */
+  stop(options?: { crash?: boolean }): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
 }
@@ -50,24 +50,22 @@ async function startServer(
   dataDir: string,
   port = 0,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    'node_modules/.bin/tsx',
-    [process.env.LC_E2E_SERVER_ENTRY ?? 'signalling/index.ts'],
-    {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        STATIC_DIR: 'dist/client',
-        BCRYPT_COST: '10',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'test',
-      },
+  const child = spawn('node_modules/.bin/tsx', ['signalling/index.ts'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      STATIC_DIR: 'dist/client',
+      BCRYPT_COST: '10',
+      LOG_LEVEL: 'info',
+      // Not NODE_ENV=test: lowdb's presets then keep the database in memory only.
+      // Every test signs up fresh people from 127.0.0.1; the default budget suits real use.
+      AUTH_LIMIT_PER_IP: '1000',
     },
-  );
+  });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -95,10 +93,10 @@ async function startServer(
   return { url, child };
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+async function stopServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid, 'SIGTERM');
+  process.kill(-child.pid, signal);
   const timer = setTimeout(() => {
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
   }, 5000);
@@ -144,7 +142,7 @@ export const test = base.extend<Fixtures, { server: Server }>({
       let running = await startServer(dataDir);
       const server: Server = {
         url: running.url,
-        stop: () => stopServer(running.child),
+        stop: ({ crash = false } = {}) => stopServer(running.child, crash ? 'SIGKILL' : 'SIGTERM'),
         start: async () => {
           running = await startServer(dataDir, Number(new URL(server.url).port));
         },

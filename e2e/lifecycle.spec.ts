@@ -116,7 +116,8 @@ test('while the server is down a banner says so and chat still flows; then all r
   await joinRoom(ann, access);
   await expectMesh(ann.page, ann, [host]);
 
-  await server.stop();
+  // A crash, like a lost network: nobody is told that anyone left.
+  await server.stop({ crash: true });
   for (const p of [host, ann]) await expect(roomStatus(p.page)).toContainText('cannot be reached');
   // Chat goes browser to browser, so it does not need the server.
   await sendChat(ann.page, 'the server is down');

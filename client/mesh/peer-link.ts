@@ -31,6 +31,7 @@ export interface PeerLinkListener {
   state(state: LinkState, reason: string): void;
   /** A validated message after the other side's hello (hello, ping and pong are handled here). */
   message(message: PeerMessage): void;
+  /** Their hello arrived and we can send: the place to greet them (history, playback state). */
   hello(hello: PeerMessageOf<'hello'>): void;
   /** A remote track arrived; `stream` holds every track of that remote stream. */
   track(track: MediaStreamTrack, stream: MediaStream): void;
@@ -59,7 +60,10 @@ interface Attempt {
   initiator: boolean;
   /** The other side's SDP session id, which tells a renegotiation from a fresh connection. */
   remoteSession: string | null;
-  helloReceived: boolean;
+  /** The other side's hello, once it came. */
+  hello: PeerMessageOf<'hello'> | null;
+  /** simple-peer said 'connect', so we can send. Data can arrive a little before that. */
+  open: boolean;
   /** Per kind, the first track added on this attempt: simple-peer finds the sender by it. */
   senderKeys: Map<MediaKind, MediaStreamTrack>;
   /** The stream the senders were added with; simple-peer keys senders by track and stream. */
@@ -196,7 +200,8 @@ export class PeerLink {
       peer,
       initiator,
       remoteSession: null,
-      helloReceived: false,
+      hello: null,
+      open: false,
       senderKeys: new Map(),
       senderStream: null,
       sent: new Map(),
@@ -254,12 +259,19 @@ export class PeerLink {
     }
   }
 
+  /** Usable both ways: their hello arrived and our side can send (history, sync) in reply. */
+  #maybeReady(attempt: Attempt): void {
+    if (attempt.open && attempt.hello) this.listener.hello(attempt.hello);
+  }
+
   #onConnect(attempt: Attempt): void {
+    attempt.open = true;
     clearTimeout(this.#connectTimer);
     this.#failures = 0;
     this.#lastHeard = now();
     this.#setState('connected', 'connected');
     this.send({ type: 'hello', v: PROTOCOL_VERSION, ...this.#opts.self });
+    this.#maybeReady(attempt);
     this.#ping();
     this.#pingTimer = setInterval(() => {
       if (this.#attempt !== attempt) return;
@@ -291,11 +303,12 @@ export class PeerLink {
         this.#fail(`protocol ${message.v}, we speak ${PROTOCOL_VERSION}`, false);
         return;
       }
-      attempt.helloReceived = true;
-      this.listener.hello(message);
+      if (attempt.hello) return;
+      attempt.hello = message;
+      this.#maybeReady(attempt);
       return;
     }
-    if (!attempt.helloReceived) {
+    if (!attempt.hello) {
       this.#dropped += 1;
       return;
     }

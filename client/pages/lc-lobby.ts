@@ -133,7 +133,7 @@ export class LcLobby extends LitElement {
                 (room) => html`<li>
                   <span class="room-name">${room.name || room.id}
                     <span class="muted">(${room.id})</span></span>
-                  <button type="button" aria-label=${`Open room ${room.name || room.id}`}
+                  <button type="button" aria-label=${`Open room ${room.id}${room.name ? `, ${room.name}` : ''}`}
                     @click=${() => fire(this, 'lc-join', { roomId: room.id, pin: room.pin })}>
                     Open
                   </button>
