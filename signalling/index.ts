@@ -1,8 +1,8 @@
 import { createApp } from './app';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 import { createLogger } from './log';
 
-let config: ReturnType<typeof loadConfig>;
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (err) {

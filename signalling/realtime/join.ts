@@ -79,24 +79,24 @@ async function enter(
   room: RoomRecord,
   isHost: boolean,
 ): Promise<Outcome<JoinAck>> {
+  const key = roomKey(room.id);
   await leaveCurrentRoom(socket);
-  await socket.join(roomKey(room.id));
+  if (!socket.connected) return { reply: failure('not_in_room', 'disconnected') };
+  await socket.join(key);
   socket.data.roomId = room.id;
   socket.data.role = isHost ? 'host' : 'guest';
-  // Re-read after joining: a close that raced us either shows here or will remove us.
+  // Read the room again after joining: a close that raced us either shows here or has
+  // already removed us from the socket.io room (checked below).
   const fresh = await ctx.rooms.find(room.id);
-  if (fresh?.state !== 'open') {
-    await socket.leave(roomKey(room.id));
-    socket.data.roomId = null;
-    socket.data.role = null;
+  const members = await membersOf(ctx.io, room.id);
+  const self = peerInfo(socket.data);
+  // From here on nothing awaits, so a disconnect or a close cannot slip in before peer:joined.
+  if (fresh?.state !== 'open' || !self || !socket.connected || currentRoom(socket) !== room.id) {
+    await leaveCurrentRoom(socket);
     return { reply: failure('room_closed', 'that room has been closed') };
   }
-  const self = peerInfo(socket.data);
-  if (!self || currentRoom(socket) !== room.id) {
-    return { reply: failure('internal', 'could not join') };
-  }
-  const peers = (await membersOf(ctx.io, room.id)).filter((p) => p.peerId !== self.peerId);
-  socket.to(roomKey(room.id)).emit('peer:joined', self);
+  const peers = members.filter((p) => p.peerId !== self.peerId);
+  socket.to(key).emit('peer:joined', self);
   const hostPeerId = isHost ? self.peerId : (peers.find((p) => p.role === 'host')?.peerId ?? null);
   ctx.log.info({ roomId: room.id, userId: self.userId, role: self.role }, 'joined');
   const after = async (): Promise<void> => {

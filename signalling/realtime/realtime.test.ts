@@ -175,6 +175,30 @@ describe('joining a room', () => {
   });
 });
 
+describe('a socket that drops while joining', () => {
+  it('leaves no ghost behind', async () => {
+    const host = await registerUser(server.url);
+    const room = await createRoom(host);
+    const watcher = await connect(await registerUser(server.url));
+    const watcherAck = joinSuccessSchema.parse(await join(watcher, room.id, room.pin));
+    const joined = recordEvents(watcher, 'peer:joined');
+    const left = recordEvents(watcher, 'peer:left');
+    for (let i = 0; i < 5; i += 1) {
+      const s = await connectSocket(server.url, (await registerUser(server.url)).cookie);
+      s.emit('room:join', { roomId: room.id, pin: room.pin }, () => undefined);
+      s.close();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const joinedIds = joined.map((p) => peerInfoSchema.parse(p).peerId).sort();
+    const leftIds = left.map((p) => peerLeftSchema.parse(p).peerId).sort();
+    expect(leftIds).toEqual(expect.arrayContaining(joinedIds));
+    const late = await connect(await registerUser(server.url));
+    const ack = joinSuccessSchema.parse(await join(late, room.id, room.pin));
+    // Only the watcher is really there.
+    expect(ack.peers.map((p) => p.peerId)).toEqual([watcherAck.self.peerId]);
+  });
+});
+
 describe('the handshake', () => {
   it('refuses a socket without a session', async () => {
     await expect(connectSocket(server.url, undefined)).rejects.toThrow('unauthorized');

@@ -60,7 +60,14 @@ function isClientEvent(name: unknown): boolean {
 function eventName(name: unknown): string {
   return String(name).slice(0, 64);
 }
+
 type Ack = (reply: Reply) => void;
+
+/** Answers through the ack when the client gave one; otherwise a failure goes to server:error. */
+function answer(socket: LcSocket, event: unknown, ack: Ack | undefined, reply: Reply): void {
+  if (ack) ack(reply);
+  else if (!reply.ok) socket.emit('server:error', { event: eventName(event), error: reply.error });
+}
 
 function ackOf(args: unknown[]): Ack | undefined {
   const last = args.at(-1);
@@ -123,11 +130,6 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
       queue = queue.then(task);
     };
 
-    const reply = (event: string, ack: Ack | undefined, answer: Reply): void => {
-      if (ack) ack(answer);
-      else if (!answer.ok) socket.emit('server:error', { event, error: answer.error });
-    };
-
     socket.use((packet, next) => {
       void throttle(socket, limits, packet, log).then((allowed) => {
         if (!allowed) return;
@@ -135,10 +137,7 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
           next();
           return;
         }
-        const error = failure('bad_request', 'unknown event');
-        const ack = ackOf(packet.slice(1));
-        if (ack) ack(error);
-        else socket.emit('server:error', { event: eventName(packet[0]), error: error.error });
+        answer(socket, packet[0], ackOf(packet.slice(1)), failure('bad_request', 'unknown event'));
       });
     });
 
@@ -152,11 +151,11 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
         enqueue(async () => {
           try {
             const outcome = await handler(payload);
-            reply(event, ack, outcome.reply);
+            answer(socket, event, ack, outcome.reply);
             await outcome.after?.();
           } catch (err) {
             log.error({ err, event }, 'socket handler failed');
-            reply(event, ack, failure('internal', 'something went wrong'));
+            answer(socket, event, ack, failure('internal', 'something went wrong'));
           }
         });
       });
@@ -203,10 +202,12 @@ async function throttle(
 ): Promise<boolean> {
   try {
     if ((await take(limits.socketEvents, socket.id)).ok) return true;
-    const ack = ackOf(packet.slice(1));
-    const error = failure('rate_limited', 'too many messages; slow down');
-    if (ack) ack(error);
-    else socket.emit('server:error', { event: eventName(packet[0]), error: error.error });
+    answer(
+      socket,
+      packet[0],
+      ackOf(packet.slice(1)),
+      failure('rate_limited', 'too many messages; slow down'),
+    );
     if (!(await take(limits.socketDrops, socket.id)).ok) {
       log.warn({ userId: socket.data.userId }, 'socket flooding; disconnected');
       socket.disconnect(true);

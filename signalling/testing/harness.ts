@@ -119,6 +119,8 @@ export function api(
 export interface ConnectOptions {
   /** Defaults to the server's own origin; null sends no Origin header. */
   origin?: string | null;
+  /** More handshake headers, e.g. X-Forwarded-For. */
+  headers?: Record<string, string>;
 }
 
 /** A connected socket.io client (websocket only), or a rejection with the connect_error. */
@@ -127,7 +129,7 @@ export function connectSocket(
   cookie: string | undefined,
   options: ConnectOptions = {},
 ): Promise<ClientSocket> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   const origin = options.origin === undefined ? base.origin : options.origin;
   if (origin !== null) headers.origin = origin;
   if (cookie !== undefined) headers.cookie = cookie;
