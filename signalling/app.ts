@@ -6,6 +6,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socke
 import { withUser } from './auth/require-user';
 import { authRouter } from './auth/routes';
 import { createSessionService } from './auth/sessions';
+import { openBackend } from './backend';
 import type { Config } from './config';
 import { apiNotFound, errorHandler, HttpError } from './http/errors';
 import { staticClient } from './http/static';
@@ -13,14 +14,13 @@ import { iceServersFor } from './ice';
 import { childLogger, createLogger, type Logger } from './log';
 import { createSocketServer, type Realtime } from './realtime/socket-server';
 import type { InterServerEvents, SocketData } from './realtime/types';
-import { loadPinSecret, PinVault } from './rooms/pin-secret';
+import { PinVault } from './rooms/pin-secret';
 import { roomsRouter } from './rooms/routes';
 import { createRoomService } from './rooms/service';
 import { clientAddress } from './security/client-ip';
 import { securityHeaders } from './security/headers';
 import { createLimits, type LimiterFactory } from './security/limits';
 import { isAcceptedOrigin } from './security/origin';
-import { openLowdbStore } from './store/lowdb-store';
 import type { Store } from './store/types';
 
 export interface App {
@@ -45,8 +45,9 @@ const SESSION_PRUNE_MS = 60_000;
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const log = childLogger(logger, 'app');
-  const store = deps.store ?? (await openLowdbStore(config.dataDir));
-  const vault = new PinVault(await loadPinSecret(config.dataDir));
+  const backend = await openBackend(config, log, deps.store);
+  const { store } = backend;
+  const vault = new PinVault(backend.pinSecret);
   const limits = createLimits(config.limits, deps.limiters);
   const sessions = createSessionService(store, config.sessionTtlSeconds);
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
@@ -162,7 +163,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         rt.io.close(() => resolve());
         httpServer.closeAllConnections();
       });
-      await store.flush();
+      await backend.close();
     },
   };
 }

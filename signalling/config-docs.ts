@@ -10,17 +10,20 @@ const END = '<!-- config-table:end -->';
 const cell = (s: string) => s.replaceAll('|', '\\|');
 
 export function renderConfigTable(): string {
-  const rows = CONFIG_DOCS.map(
-    (d) =>
-      `| \`${d.name}\` | \`${cell(d.default)}\` | ${cell(d.description)} | \`${cell(d.example)}\` |`,
+  const rows = CONFIG_DOCS.map((d) => [
+    `\`${d.name}\``,
+    `\`${cell(d.default)}\``,
+    cell(d.description),
+    `\`${cell(d.example)}\``,
+  ]);
+  const header = ['variable', 'default', 'meaning', 'example'];
+  // Padded as Biome formats Markdown tables, so `biome check` and this table agree.
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [BEGIN, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), END].join(
+    '\n',
   );
-  return [
-    BEGIN,
-    '| variable | default | meaning | example |',
-    '|---|---|---|---|',
-    ...rows,
-    END,
-  ].join('\n');
 }
 
 /** The document with its table replaced by the current one. */

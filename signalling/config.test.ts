@@ -65,10 +65,24 @@ describe('loadConfig', () => {
     ['PUBLIC_ORIGIN', 'https://x.example/app'],
     ['STUN_URLS', 'http://stun.example'],
     ['SESSION_TTL', '-5'],
+    ['REDIS_URL', 'http://redis.example:6379'],
+    ['PIN_SECRET', 'too-short'],
+    ['PIN_SECRET', 'ab'.repeat(31)],
   ])('refuses %s=%s with an example of a valid value', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`${name}: .*for example ${name}=`),
     );
+  });
+
+  it('takes REDIS_URL and a PIN_SECRET in hex or base64', () => {
+    const key = Buffer.alloc(32, 0xab);
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6380/2' }).redisUrl).toBe(
+      'redis://127.0.0.1:6380/2',
+    );
+    expect(loadConfig({ PIN_SECRET: key.toString('hex') }).pinSecret).toEqual(key);
+    expect(loadConfig({ PIN_SECRET: key.toString('base64') }).pinSecret).toEqual(key);
+    expect(loadConfig({ PIN_SECRET: key.toString('base64url') }).pinSecret).toEqual(key);
   });
 
   it('refuses TURN_URLS without TURN_SECRET', () => {

@@ -34,6 +34,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Absolute path. */
   staticDir: string;
+  /** Set: users, sessions, rooms, rate limits and the socket adapter live in Redis (several nodes). */
+  redisUrl: string | undefined;
+  /** 32 bytes shared by every node; unset: DATA_DIR/pin-secret, or one created once in Redis. */
+  pinSecret: Buffer | undefined;
   limits: LimitsConfig;
 }
 
@@ -122,6 +126,20 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
     description:
       'The built client (vite build); served with index.html as the fallback for app routes.',
     example: './dist/client',
+  },
+  {
+    name: 'REDIS_URL',
+    default: '(unset)',
+    description:
+      'Redis for running several nodes behind a load balancer: users, sessions, rooms, rate limits and socket broadcasts are shared through it. Unset: one node, lowdb in DATA_DIR.',
+    example: 'redis://redis.internal:6379/0',
+  },
+  {
+    name: 'PIN_SECRET',
+    default: '(unset)',
+    description:
+      'The key that protects room PINs, as 64 hex digits or base64 of 32 bytes; give every node the same one. Unset: DATA_DIR/pin-secret with lowdb, or a key created once in Redis with REDIS_URL (it then sits beside the data it protects).',
+    example: '5f0c7a1e9b3d2c4a6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f',
   },
   {
     name: 'AUTH_WINDOW',
@@ -235,6 +253,28 @@ const trustProxy = z.preprocess(
     .optional(),
 );
 
+const redisUrl = z.preprocess(
+  blankToUndefined,
+  z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+);
+
+const PIN_SECRET_BYTES = 32;
+
+/** 64 hex digits or base64(url) of 32 bytes: what `openssl rand -hex 32` or `-base64 32` prints. */
+const pinSecret = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/,
+      'must be 64 hex digits or base64 of 32 random bytes',
+    )
+    .transform((s) => Buffer.from(s, s.length === 64 ? 'hex' : 'base64'))
+    .refine((b) => b.length === PIN_SECRET_BYTES, 'must decode to 32 bytes')
+    .optional(),
+);
+
 const SECONDS_MAX = 10 * 365 * 24 * 3600;
 const COUNT_MAX = 1_000_000;
 
@@ -252,6 +292,8 @@ export const configEnvSchema = z.object({
   BCRYPT_COST: integer(10, 15),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).optional()),
   STATIC_DIR: text(),
+  REDIS_URL: redisUrl,
+  PIN_SECRET: pinSecret,
   AUTH_WINDOW: integer(1, SECONDS_MAX),
   AUTH_LIMIT_PER_USERNAME: integer(1, COUNT_MAX),
   AUTH_LIMIT_PER_IP: integer(1, COUNT_MAX),
@@ -299,6 +341,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bcryptCost: e.BCRYPT_COST ?? 12,
     logLevel: e.LOG_LEVEL ?? 'info',
     staticDir: resolve(e.STATIC_DIR ?? './dist/client'),
+    redisUrl: e.REDIS_URL,
+    pinSecret: e.PIN_SECRET,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW ?? 900,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME ?? 10,

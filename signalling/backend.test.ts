@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBackend } from './backend';
+import { loadConfig } from './config';
+import { createLogger } from './log';
+import { PIN_SECRET_FILE } from './rooms/pin-secret';
+import { freePort, type RedisServer, redisMissing, startRedisServer } from './testing/redis-server';
+
+const log = createLogger('silent');
+const KEY = Buffer.alloc(32, 0x5a);
+
+describe('the lowdb backend', () => {
+  it('takes PIN_SECRET instead of creating DATA_DIR/pin-secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lc-backend-'));
+    try {
+      const config = loadConfig({ DATA_DIR: dir, PIN_SECRET: KEY.toString('hex') });
+      const backend = await openBackend(config, log);
+      expect(backend.pinSecret).toEqual(KEY);
+      expect(existsSync(join(dir, PIN_SECRET_FILE))).toBe(false);
+      await backend.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(redisMissing !== undefined)(
+  `the Redis backend${redisMissing ? ` (skipped: ${redisMissing})` : ''}`,
+  () => {
+    let redis: RedisServer;
+    beforeAll(async () => {
+      redis = await startRedisServer();
+    });
+    afterAll(() => redis?.stop());
+
+    const open = (env: Record<string, string> = {}) =>
+      openBackend(loadConfig({ REDIS_URL: redis.url, ...env }), log);
+
+    it('gives nodes starting together one PIN secret, and refuses a node with another', async () => {
+      const nodes = await Promise.all([open(), open(), open()]);
+      const [first] = nodes;
+      for (const node of nodes) expect(node.pinSecret).toEqual(first?.pinSecret);
+      const same = await open({ PIN_SECRET: first?.pinSecret.toString('base64') ?? '' });
+      expect(same.pinSecret).toEqual(first?.pinSecret);
+      await expect(open({ PIN_SECRET: KEY.toString('hex') })).rejects.toThrow(/PIN_SECRET differs/);
+      await Promise.all([...nodes, same].map((n) => n.close()));
+    });
+
+    it('stops the start with a clear error when Redis cannot be reached', async () => {
+      const url = `redis://127.0.0.1:${await freePort()}`;
+      await expect(openBackend(loadConfig({ REDIS_URL: url }), log)).rejects.toThrow(
+        /cannot reach Redis/,
+      );
+    });
+  },
+);

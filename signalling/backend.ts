@@ -1,0 +1,25 @@
+import type { Config } from './config';
+import type { Logger } from './log';
+import { openRedisBackend } from './redis/backend';
+import { loadPinSecret } from './rooms/pin-secret';
+import { openLowdbStore } from './store/lowdb-store';
+import type { Store } from './store/types';
+
+/** Where state lives: one node's DATA_DIR (default) or Redis shared by several nodes. */
+export interface Backend {
+  store: Store;
+  /** The key behind room PINs; every node of one deployment must hold the same. */
+  pinSecret: Buffer;
+  /** Flushes and disconnects; the app calls it last, after sockets are closed. */
+  close(): Promise<void>;
+}
+
+export async function openBackend(config: Config, log: Logger, store?: Store): Promise<Backend> {
+  if (config.redisUrl !== undefined) return openRedisBackend(config.redisUrl, config, log, store);
+  const lowdb = store ?? (await openLowdbStore(config.dataDir));
+  return {
+    store: lowdb,
+    pinSecret: config.pinSecret ?? (await loadPinSecret(config.dataDir)),
+    close: () => lowdb.flush(),
+  };
+}

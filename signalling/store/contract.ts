@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+
+/** A store under test with its data, and a way to reach the same data afresh. */
+export interface StoreSubject {
+  store: Store;
+  /** The same data through a new handle: a reopened file, a new connection. */
+  reopen(): Promise<Store>;
+  close(): Promise<void>;
+}
+
+const uid = (kind: string) => `${kind}-${randomUUID()}`;
+
+function user(username: string): UserRecord {
+  return {
+    id: uid('u'),
+    username,
+    passwordHash: '$2b$10$hash',
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function room(hostId: string, createdAt: string, state: RoomRecord['state'] = 'open'): RoomRecord {
+  return { id: uid('r'), name: 'Film', hostId, createdAt, state, pinHmac: 'ab', pinSealed: 'cd' };
+}
+
+function session(userId: string, expiresAt: number): SessionRecord {
+  return { tokenHash: uid('t'), userId, expiresAt };
+}
+
+/**
+ * What every Store must do, whatever keeps the data: run inside a describe() once per
+ * implementation (lowdb, Redis) so both are held to one contract.
+ */
+export function storeContract(open: () => Promise<StoreSubject>): void {
+  let subject: StoreSubject;
+  let store: Store;
+  beforeEach(async () => {
+    subject = await open();
+    store = subject.store;
+  });
+  afterEach(() => subject.close());
+
+  it('creates users and finds them by ID and by username in any case', async () => {
+    const ann = user('Ann.Lee');
+    expect(await store.createUser(ann)).toBe(true);
+    expect(await store.findUserById(ann.id)).toEqual(ann);
+    expect(await store.findUserByUsername('ann.lee')).toEqual(ann);
+    expect(await store.findUserByUsername('ANN.LEE')).toEqual(ann);
+    expect(await store.findUserByUsername('bob')).toBeUndefined();
+    expect(await store.findUserById('nobody')).toBeUndefined();
+  });
+
+  it('refuses a username taken in another case, and only one of two racing for it wins', async () => {
+    expect(await store.createUser(user('carol'))).toBe(true);
+    expect(await store.createUser(user('CAROL'))).toBe(false);
+    const racers = await Promise.all(
+      ['dave', 'Dave', 'DAVE'].map((u) => store.createUser(user(u))),
+    );
+    expect(racers.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('treats names like __proto__ as plain names', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const u = user(name);
+      expect(await store.createUser(u)).toBe(true);
+      expect(await store.findUserByUsername(name)).toEqual(u);
+    }
+    expect(await store.findRoom('__proto__')).toBeUndefined();
+    expect(await store.findSession('constructor')).toBeUndefined();
+  });
+
+  it('hands out copies: changing a returned record changes nothing stored', async () => {
+    const eve = user('eve');
+    await store.createUser(eve);
+    const found = await store.findUserById(eve.id);
+    if (found) found.username = 'mallory';
+    expect(await store.findUserByUsername('eve')).toEqual(eve);
+  });
+
+  it('creates, finds and deletes sessions', async () => {
+    const s = session('u1', Date.now() + 60_000);
+    await store.createSession(s);
+    expect(await store.findSession(s.tokenHash)).toEqual(s);
+    await store.deleteSession(s.tokenHash);
+    expect(await store.findSession(s.tokenHash)).toBeUndefined();
+    await store.deleteSession(s.tokenHash);
+  });
+
+  it('deletes the sessions expired at a time, reports each once, and keeps the rest', async () => {
+    const now = 1_900_000_000_000;
+    const old = session('u1', now - 1);
+    const edge = session('u1', now);
+    const live = session('u1', now + 1);
+    for (const s of [old, edge, live]) await store.createSession(s);
+    expect((await store.deleteExpiredSessions(now)).sort()).toEqual(
+      [old.tokenHash, edge.tokenHash].sort(),
+    );
+    expect(await store.deleteExpiredSessions(now)).toEqual([]);
+    expect(await store.findSession(old.tokenHash)).toBeUndefined();
+    expect(await store.findSession(live.tokenHash)).toEqual(live);
+  });
+
+  it('creates rooms once per ID and finds them', async () => {
+    const r = room('host', '2026-01-01T00:00:00.000Z');
+    expect(await store.createRoom(r)).toBe(true);
+    expect(await store.createRoom({ ...r, name: 'Other' })).toBe(false);
+    expect(await store.findRoom(r.id)).toEqual(r);
+    expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
+  });
+
+  it("lists a host's open rooms only, oldest first", async () => {
+    const host = uid('host');
+    const later = room(host, '2026-01-02T00:00:00.000Z');
+    const earlier = room(host, '2026-01-01T00:00:00.000Z');
+    const closed = room(host, '2026-01-03T00:00:00.000Z');
+    const foreign = room(uid('host'), '2026-01-01T00:00:00.000Z');
+    for (const r of [later, earlier, closed, foreign]) await store.createRoom(r);
+    await store.updateRoom(closed.id, { state: 'closed' });
+    expect(await store.listOpenRoomsByHost(host)).toEqual([earlier, later]);
+    expect(await store.listOpenRoomsByHost(uid('host'))).toEqual([]);
+  });
+
+  it('updates state and PIN fields of a room and returns the new record', async () => {
+    const r = room('host', '2026-01-01T00:00:00.000Z');
+    await store.createRoom(r);
+    const rotated = await store.updateRoom(r.id, { pinHmac: 'ef', pinSealed: 'gh' });
+    expect(rotated).toEqual({ ...r, pinHmac: 'ef', pinSealed: 'gh' });
+    expect(await store.updateRoom(r.id, { state: 'closed' })).toEqual({
+      ...r,
+      pinHmac: 'ef',
+      pinSealed: 'gh',
+      state: 'closed',
+    });
+    expect(await store.findRoom(r.id)).toMatchObject({ state: 'closed', pinHmac: 'ef' });
+    expect(await store.updateRoom('zzz-zzzz-zzz', { state: 'closed' })).toBeUndefined();
+    expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
+  });
+
+  it('keeps everything for the next handle on the same data', async () => {
+    const frank = user('frank');
+    const s = session(frank.id, Date.now() + 60_000);
+    const r = room(frank.id, '2026-01-01T00:00:00.000Z');
+    await store.createUser(frank);
+    await store.createSession(s);
+    await store.createRoom(r);
+    await store.flush();
+    const again = await subject.reopen();
+    expect(await again.findUserByUsername('FRANK')).toEqual(frank);
+    expect(await again.findSession(s.tokenHash)).toEqual(s);
+    expect(await again.listOpenRoomsByHost(frank.id)).toEqual([r]);
+    expect(await again.createUser(user('Frank'))).toBe(false);
+  });
+}

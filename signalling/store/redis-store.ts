@@ -1,0 +1,180 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  passwordHash: z.string(),
+  createdAt: z.string(),
+});
+const sessionSchema = z.object({
+  tokenHash: z.string(),
+  userId: z.string(),
+  expiresAt: z.coerce.number(),
+});
+const roomSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostId: z.string(),
+  createdAt: z.string(),
+  state: z.enum(['open', 'closed']),
+  pinHmac: z.string(),
+  pinSealed: z.string(),
+});
+
+// Each script is one atomic step, so two nodes racing for a username or a room ID cannot both win.
+const CREATE_USER = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('HSET', KEYS[2], unpack(ARGV, 2))
+  return 1
+end
+return 0`;
+const CREATE_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1`;
+const UPDATE_ROOM = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return redis.call('HGETALL', KEYS[1])`;
+/** Bounded per call so one prune never stalls Redis; the next prune takes the rest. */
+const DELETE_EXPIRED = `
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+for _, hash in ipairs(expired) do
+  redis.call('DEL', ARGV[2] .. hash)
+  redis.call('ZREM', KEYS[1], hash)
+end
+return expired`;
+
+type Fields = Record<string, string | number>;
+
+const flat = (fields: Fields): string[] =>
+  Object.entries(fields).flatMap(([k, v]) => [k, String(v)]);
+
+/** HGETALL as a script returns [field, value, ...]; an empty hash means no record. */
+function pairs(reply: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(reply) || reply.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1]);
+  return out;
+}
+
+const present = (hash: Record<string, string>) => (Object.keys(hash).length > 0 ? hash : undefined);
+
+/**
+ * Users, sessions and rooms as Redis hashes, shared by every node. Indexes: usernames in
+ * lower case to user IDs, a host's room IDs, and sessions ordered by expiry for pruning.
+ * Keys are built from IDs and hashes the server made or validated; Redis keys are plain
+ * strings, so no value can reach an object prototype.
+ */
+export class RedisStore implements Store {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'lc:',
+  ) {}
+
+  #key = (kind: string, id: string): string => `${this.prefix}${kind}:${id}`;
+  get #expiryIndex(): string {
+    return `${this.prefix}sessions-by-expiry`;
+  }
+
+  async createUser(user: UserRecord): Promise<boolean> {
+    const created = await this.redis.eval(
+      CREATE_USER,
+      2,
+      this.#key('username', user.username.toLowerCase()),
+      this.#key('user', user.id),
+      user.id,
+      ...flat({ ...user }),
+    );
+    return created === 1;
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
+    const id = await this.redis.get(this.#key('username', username.toLowerCase()));
+    return id === null ? undefined : this.findUserById(id);
+  }
+
+  async findUserById(id: string): Promise<UserRecord | undefined> {
+    const hash = present(await this.redis.hgetall(this.#key('user', id)));
+    return hash && userSchema.parse(hash);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.#key('session', session.tokenHash), { ...session })
+      .zadd(this.#expiryIndex, session.expiresAt, session.tokenHash)
+      .exec();
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const hash = present(await this.redis.hgetall(this.#key('session', tokenHash)));
+    return hash && sessionSchema.parse(hash);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.#key('session', tokenHash))
+      .zrem(this.#expiryIndex, tokenHash)
+      .exec();
+  }
+
+  async deleteExpiredSessions(now: number): Promise<string[]> {
+    const expired = await this.redis.eval(
+      DELETE_EXPIRED,
+      1,
+      this.#expiryIndex,
+      String(now),
+      this.#key('session', ''),
+    );
+    return Array.isArray(expired) ? expired.map(String) : [];
+  }
+
+  async createRoom(room: RoomRecord): Promise<boolean> {
+    const created = await this.redis.eval(
+      CREATE_ROOM,
+      2,
+      this.#key('room', room.id),
+      this.#key('host-rooms', room.hostId),
+      room.id,
+      ...flat({ ...room }),
+    );
+    return created === 1;
+  }
+
+  async findRoom(id: string): Promise<RoomRecord | undefined> {
+    const hash = present(await this.redis.hgetall(this.#key('room', id)));
+    return hash && roomSchema.parse(hash);
+  }
+
+  async listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]> {
+    const ids = await this.redis.smembers(this.#key('host-rooms', hostId));
+    const rooms = await Promise.all(ids.map((id) => this.findRoom(id)));
+    return rooms
+      .filter((r): r is RoomRecord => r?.hostId === hostId && r.state === 'open')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async updateRoom(
+    id: string,
+    patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
+  ): Promise<RoomRecord | undefined> {
+    const fields: Fields = {};
+    for (const [k, v] of Object.entries(patch)) if (v !== undefined) fields[k] = v;
+    if (Object.keys(fields).length === 0) return this.findRoom(id);
+    const reply = pairs(
+      await this.redis.eval(UPDATE_ROOM, 1, this.#key('room', id), ...flat(fields)),
+    );
+    const room = reply && roomSchema.parse(reply);
+    // Housekeeping only: listOpenRoomsByHost filters on state, so a late removal is harmless.
+    if (room?.state === 'closed') await this.redis.srem(this.#key('host-rooms', room.hostId), id);
+    return room;
+  }
+
+  /** Every write above is acknowledged by Redis before it resolves. */
+  async flush(): Promise<void> {}
+}
