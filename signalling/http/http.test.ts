@@ -60,6 +60,9 @@ describe('HTTP basics', () => {
       'https://www.youtube.com',
       'https://s.ytimg.com',
     ]);
+    // What the player needs: the host's file as a blob: URL, YouTube's iframe API and frame.
+    expect(directives.get('media-src')).toContain('blob:');
+    expect(directives.get('frame-src')).toContain('https://www.youtube.com');
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('connect-src')).toContain(`ws://127.0.0.1:${server.url.port}`);
@@ -106,6 +109,16 @@ describe('HTTP basics', () => {
       headers: { origin: server.origin },
     });
     expect(own.status).toBe(204);
+  });
+
+  it('refuses a cross-site Socket.IO handshake over long-polling as well', async () => {
+    const path = '/socket.io/?EIO=4&transport=polling';
+    const foreign = await api(server.url, 'GET', path, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    const own = await api(server.url, 'GET', path, { headers: { origin: server.origin } });
+    expect(own.status).toBe(200);
   });
 
   it('serves the client and falls back to index.html for app routes', async () => {
