@@ -35,7 +35,7 @@ export interface App {
 export interface AppDeps {
   store?: Store;
   logger?: Logger;
-  /** Shared rate-limit counters; in memory unless given (e.g. Redis for several servers). */
+  /** Rate-limit counters; the backend's (memory, or Redis with REDIS_URL) unless given. */
   limiters?: LimiterFactory;
 }
 
@@ -48,7 +48,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const backend = await openBackend(config, log, deps.store);
   const { store } = backend;
   const vault = new PinVault(backend.pinSecret);
-  const limits = createLimits(config.limits, deps.limiters);
+  const limits = createLimits(config.limits, deps.limiters ?? backend.limiters);
   const sessions = createSessionService(store, config.sessionTtlSeconds);
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
 
@@ -73,8 +73,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     limits,
     addressOf: clientAddress(config.trustProxy),
     log: childLogger(logger, 'socket'),
+    joinLock: backend.joinLock,
   });
   const rt = realtime;
+  backend.attach(rt.io);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

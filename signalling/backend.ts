@@ -1,7 +1,10 @@
 import type { Config } from './config';
 import type { Logger } from './log';
+import { type JoinLock, KeyedLock } from './realtime/keyed-lock';
+import type { LcServer } from './realtime/types';
 import { openRedisBackend } from './redis/backend';
 import { loadPinSecret } from './rooms/pin-secret';
+import { type LimiterFactory, memoryLimiters } from './security/limits';
 import { openLowdbStore } from './store/lowdb-store';
 import type { Store } from './store/types';
 
@@ -10,6 +13,12 @@ export interface Backend {
   store: Store;
   /** The key behind room PINs; every node of one deployment must hold the same. */
   pinSecret: Buffer;
+  /** Counters for the sign-in and PIN budgets. */
+  limiters: LimiterFactory;
+  /** Orders joins to one room. */
+  joinLock: JoinLock;
+  /** Connects the socket server to the other nodes, if there are any. */
+  attach(io: LcServer): void;
   /** Flushes and disconnects; the app calls it last, after sockets are closed. */
   close(): Promise<void>;
 }
@@ -20,6 +29,9 @@ export async function openBackend(config: Config, log: Logger, store?: Store): P
   return {
     store: lowdb,
     pinSecret: config.pinSecret ?? (await loadPinSecret(config.dataDir)),
+    limiters: memoryLimiters,
+    joinLock: new KeyedLock(),
+    attach: () => undefined,
     close: () => lowdb.flush(),
   };
 }

@@ -2,7 +2,7 @@ import type { SessionService } from '../auth/sessions';
 import type { Logger } from '../log';
 import type { RoomService } from '../rooms/service';
 import type { Limits } from '../security/limits';
-import type { KeyedLock } from './keyed-lock';
+import type { JoinLock } from './keyed-lock';
 import type { LcServer } from './types';
 
 export interface RealtimeContext {
@@ -10,7 +10,7 @@ export interface RealtimeContext {
   rooms: RoomService;
   sessions: SessionService;
   limits: Limits;
-  joinLock: KeyedLock;
+  joinLock: JoinLock;
   log: Logger;
 }
 

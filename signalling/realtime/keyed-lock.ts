@@ -1,9 +1,14 @@
+/** Runs tasks for one key one at a time. */
+export interface JoinLock {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Runs tasks for one key one at a time. Joins to a room go through it so two people joining
  * together each see the other exactly once (in the ack or as peer:joined), never both or
- * neither. It orders joins within this process only.
+ * neither. It orders joins within this process only (see redis/room-lock.ts for several).
  */
-export class KeyedLock {
+export class KeyedLock implements JoinLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { type Limits, take } from '../security/limits';
 import { isAcceptedOrigin } from '../security/origin';
 import type { Outcome, RealtimeContext } from './context';
 import { handleJoin } from './join';
-import { KeyedLock } from './keyed-lock';
+import type { JoinLock } from './keyed-lock';
 import {
   closeRoom,
   currentRoom,
@@ -34,6 +34,8 @@ export interface SocketServerDeps {
   limits: Limits;
   addressOf: AddressOf;
   log: Logger;
+  /** Orders joins to a room: in-process for one node, through Redis for several. */
+  joinLock: JoinLock;
 }
 
 export interface Realtime {
@@ -94,7 +96,7 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
     rooms: deps.rooms,
     sessions,
     limits,
-    joinLock: new KeyedLock(),
+    joinLock: deps.joinLock,
     log,
   };
 

@@ -1,0 +1,273 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Room, roomReplySchema, userReplySchema } from '../../shared/http';
+import {
+  type JoinAck,
+  type JoinSuccess,
+  joinSuccessSchema,
+  peerInfoSchema,
+  peerLeftSchema,
+  pinAttemptsSchema,
+  relayedSignalSchema,
+  roomClosedSchema,
+} from '../../shared/socket';
+import { type Cluster, startCluster, startNodeProcess } from '../testing/cluster';
+import {
+  type Account,
+  api,
+  type ClientSocket,
+  connectSocket,
+  nextEvent,
+  recordEvents,
+  registerUser,
+  sessionCookieOf,
+} from '../testing/harness';
+import { redisMissing } from '../testing/redis-server';
+import { NODE_HEARTBEAT } from './node-presence';
+
+const sockets: ClientSocket[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
+
+async function connect(base: URL, account: Account): Promise<ClientSocket> {
+  const s = await connectSocket(base, account.cookie);
+  sockets.push(s);
+  return s;
+}
+
+async function createRoom(base: URL, host: Account): Promise<Room> {
+  const res = await api(base, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
+  expect(res.status).toBe(201);
+  return roomReplySchema.parse(await res.json()).room;
+}
+
+const join = (s: ClientSocket, room: Pick<Room, 'id' | 'pin'>): Promise<JoinAck> =>
+  s.timeout(6000).emitWithAck('room:join', { roomId: room.id, pin: room.pin });
+
+const joined = async (s: ClientSocket, room: Room): Promise<JoinSuccess> =>
+  joinSuccessSchema.parse(await join(s, room));
+
+const wrongPin = (room: Room): string => (room.pin === '000000' ? '000001' : '000000');
+
+describe.skipIf(redisMissing !== undefined)(
+  `two nodes sharing Redis${redisMissing ? ` (skipped: ${redisMissing})` : ''}`,
+  () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startCluster({ PIN_LIMIT_PER_ROOM: '4', AUTH_LIMIT_PER_USERNAME: '2' });
+    });
+    afterAll(() => cluster?.stop());
+
+    it('carries joins, signals, peer:joined, peer:left and room:closed between nodes', async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      const hs = await connect(a.url, host);
+      const hostAck = await joined(hs, room);
+
+      const ann = await connect(b.url, await registerUser(b.url));
+      const annJoined = nextEvent(hs, 'peer:joined', peerInfoSchema);
+      const annAck = await joined(ann, room);
+      expect(annAck.hostPeerId).toBe(hostAck.self.peerId);
+      expect(annAck.peers.map((p) => p.peerId)).toEqual([hostAck.self.peerId]);
+      expect((await annJoined).peerId).toBe(annAck.self.peerId);
+
+      const toHost = nextEvent(hs, 'signal', relayedSignalSchema);
+      const sent = await ann
+        .timeout(3000)
+        .emitWithAck('signal', { to: hostAck.self.peerId, data: { type: 'offer', sdp: 'v=0' } });
+      expect(sent).toEqual({ ok: true });
+      expect(await toHost).toEqual({
+        from: annAck.self.peerId,
+        data: { type: 'offer', sdp: 'v=0' },
+      });
+      const toAnn = nextEvent(ann, 'signal', relayedSignalSchema);
+      hs.emit('signal', { to: annAck.self.peerId, data: { type: 'answer', sdp: 'v=1' } });
+      expect((await toAnn).from).toBe(hostAck.self.peerId);
+
+      const bob = await connect(b.url, await registerUser(a.url));
+      const bobAck = await joined(bob, room);
+      expect(bobAck.peers.map((p) => p.peerId).sort()).toEqual(
+        [hostAck.self.peerId, annAck.self.peerId].sort(),
+      );
+
+      const annLeft = nextEvent(hs, 'peer:left', peerLeftSchema);
+      expect(await ann.timeout(3000).emitWithAck('room:leave')).toEqual({ ok: true });
+      expect(await annLeft).toEqual({ peerId: annAck.self.peerId });
+
+      // Closed over HTTP on node B: the host on A and the guest on B are both told and removed.
+      const hostClosed = nextEvent(hs, 'room:closed', roomClosedSchema);
+      const bobClosed = nextEvent(bob, 'room:closed', roomClosedSchema);
+      const del = await api(b.url, 'DELETE', `/api/rooms/${room.id}`, { cookie: host.cookie });
+      expect(del.status).toBe(204);
+      expect(await hostClosed).toEqual({ roomId: room.id, reason: 'closed_by_host' });
+      expect(await bobClosed).toEqual({ roomId: room.id, reason: 'closed_by_host' });
+      const after = await bob
+        .timeout(3000)
+        .emitWithAck('signal', { to: hostAck.self.peerId, data: { type: 'offer', sdp: 'x' } });
+      expect(after).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
+    });
+
+    it('tells members on the other node when a guest disconnects', async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      const hs = await connect(a.url, host);
+      await joined(hs, room);
+      const guest = await connectSocket(b.url, (await registerUser(b.url)).cookie);
+      const guestAck = await joined(guest, room);
+      const left = nextEvent(hs, 'peer:left', peerLeftSchema);
+      guest.close();
+      expect(await left).toEqual({ peerId: guestAck.self.peerId });
+    });
+
+    it("spends one room's PIN budget across both nodes and alerts the host wherever it is", async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      const hs = await connect(b.url, host);
+      await joined(hs, room);
+      const reports = recordEvents(hs, 'room:pin-attempts');
+      for (const node of [a, b, a, b]) {
+        const guesser = await connect(node.url, await registerUser(node.url));
+        expect(await join(guesser, { id: room.id, pin: wrongPin(room) })).toMatchObject({
+          ok: false,
+          error: { code: 'wrong_pin' },
+        });
+      }
+      for (const node of [a, b]) {
+        const late = await connect(node.url, await registerUser(node.url));
+        expect(await join(late, room)).toMatchObject({
+          ok: false,
+          error: { code: 'rate_limited' },
+        });
+      }
+      await expect
+        .poll(() => reports.map((r) => pinAttemptsSchema.parse(r).failed))
+        .toEqual([1, 2, 3, 4]);
+    });
+
+    it('signs an account made on A in on B, and a logout on B cuts its socket on A', async () => {
+      const { a, b } = cluster;
+      const account = await registerUser(a.url);
+      const me = await api(b.url, 'GET', '/api/auth/me', { cookie: account.cookie });
+      expect(userReplySchema.parse(await me.json()).user).toEqual(account.user);
+      const login = await api(b.url, 'POST', '/api/auth/login', {
+        body: { username: account.username.toUpperCase(), password: account.password },
+      });
+      expect(login.status).toBe(200);
+      const taken = await api(b.url, 'POST', '/api/auth/register', {
+        body: { username: account.username, password: account.password },
+      });
+      expect(taken.status).toBe(409);
+
+      const onA = await connect(a.url, { ...account, cookie: sessionCookieOf(login) });
+      const cut = new Promise<string>((resolve) => onA.once('disconnect', resolve));
+      const out = await api(b.url, 'POST', '/api/auth/logout', {
+        cookie: sessionCookieOf(login),
+      });
+      expect(out.status).toBe(204);
+      expect(await cut).toBe('io server disconnect');
+    });
+
+    it('spends one sign-in budget per username across both nodes', async () => {
+      const { a, b } = cluster;
+      const account = await registerUser(a.url);
+      for (const node of [a, b]) {
+        const res = await api(node.url, 'POST', '/api/auth/login', {
+          body: { username: account.username, password: 'wrong password' },
+        });
+        expect(res.status).toBe(401);
+      }
+      const locked = await api(a.url, 'POST', '/api/auth/login', {
+        body: { username: account.username, password: account.password },
+      });
+      expect(locked.status).toBe(429);
+    });
+
+    it('lets people joining at once on both nodes see each other exactly once', async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      // Four: each join holds a point of the room's budget (PIN_LIMIT_PER_ROOM) while judged.
+      const people = await Promise.all(
+        Array.from({ length: 4 }, async (_, i) => {
+          const node = i % 2 === 0 ? a : b;
+          return connect(node.url, await registerUser(node.url));
+        }),
+      );
+      // What each learns after its ack; a peer:joined before it is one the client drops.
+      const acked = people.map(() => false);
+      const lateJoins = people.map((s, i) => {
+        const seen: string[] = [];
+        s.on('peer:joined', (p) => {
+          if (acked[i]) seen.push(p.peerId);
+        });
+        return seen;
+      });
+      const acks = await Promise.all(
+        people.map(async (s, i) => {
+          const ack = await joined(s, room);
+          acked[i] = true;
+          return ack;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const ids = acks.map((ack) => ack.self.peerId);
+      const listed = acks.map((ack) => new Set(ack.peers.map((p) => p.peerId)));
+      // Never both ways: each would dial the other.
+      acks.forEach((ack, i) => {
+        for (const [j, other] of listed.entries()) {
+          if (other.has(ack.self.peerId)) expect(listed[i]?.has(ids[j] ?? '')).toBe(false);
+        }
+      });
+      acks.forEach((ack, i) => {
+        const viaAck = ack.peers.map((p) => p.peerId);
+        const seen = [...viaAck, ...(lateJoins[i] ?? [])].sort();
+        expect(seen).toEqual(ids.filter((id) => id !== ack.self.peerId).sort());
+      });
+    });
+
+    it('keeps the room when a node dies, lets its people back in through the other, and drops their ghosts', async () => {
+      const { a } = cluster;
+      const doomed = await startNodeProcess(cluster.env);
+      const nodeB = new URL(doomed.url);
+      try {
+        const host = await registerUser(a.url);
+        const room = await createRoom(a.url, host);
+        const hs = await connect(a.url, host);
+        const hostAck = await joined(hs, room);
+        const stay = await connect(a.url, await registerUser(a.url));
+        await joined(stay, room);
+
+        const guest = await registerUser(nodeB);
+        const gone = await connectSocket(nodeB, guest.cookie);
+        const goneAck = await joined(gone, room);
+        const dropped = new Promise<string>((resolve) => gone.once('disconnect', resolve));
+        const ghostLeft = nextEvent(
+          hs,
+          'peer:left',
+          peerLeftSchema,
+          NODE_HEARTBEAT.ttlMs + 4 * NODE_HEARTBEAT.intervalMs,
+        );
+        await doomed.crash();
+        await dropped;
+        gone.close();
+
+        // The browser reconnects through the node that is left, with a new peerId.
+        const back = await connect(a.url, guest);
+        const hostSees = nextEvent(hs, 'peer:joined', peerInfoSchema);
+        const backAck = await joined(back, room);
+        expect(backAck.hostPeerId).toBe(hostAck.self.peerId);
+        expect((await hostSees).peerId).toBe(backAck.self.peerId);
+        const relayed = nextEvent(back, 'signal', relayedSignalSchema);
+        hs.emit('signal', { to: backAck.self.peerId, data: { type: 'offer', sdp: 'v=0' } });
+        expect((await relayed).from).toBe(hostAck.self.peerId);
+
+        expect(await ghostLeft).toEqual({ peerId: goneAck.self.peerId });
+      } finally {
+        await doomed.stop();
+      }
+    }, 40_000);
+  },
+);
