@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, test as base } from '@playwright/test';
+import { type ServerProcess, startServer } from '../bench/lib/server-process';
+import { type RedisServer, startRedisServer } from '../signalling/testing/redis-server';
+import { expect, type Person, uniqueName } from './fixtures';
+
+export { expect };
+
+export type Node = 'a' | 'b';
+
+/** Two server processes sharing one redis-server: a deployment of several nodes in small. */
+export interface Cluster {
+  urls: Record<Node, string>;
+}
+
+interface Fixtures {
+  /** Signs up a new person through one node; everything they do then goes through it. */
+  signUpOn: (node: Node, name: string) => Promise<Person>;
+}
+
+async function personOn(browser: Browser, baseURL: string, prefix: string): Promise<Person> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const name = uniqueName(prefix);
+  await page.goto('/');
+  await page.getByRole('textbox', { name: 'Username' }).fill(name);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Create room' })).toBeVisible();
+  return { name, page, context, errors };
+}
+
+/** The cluster variant of ./fixtures: same people and helpers, each on a node of its choosing. */
+export const test = base.extend<Fixtures, { cluster: Cluster }>({
+  cluster: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires the destructuring.
+    async ({}, use) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'lc-e2e-cluster-'));
+      let redis: RedisServer | undefined;
+      const nodes: ServerProcess[] = [];
+      try {
+        redis = await startRedisServer();
+        const env = {
+          REDIS_URL: redis.url,
+          PIN_SECRET: randomBytes(32).toString('hex'),
+          DATA_DIR: dataDir,
+          STATIC_DIR: 'dist/client',
+          BCRYPT_COST: '10',
+          AUTH_LIMIT_PER_IP: '1000',
+        };
+        for (let i = 0; i < 2; i += 1) nodes.push(await startServer(env));
+        const [a, b] = nodes;
+        await use({ urls: { a: a?.url ?? '', b: b?.url ?? '' } });
+      } finally {
+        await Promise.all(nodes.map((n) => n.stop()));
+        await redis?.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+  signUpOn: async ({ browser, cluster }, use) => {
+    const people: Person[] = [];
+    await use(async (node, name) => {
+      const person = await personOn(browser, cluster.urls[node], name);
+      people.push(person);
+      return person;
+    });
+    await Promise.all(people.map((p) => p.context.close()));
+  },
+});
