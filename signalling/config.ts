@@ -10,6 +10,7 @@ export interface LimitsConfig {
   authAttemptsPerIp: number;
   pinWindowSeconds: number;
   pinFailuresPerRoom: number;
+  pinFailuresPerRoomDay: number;
   pinFailuresPerUser: number;
   pinFailuresPerIp: number;
   socketEventsPerSecond: number;
@@ -170,8 +171,15 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
     name: 'PIN_LIMIT_PER_ROOM',
     default: '10',
     description:
-      'Wrong PINs a room accepts per PIN_WINDOW from anyone; then joins are refused (except its host) until the window ends or the host rotates the PIN.',
+      'Wrong PINs a room accepts per PIN_WINDOW from anyone; then only its host and people who already joined with the current PIN get in, until the window ends or the host rotates the PIN.',
     example: '10',
+  },
+  {
+    name: 'PIN_LIMIT_PER_ROOM_DAY',
+    default: '250',
+    description:
+      'Wrong PINs a room accepts per 24 hours from anyone, not reset by a PIN rotation; then only its host and people who already joined with the current PIN get in (docs/security.md).',
+    example: '250',
   },
   {
     name: 'PIN_LIMIT_PER_USER',
@@ -299,6 +307,7 @@ export const configEnvSchema = z.object({
   AUTH_LIMIT_PER_IP: integer(1, COUNT_MAX),
   PIN_WINDOW: integer(1, SECONDS_MAX),
   PIN_LIMIT_PER_ROOM: integer(1, COUNT_MAX),
+  PIN_LIMIT_PER_ROOM_DAY: integer(1, COUNT_MAX),
   PIN_LIMIT_PER_USER: integer(1, COUNT_MAX),
   PIN_LIMIT_PER_IP: integer(1, COUNT_MAX),
   SOCKET_EVENTS_PER_SECOND: integer(1, COUNT_MAX),
@@ -349,6 +358,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       authAttemptsPerIp: e.AUTH_LIMIT_PER_IP ?? 50,
       pinWindowSeconds: e.PIN_WINDOW ?? 900,
       pinFailuresPerRoom: e.PIN_LIMIT_PER_ROOM ?? 10,
+      pinFailuresPerRoomDay: e.PIN_LIMIT_PER_ROOM_DAY ?? 250,
       pinFailuresPerUser: e.PIN_LIMIT_PER_USER ?? 20,
       pinFailuresPerIp: e.PIN_LIMIT_PER_IP ?? 30,
       socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND ?? 100,

@@ -1,6 +1,6 @@
 import { type JoinAck, joinRequestSchema } from '../../shared/socket';
 import { describeIssues } from '../http/errors';
-import { refund, spent, take } from '../security/limits';
+import { DAY_SECONDS, refund, spent, type Taken, take } from '../security/limits';
 import type { RoomRecord } from '../store/types';
 import type { Outcome, RealtimeContext } from './context';
 import {
@@ -13,14 +13,26 @@ import {
 } from './presence';
 import { failure, type LcSocket } from './types';
 
-const tooMany = (): Outcome<JoinAck> => ({
-  reply: failure('rate_limited', 'too many wrong PINs; try again later'),
-});
+/** "3 minutes", "2 hours": the wait a refused joiner is told, rounded up. */
+function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
+}
+
+const tooMany = (...budgets: Taken[]): Outcome<JoinAck> => {
+  const wait = Math.max(1, ...budgets.map((b) => (b.ok ? 0 : b.retryAfterSeconds)));
+  return {
+    reply: failure('rate_limited', `too many wrong PINs; try again in ${waitText(wait)}`),
+  };
+};
 
 /**
- * Checks the PIN against three budgets (room, user, address). Each attempt is counted before
- * it is judged and refunded when it succeeds, so parallel guesses cannot overrun a budget.
- * The host is never locked out of its own room by strangers spending the room's budget.
+ * Checks the PIN against four budgets: the room's per window and per day, the user's and the
+ * address's. Each attempt is counted before it is judged and refunded when it succeeds, so
+ * parallel guesses cannot overrun a budget. Strangers spending a room's budget lock out
+ * neither its host nor anyone who already joined with the current PIN: they know it already,
+ * so letting them retry reveals nothing.
  */
 export async function handleJoin(
   ctx: RealtimeContext,
@@ -42,9 +54,9 @@ export async function handleJoin(
     };
   }
   const byUser = await take(limits.pinUser, userId);
-  if (!byUser.ok) return tooMany();
+  if (!byUser.ok) return tooMany(byUser);
   const byIp = await take(limits.pinIp, address);
-  if (!byIp.ok) return tooMany();
+  if (!byIp.ok) return tooMany(byIp);
   const refundPerson = () =>
     Promise.all([refund(limits.pinUser, userId), refund(limits.pinIp, address)]);
 
@@ -55,10 +67,19 @@ export async function handleJoin(
     return { reply: failure('room_closed', 'that room has been closed') };
   }
   const isHost = room.hostId === userId;
+  // Bound to the PIN's HMAC, so a rotation forgets everyone who knew the old PIN.
+  const knownKey = `${roomId}:${userId}:${room.pinHmac}`;
+  const exempt = isHost || (await limits.pinKnown.get(knownKey)) !== null;
   const byRoom = await take(limits.pinRoom, roomId);
-  if (!byRoom.ok && !isHost) {
-    await refundPerson();
-    return tooMany();
+  const byDay = await take(limits.pinRoomDay, roomId);
+  const refundRoom = () =>
+    Promise.all([
+      byRoom.ok ? refund(limits.pinRoom, roomId) : undefined,
+      byDay.ok ? refund(limits.pinRoomDay, roomId) : undefined,
+    ]);
+  if (!exempt && (!byRoom.ok || !byDay.ok)) {
+    await Promise.all([refundPerson(), refundRoom()]);
+    return tooMany(byRoom, byDay);
   }
   if (!ctx.rooms.pinMatches(room, pin)) {
     const failed = await spent(limits.pinRoom, roomId);
@@ -69,7 +90,11 @@ export async function handleJoin(
     ctx.log.info({ roomId, userId, failed }, 'wrong pin');
     return { reply: failure('wrong_pin', 'wrong PIN') };
   }
-  await Promise.all([refundPerson(), byRoom.ok ? refund(limits.pinRoom, roomId) : undefined]);
+  await Promise.all([
+    refundPerson(),
+    refundRoom(),
+    isHost ? undefined : limits.pinKnown.set(knownKey, 1, DAY_SECONDS),
+  ]);
   return ctx.joinLock.run(roomId, () => enter(ctx, socket, room, isHost));
 }
 

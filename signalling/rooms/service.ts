@@ -91,7 +91,8 @@ export function createRoomService(
       if (!found.ok) return found;
       const updated = await store.updateRoom(roomId, vault.seal(roomId, generatePin()));
       if (!updated) return { ok: false, code: 'room_not_found' };
-      // A fresh PIN makes earlier guesses worthless, so the room's budget starts over.
+      // A fresh PIN makes earlier guesses worthless, so the window's budget starts over; the
+      // day's does not, or each rotation would buy a guesser more tries per day.
       await limits.pinRoom.delete(roomId);
       await notifier().pinRotated(roomId, userId);
       log.info({ roomId }, 'pin rotated');

@@ -19,6 +19,10 @@ export interface Limits {
   authUsername: RateLimiterAbstract;
   authIp: RateLimiterAbstract;
   pinRoom: RateLimiterAbstract;
+  /** Not reset by a PIN rotation: it bounds guesses per day whatever the host does. */
+  pinRoomDay: RateLimiterAbstract;
+  /** Marks who joined a room with its current PIN (keyed by room, user and PIN). */
+  pinKnown: RateLimiterAbstract;
   pinUser: RateLimiterAbstract;
   pinIp: RateLimiterAbstract;
   /** Per connection, so always in memory: a socket lives in one process. */
@@ -28,6 +32,7 @@ export interface Limits {
 }
 
 export const SOCKET_FLOOD_WINDOW_SECONDS = 10;
+export const DAY_SECONDS = 24 * 3600;
 
 export function createLimits(
   config: LimitsConfig,
@@ -49,6 +54,12 @@ export function createLimits(
       points: config.pinFailuresPerRoom,
       duration: config.pinWindowSeconds,
     }),
+    pinRoomDay: shared({
+      keyPrefix: 'pin-room-day',
+      points: config.pinFailuresPerRoomDay,
+      duration: DAY_SECONDS,
+    }),
+    pinKnown: shared({ keyPrefix: 'pin-known', points: 1, duration: DAY_SECONDS }),
     pinUser: shared({
       keyPrefix: 'pin-user',
       points: config.pinFailuresPerUser,
