@@ -86,3 +86,14 @@ export async function motion(video: Locator, ms = 400): Promise<number> {
   if (a.boxX === null || b.boxX === null) return 0;
   return Math.abs(b.boxX - a.boxX);
 }
+
+/**
+ * How far currentTime moved over `ms`. Sampled as a pair because a remote stream's clock may
+ * restart once (Chromium switches it to the audio clock when audio starts rendering).
+ */
+export async function clockAdvance(video: Locator, ms = 500): Promise<number> {
+  const a = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await video.page().waitForTimeout(ms);
+  const b = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  return b - a;
+}

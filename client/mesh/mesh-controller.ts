@@ -3,6 +3,7 @@ import type { ApiError } from '../../shared/errors';
 import type { PeerMessage } from '../../shared/peer-messages';
 import type { PeerInfo, Role } from '../../shared/socket';
 import { api, HttpError } from '../api/http';
+import { accepts } from './message-policy';
 import { type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
 import { type ServerLink, SignallingClient } from './signalling-client';
 
@@ -229,9 +230,7 @@ export class MeshController implements ReactiveController {
   #onMessage(from: string, message: PeerMessage): void {
     const member = this.#member(from);
     if (!member) return;
-    // Only the host speaks for playback and history; only the host acts on control requests.
-    if ((message.type === 'sync' || message.type === 'history') && from !== this.hostPeerId) return;
-    if (message.type === 'control' && !this.isHost) return;
+    if (!accepts(message.type, from, this.hostPeerId, this.selfPeerId)) return;
     this.#emit((l) => l.message?.(member, message));
   }
 

@@ -11,7 +11,7 @@ const now = (): number => performance.timeOrigin + performance.now();
  * duration, position, paused) and control requests back to the host.
  */
 export class GuestPlayback implements ReactiveController {
-  /** The host's media; a new object whenever a track arrives so the <video> reloads it. */
+  /** The host's media as it arrives: one remote stream per connection to the host. */
   stream: MediaStream | null = null;
   sync: SyncMessage | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -26,8 +26,11 @@ export class GuestPlayback implements ReactiveController {
   hostConnected(): void {
     this.#unsubscribe = this.mesh.subscribe({
       remoteTrack: (_track, stream) => {
-        // simple-peer's 'stream' fires once, often for audio alone; every 'track' rebuilds.
-        this.stream = new MediaStream(stream.getTracks());
+        // Tracks arrive one by one (simple-peer's 'stream' fires for the first, often audio),
+        // all in this one remote stream: the <video> picks up later tracks by itself, and
+        // re-assigning srcObject would only restart it.
+        if (this.stream === stream) return;
+        this.stream = stream;
         this.host.requestUpdate();
       },
       message: (_from, message) => {

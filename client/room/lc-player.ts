@@ -159,19 +159,26 @@ export class LcPlayer extends LitElement {
   /** Autoplay may be refused: fall back to muted playback, then to a Play button. */
   private async _startRemote(): Promise<void> {
     const video = this._remote;
+    const stream = this.stream;
     if (!video) return;
+    // Once the user had to unmute by hand, later streams start muted too until they do.
+    video.muted = this._blocked === 'muted';
     try {
-      video.muted = this._blocked === 'muted';
       await video.play();
       if (this._blocked === 'play') this._blocked = 'none';
-    } catch {
-      try {
-        video.muted = true;
-        await video.play();
-        this._blocked = 'muted';
-      } catch {
-        this._blocked = 'play';
-      }
+      return;
+    } catch (err) {
+      // An AbortError only means a newer stream replaced this one; its own call follows.
+      if (!refused(err) || this.stream !== stream) return;
+    }
+    // Sound was refused. Decide now, not when the muted play() settles: a source change can
+    // abort that promise even though the muted `autoplay` then goes ahead.
+    this._blocked = 'muted';
+    try {
+      video.muted = true;
+      await video.play();
+    } catch (err) {
+      if (refused(err) && this.stream === stream) this._blocked = 'play';
     }
   }
 
@@ -197,6 +204,11 @@ export class LcPlayer extends LitElement {
       new CustomEvent<ControlDetail>('lc-control', { detail, bubbles: true, composed: true }),
     );
   }
+}
+
+/** The browser's autoplay policy said no (as opposed to a play() cut short by a new source). */
+function refused(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'NotAllowedError';
 }
 
 declare global {

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { accepts } from './message-policy';
+
+describe('accepts', () => {
+  it('takes sync and history from the host peer only', () => {
+    for (const type of ['sync', 'history'] as const) {
+      expect(accepts(type, 'host', 'host', 'me')).toBe(true);
+      expect(accepts(type, 'guest', 'host', 'me')).toBe(false);
+      // Nobody speaks for playback while the host is away.
+      expect(accepts(type, 'guest', null, 'me')).toBe(false);
+    }
+  });
+
+  it('acts on control requests only when we are the host', () => {
+    expect(accepts('control', 'guest', 'me', 'me')).toBe(true);
+    expect(accepts('control', 'guest', 'host', 'me')).toBe(false);
+    expect(accepts('control', 'guest', null, 'me')).toBe(false);
+    expect(accepts('control', 'guest', null, null)).toBe(false);
+  });
+
+  it('takes chat and the rest from anyone', () => {
+    expect(accepts('chat', 'guest', 'host', 'me')).toBe(true);
+    expect(accepts('ping', 'guest', null, null)).toBe(true);
+  });
+});
