@@ -1,6 +1,8 @@
 /** Messages between the benchmark coordinator and its worker processes (IPC, our own code on both ends). */
 
 export interface SocketPlan {
+  /** The node this client talks to; the connect message's URL when unset. */
+  url?: string;
   cookie: string;
   roomId: string;
   pin: string;

@@ -1,10 +1,20 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
-import type { PhaseReport, SocketPlan, ToWorker } from './protocol';
+import {
+  type Account,
+  createRoom,
+  inBatches,
+  phase,
+  register,
+  SERVER_ENV,
+  split,
+  startWorker,
+} from './common';
+import type { SocketPlan } from './protocol';
 
 /**
  * bench/signalling: simulated clients (real socket.io-client, spread over worker processes)
@@ -17,97 +27,6 @@ const PACED_ROOMS = Math.min(1000, SOCKETS / ROOM_SIZE / 2);
 const PACED_RATE = 1000;
 const USERS = Number(process.env.BENCH_USERS ?? 200);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
-const PASSWORD = 'correct horse battery';
-
-/** Limits sized for one address opening thousands of sessions; the defaults are for the internet. */
-const SERVER_ENV: Record<string, string> = {
-  BCRYPT_COST: '10',
-  AUTH_LIMIT_PER_IP: '100000',
-  SOCKET_EVENTS_PER_SECOND: '1000',
-};
-
-interface Account {
-  cookie: string;
-}
-
-async function post(url: string, body: unknown, cookie?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify(body),
-  });
-}
-
-async function register(base: string, i: number): Promise<Account> {
-  const res = await post(`${base}/api/auth/register`, {
-    username: `bench_${i}`,
-    password: PASSWORD,
-  });
-  if (res.status !== 201) throw new Error(`register bench_${i}: ${res.status} ${await res.text()}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { cookie };
-}
-
-async function createRoom(base: string, host: Account): Promise<{ id: string; pin: string }> {
-  const res = await post(`${base}/api/rooms`, {}, host.cookie);
-  if (res.status !== 201) throw new Error(`create room: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { room: { id: string; pin: string } };
-  return { id: body.room.id, pin: body.room.pin };
-}
-
-async function inBatches<T>(
-  n: number,
-  batch: number,
-  make: (i: number) => Promise<T>,
-): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < n; i += batch) {
-    const slice = await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, (_, k) => make(i + k)),
-    );
-    out.push(...slice);
-  }
-  return out;
-}
-
-function startWorker(): ChildProcess {
-  return fork(new URL('./worker.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
-  });
-}
-
-function ask(worker: ChildProcess, msg: ToWorker): Promise<PhaseReport> {
-  return new Promise((resolve) => {
-    worker.once('message', (m: PhaseReport) => resolve(m));
-    worker.send(msg);
-  });
-}
-
-async function phase(workers: ChildProcess[], msgs: ToWorker[]): Promise<PhaseReport> {
-  const reports = await Promise.all(
-    workers.map((w, i) => ask(w, msgs[i] ?? msgs[0] ?? { type: 'close' })),
-  );
-  const errors: Record<string, number> = {};
-  for (const r of reports)
-    for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
-  return {
-    type: 'done',
-    phase: reports[0]?.phase ?? 'close',
-    ok: reports.reduce((s, r) => s + r.ok, 0),
-    errors,
-    latencies: reports.flatMap((r) => r.latencies),
-    startedAt: Math.min(...reports.map((r) => r.startedAt)),
-    endedAt: Math.max(...reports.map((r) => r.endedAt)),
-  };
-}
-
-/** Whole rooms go to one worker, so each worker's clients can signal each other. */
-function split(plans: SocketPlan[], n: number): SocketPlan[][] {
-  const out: SocketPlan[][] = Array.from({ length: n }, () => []);
-  for (let i = 0; i < plans.length; i++)
-    out[Math.floor(i / ROOM_SIZE) % n]?.push(plans[i] as SocketPlan);
-  return out;
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-bench-'));
@@ -133,7 +52,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < WORKERS; i++) workers.push(startWorker());
 
     // 1. Paced joins into the first 1,000 rooms at 1,000 joins/s: the latency a user sees.
-    const pacedParts = split(pacedPlans, WORKERS);
+    const pacedParts = split(pacedPlans, WORKERS, ROOM_SIZE);
     const c1 = await phase(
       workers,
       pacedParts.map((sockets) => ({
@@ -149,7 +68,7 @@ async function main(): Promise<void> {
     );
 
     // 2. The rest as fast as the clients can ask: the server's join throughput.
-    const burstParts = split(burstPlans, WORKERS);
+    const burstParts = split(burstPlans, WORKERS, ROOM_SIZE);
     const c2 = await phase(
       workers,
       burstParts.map((sockets) => ({

@@ -59,11 +59,12 @@ async function pool<T>(
 function connectOne(plan: SocketPlan, r: PhaseReport): Promise<void> {
   return new Promise((resolve) => {
     const t0 = now();
-    const socket: ClientSocket = io(url, {
+    const target = plan.url ?? url;
+    const socket: ClientSocket = io(target, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      extraHeaders: { cookie: plan.cookie, origin: new URL(url).origin },
+      extraHeaders: { cookie: plan.cookie, origin: new URL(target).origin },
     });
     const client: Client = { plan, socket, peerId: null, others: [] };
     socket.on('signal', (msg) => {
