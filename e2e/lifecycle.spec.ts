@@ -135,3 +135,24 @@ test('while the server is down a banner says so and chat still flows; then all r
     chatLog(host.page).getByRole('listitem').filter({ hasText: 'after the restart' }),
   ).toHaveCount(1);
 });
+
+test('after a graceful server restart everyone rejoins by themselves', async ({
+  signUp,
+  server,
+}) => {
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await expectMesh(ann.page, ann, [host]);
+
+  await server.stop();
+  await expect(roomStatus(ann.page)).toContainText('cannot be reached');
+  await server.start();
+  await expectMesh(ann.page, ann, [host]);
+  await expectMesh(host.page, host, [ann]);
+  await expect(roomStatus(ann.page)).not.toContainText('cannot be reached');
+  await sendChat(host.page, 'back after a deploy');
+  await expect(
+    chatLog(ann.page).getByRole('listitem').filter({ hasText: 'back after a deploy' }),
+  ).toHaveCount(1);
+});

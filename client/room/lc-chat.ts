@@ -43,6 +43,8 @@ export class LcChat extends LitElement {
       li {
         margin: 0.25rem 0;
         overflow-wrap: anywhere;
+      }
+      .text {
         white-space: pre-wrap;
       }
       li.own {

@@ -80,6 +80,10 @@ export const baseStyles = css`
   .error {
     color: var(--lc-danger);
   }
+  /* Alert regions stay in the page (so they are announced when filled) without taking room. */
+  .error:empty {
+    margin: 0;
+  }
   .muted {
     color: var(--lc-muted);
   }
