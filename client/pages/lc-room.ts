@@ -126,22 +126,21 @@ export class LcRoom extends LitElement {
                   idleText="Choose a video file from your computer to stream it to everyone."></lc-player>
                 <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
                   .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}
-                  @lc-file-chosen=${(e: CustomEvent<{ file: File }>) => void this.#hostPlayback.open(e.detail.file)}
-                  @lc-guest-control=${(e: CustomEvent<{ allowed: boolean }>) =>
+                  @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
+                    void this.#hostPlayback.open(e.detail.file)}
+                  @lc-guest-control=${(e: HTMLElementEventMap['lc-guest-control']) =>
                     this.#hostPlayback.setGuestControl(e.detail.allowed)}
                   @lc-close-room=${this._onCloseRoom}></lc-host-controls>`
               : html`<lc-player mode="guest" .stream=${this.#guestPlayback.stream}
                   .sync=${this.#guestPlayback.sync} .clockOffset=${mesh.hostClockOffset()}
                   idleText=${this._guestIdleText()}
-                  @lc-control=${(
-                    e: CustomEvent<{ action: 'play' | 'pause' | 'seek'; position?: number }>,
-                  ) =>
+                  @lc-control=${(e: HTMLElementEventMap['lc-control']) =>
                     this.#guestPlayback.request(e.detail.action, e.detail.position)}></lc-player>`
           }
         </section>
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
-            @lc-chat-send=${(e: CustomEvent<{ text: string }>) => this.#chat.send(e.detail.text)}></lc-chat>
+            @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
           <lc-people .members=${mesh.members}></lc-people>
         </div>
       </div>`;
