@@ -77,7 +77,8 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const user = await store.findUserByUsername(username);
     const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash());
     if (!user || !valid) {
-      log.info({ ip }, 'login failed');
+      // An address is personal data: it goes into the log only when an operator asks for debug.
+      log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
       throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     }
     await Promise.all([refund(limits.authIp, ip), refund(limits.authUsername, nameKey)]);
