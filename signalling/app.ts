@@ -160,7 +160,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       }),
     close: async () => {
       clearInterval(pruneTimer);
-      rt.io.disconnectSockets(true);
+      // local: with the Redis adapter a bare disconnectSockets() would cut every node's sockets.
+      rt.io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         rt.io.close(() => resolve());
         httpServer.closeAllConnections();

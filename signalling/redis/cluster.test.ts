@@ -228,6 +228,25 @@ describe.skipIf(redisMissing !== undefined)(
       });
     });
 
+    it('tells members elsewhere at once when a node shuts down cleanly', async () => {
+      const { a } = cluster;
+      const leaving = await startNodeProcess(cluster.env);
+      try {
+        const host = await registerUser(a.url);
+        const room = await createRoom(a.url, host);
+        const hs = await connect(a.url, host);
+        await joined(hs, room);
+        const guest = await connectSocket(new URL(leaving.url), (await registerUser(a.url)).cookie);
+        const guestAck = await joined(guest, room);
+        const left = nextEvent(hs, 'peer:left', peerLeftSchema, NODE_HEARTBEAT.intervalMs);
+        await leaving.stop();
+        expect(await left).toEqual({ peerId: guestAck.self.peerId });
+        guest.close();
+      } finally {
+        await leaving.stop();
+      }
+    });
+
     it('keeps the room when a node dies, lets its people back in through the other, and drops their ghosts', async () => {
       const { a } = cluster;
       const doomed = await startNodeProcess(cluster.env);
