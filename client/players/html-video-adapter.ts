@@ -204,8 +204,9 @@ export class HtmlVideoAdapter implements PlayerAdapter {
     this.video.playbackRate = Math.min(RATE_MAX, Math.max(RATE_MIN, rate));
   }
 
+  /** Starved while playing, or paused without enough data to start: a guest that waits is not ready. */
   get buffering(): boolean {
-    return this.#buffering;
+    return this.#buffering || (this.#loaded && this.video.readyState < HAVE_FUTURE_DATA);
   }
 
   on<K extends PlayerEventName>(type: K, listener: PlayerListener<K>): () => void {

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import type { Source } from '../../shared/peer-messages';
+import { FakeVideo, type FakeVideoOptions } from '../players/fake-video';
+import { fakeYouTubeApi } from '../players/fake-youtube';
+import { HtmlVideoAdapter } from '../players/html-video-adapter';
+import type { PlayerAdapter } from '../players/player-adapter';
+import { YouTubeAdapter } from '../players/youtube-adapter';
+import { FakeClock } from './fake-clock';
+import { GuestSync, type GuestSyncStatus, type SyncMessage } from './guest-sync';
+
+/** Host clock minus the guest's, ms; the estimate is off by 2 ms as on a real link. */
+const OFFSET = 5_000;
+const URL_SOURCE: Source = { kind: 'url', url: 'https://media.example/film.mp4' };
+const FRAME = 1 / 30;
+
+/** The host as the guest sees it: playback state it announces with seq, at its own clock. */
+class Host {
+  seq = 0;
+  paused = false;
+  position = 100;
+  at: number;
+  constructor(
+    private readonly clock: FakeClock,
+    public source: Source = URL_SOURCE,
+  ) {
+    this.at = this.now();
+  }
+  now(): number {
+    return this.clock.now() + OFFSET;
+  }
+  /** Where the host really is now. */
+  get current(): number {
+    return this.paused ? this.position : this.position + (this.now() - this.at) / 1000;
+  }
+  rebase(change: () => void): SyncMessage {
+    this.position = this.current;
+    this.at = this.now();
+    change();
+    return this.sync();
+  }
+  sync(): SyncMessage {
+    this.seq += 1;
+    return {
+      type: 'sync',
+      seq: this.seq,
+      source: this.source,
+      paused: this.paused,
+      position: this.position,
+      rate: 1,
+      at: this.at,
+      guestControl: false,
+    };
+  }
+}
+
+async function setup(video: FakeVideoOptions = {}) {
+  const clock = new FakeClock();
+  const element = new FakeVideo(clock, { seekMs: 80, ...video });
+  const player = new HtmlVideoAdapter(element, { clock });
+  const loaded = player.load({ kind: 'url', url: 'https://media.example/film.mp4' });
+  await clock.advance(100);
+  await loaded;
+  const host = new Host(clock);
+  const reports: boolean[] = [];
+  const statuses: GuestSyncStatus[] = [];
+  const guest = new GuestSync({
+    clock,
+    hostClock: { estimate: () => ({ offset: OFFSET + 2, rtt: 4 }) },
+    listener: { buffering: (b) => reports.push(b), status: (s) => statuses.push(s) },
+  });
+  return { clock, element, player, host, guest, reports, statuses };
+}
+
+/** Steps time and returns the guest's error (s) against where the host really is, each step. */
+async function watch(
+  clock: FakeClock,
+  player: PlayerAdapter,
+  host: Host,
+  ms: number,
+  stepMs = 50,
+): Promise<number[]> {
+  const errors: number[] = [];
+  for (let t = 0; t < ms; t += stepMs) {
+    await clock.advance(stepMs);
+    errors.push(player.currentTime - host.current);
+  }
+  return errors;
+}
+
+describe('GuestSync', () => {
+  it('brings a late joiner to the host within a second, then holds it in the dead band', async () => {
+    const { clock, player, host, guest } = await setup({ drift: 1e-4 });
+    await clock.advance(3000); // the host has been playing a while
+    guest.receive(host.rebase(() => {}));
+    guest.attach(player, host.source);
+    const errors = await watch(clock, player, host, 1000);
+    expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.04);
+    const later = await watch(clock, player, host, 20_000, 250);
+    // heartbeats keep coming; the offset estimate is 2 ms off, the media clock drifts 100 ppm
+    for (const e of later.slice(8)) expect(Math.abs(e)).toBeLessThan(0.003 + 0.002 + 0.001);
+    expect(guest.status.state).toBe('aligned');
+  });
+
+  it('aligns a guest that falls 2 s behind within a second, nudging no more than 5 %', async () => {
+    const { clock, element, player, host, guest } = await setup();
+    guest.attach(player, host.source);
+    guest.receive(host.sync());
+    await watch(clock, player, host, 2000);
+    const rates: number[] = [];
+    player.on('ratechange', () => rates.push(player.playbackRate));
+    element.currentTime = element.currentTime - 2;
+    const errors = await watch(clock, player, host, 1000);
+    expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.04);
+    for (const r of rates) expect(Math.abs(r - 1)).toBeLessThanOrEqual(0.05 + 1e-12);
+  });
+
+  it('corrects a small error by rate alone, never a seek', async () => {
+    const { clock, element, player, host, guest } = await setup({ drift: 2e-3 });
+    guest.attach(player, host.source);
+    guest.receive(host.sync());
+    await watch(clock, player, host, 2000);
+    const seeks = element.seeks;
+    const errors = await watch(clock, player, host, 30_000, 250);
+    expect(element.seeks).toBe(seeks);
+    expect(Math.max(...errors.map(Math.abs))).toBeLessThan(0.01);
+  });
+
+  it('rests a paused guest at the host position within a frame', async () => {
+    const { clock, player, host, guest } = await setup();
+    guest.attach(player, host.source);
+    guest.receive(host.sync());
+    await watch(clock, player, host, 3000);
+    guest.receive(host.rebase(() => (host.paused = true)));
+    await clock.advance(1000);
+    expect(player.paused).toBe(true);
+    expect(Math.abs(player.currentTime - host.position)).toBeLessThanOrEqual(FRAME / 2);
+    await clock.advance(5000);
+    expect(Math.abs(player.currentTime - host.position)).toBeLessThanOrEqual(FRAME / 2);
+    expect(guest.status.state).toBe('aligned');
+
+    guest.receive(host.rebase(() => (host.paused = false)));
+    const errors = await watch(clock, player, host, 1000);
+    expect(player.paused).toBe(false);
+    expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.04);
+  });
+
+  it('learns how long its seeks take and aims ahead by that', async () => {
+    const { clock, element, player, host, guest } = await setup({ seekMs: 300 });
+    guest.attach(player, host.source);
+    guest.receive(host.sync());
+    const landedErrors: number[] = [];
+    element.addEventListener('seeked', () => landedErrors.push(player.currentTime - host.current));
+    for (let i = 0; i < 8; i++) {
+      await clock.advance(3000);
+      guest.receive(host.rebase(() => (host.position += 30)));
+    }
+    await clock.advance(3000);
+    expect(guest.seekDelayMs).toBeGreaterThan(250);
+    // the first seek aimed 80 ms ahead of a 300 ms seek; the last ones land on time
+    expect(Math.abs(landedErrors[0] ?? 0)).toBeGreaterThan(0.15);
+    expect(Math.abs(landedErrors.at(-1) ?? 1)).toBeLessThan(0.03);
+  });
+
+  it('tells the host about a real stall, not a seek, and aligns within a second after', async () => {
+    const { clock, element, player, host, guest, reports } = await setup();
+    guest.attach(player, host.source);
+    guest.receive(host.sync());
+    await watch(clock, player, host, 2000);
+    expect(reports).toEqual([]);
+    element.stall(2000);
+    await clock.advance(1000);
+    expect(reports).toEqual([true]);
+    expect(guest.status.state).toBe('buffering');
+    await clock.advance(1000);
+    expect(reports).toEqual([true, false]);
+    const errors = await watch(clock, player, host, 1000);
+    expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.04);
+  });
+
+  it('waits for a player of the host source, ignores stale syncs, and says when play is refused', async () => {
+    const { clock, player, host, guest } = await setup({ autoplayBlocked: true });
+    const other: Source = { kind: 'url', url: 'https://media.example/other.webm' };
+    guest.attach(player, other);
+    guest.receive(host.sync());
+    expect(guest.status.state).toBe('loading');
+    expect(guest.missingSource).toEqual(URL_SOURCE);
+    guest.attach(player, URL_SOURCE);
+    expect(guest.missingSource).toBeNull();
+    await clock.advance(500);
+    expect(guest.status).toMatchObject({
+      state: 'blocked',
+      message: expect.stringMatching(/play/),
+    });
+
+    const stale = { ...host.sync(), seq: 1, paused: true };
+    guest.receive(stale);
+    expect(guest.sync?.paused).toBe(false);
+  });
+
+  it('corrects a YouTube player by seeking only, with its rate steps', async () => {
+    const clock = new FakeClock();
+    const api = fakeYouTubeApi(clock, { bufferMs: 120 });
+    const player = new YouTubeAdapter('player', { clock, loadApi: async () => api.YT });
+    const source: Source = { kind: 'url', url: 'https://youtu.be/M7lc1UVf-VE' };
+    const loaded = player.load(source);
+    await clock.advance(300);
+    await loaded;
+    const host = new Host(clock, source);
+    const guest = new GuestSync({
+      clock,
+      hostClock: { estimate: () => ({ offset: OFFSET, rtt: 2 }) },
+    });
+    guest.attach(player, source);
+    guest.receive(host.sync());
+    const errors = await watch(clock, player, host, 3000);
+    expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.5);
+    const rates: number[] = [];
+    player.on('ratechange', () => rates.push(player.playbackRate));
+    await watch(clock, player, host, 10_000, 250);
+    expect(rates).toEqual([]);
+    expect(guest.status.state).toBe('aligned');
+  });
+});
