@@ -76,6 +76,12 @@ export const controlSchema = z.object({
   position: time.optional(),
 });
 
+/** A guest's player stalled (true) or has data again (false); the host's buffering policy acts on it. */
+export const bufferingSchema = z.object({
+  type: z.literal('buffering'),
+  buffering: z.boolean(),
+});
+
 export const pingSchema = z.object({
   type: z.literal('ping'),
   id: z.number().int().nonnegative(),
@@ -94,6 +100,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   historySchema,
   syncSchema,
   controlSchema,
+  bufferingSchema,
   pingSchema,
   pongSchema,
 ]);

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodePeerMessage,
+  encodePeerMessage,
+  type PeerMessageOf,
+  type Source,
+} from '../../shared/peer-messages';
+import { FakeVideo } from '../players/fake-video';
+import { HtmlVideoAdapter } from '../players/html-video-adapter';
+import { FakeClock } from './fake-clock';
+import { GuestSync, type SyncMessage } from './guest-sync';
+import { HostSync } from './host-sync';
+
+const SOURCES: Source[] = [
+  { kind: 'url', url: 'https://media.example/film.mp4' },
+  { kind: 'local', name: 'film.mp4', size: 1234, duration: 600, sha256: 'a'.repeat(64) },
+  { kind: 'stream', name: 'film.mp4', duration: 600 },
+];
+
+async function setup(source: Source = SOURCES[0] ?? { kind: 'none' }) {
+  const clock = new FakeClock();
+  const element = new FakeVideo(clock, { seekMs: 50 });
+  const player = new HtmlVideoAdapter(element, { clock });
+  const loaded = player.load({ kind: 'url', url: 'https://media.example/film.mp4' });
+  await clock.advance(100);
+  await loaded;
+  const sent: SyncMessage[] = [];
+  const host = new HostSync({ clock, broadcast: (m) => sent.push(m), maxWaitMs: 10_000 });
+  host.setSource(player, source);
+  return { clock, element, player, host, sent };
+}
+
+const control = (
+  action: PeerMessageOf<'control'>['action'],
+  position?: number,
+): PeerMessageOf<'control'> => ({
+  type: 'control',
+  action,
+  ...(position === undefined ? {} : { position }),
+});
+
+describe('HostSync', () => {
+  it('sends the state on every change and once a second, with rising seq', async () => {
+    const { clock, player, sent } = await setup();
+    sent.length = 0;
+    await clock.advance(3000);
+    expect(sent).toHaveLength(3);
+    await player.play();
+    expect(sent.at(-1)).toMatchObject({ paused: false });
+    await clock.advance(500);
+    const seek = player.seek(42);
+    await clock.advance(100);
+    await seek;
+    expect(sent.at(-1)).toMatchObject({ paused: false });
+    expect(sent.at(-1)?.position).toBeCloseTo(42, 3);
+    const seqs = sent.map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it.each(SOURCES)('applies guests’ requests only when allowed ($kind)', async (source) => {
+    const { clock, player, host, sent } = await setup(source);
+    expect(host.control(control('play'))).toBe(false);
+    expect(player.paused).toBe(true);
+
+    host.setGuestControl(true);
+    expect(sent.at(-1)).toMatchObject({ guestControl: true, source });
+    expect(host.control(control('play'))).toBe(true);
+    await clock.advance(10);
+    expect(player.paused).toBe(false);
+    expect(host.control(control('seek', 120))).toBe(true);
+    await clock.advance(100);
+    expect(player.currentTime).toBeGreaterThanOrEqual(120);
+    expect(host.control(control('seek'))).toBe(false);
+    expect(host.control(control('pause'))).toBe(true);
+    expect(player.paused).toBe(true);
+  });
+
+  it('waits for every buffering guest, then resumes', async () => {
+    const { clock, player, host } = await setup();
+    host.setPolicy('wait');
+    await player.play();
+    host.buffering('g1', true);
+    host.buffering('g2', true);
+    expect(player.paused).toBe(true);
+    expect(host.holding).toBe(true);
+    expect(host.bufferingPeers).toEqual(['g1', 'g2']);
+    host.buffering('g1', false);
+    await clock.advance(10);
+    expect(player.paused).toBe(true);
+    host.peerLeft('g2');
+    await clock.advance(10);
+    expect(player.paused).toBe(false);
+    expect(host.holding).toBe(false);
+  });
+
+  it('waits no longer than maxWaitMs, and never under the catch-up policy', async () => {
+    const { clock, player, host } = await setup();
+    host.setPolicy('wait');
+    await player.play();
+    host.buffering('g1', true);
+    expect(player.paused).toBe(true);
+    await clock.advance(10_000);
+    expect(player.paused).toBe(false);
+
+    host.setPolicy('continue');
+    host.buffering('g2', true);
+    expect(player.paused).toBe(false);
+    expect(host.bufferingPeers).toEqual(['g1', 'g2']);
+  });
+
+  it('leaves a pause the host chose alone when guests recover', async () => {
+    const { clock, player, host } = await setup();
+    host.setPolicy('wait');
+    host.buffering('g1', true);
+    host.buffering('g1', false);
+    await clock.advance(10);
+    expect(player.paused).toBe(true);
+  });
+
+  it('drives a guest through the wire: encoded, decoded, followed', async () => {
+    const { clock, player, host } = await setup();
+    const guestVideo = new FakeVideo(clock, { seekMs: 120 });
+    const guestPlayer = new HtmlVideoAdapter(guestVideo, { clock });
+    const loaded = guestPlayer.load({ kind: 'url', url: 'https://media.example/film.mp4' });
+    await clock.advance(100);
+    await loaded;
+    const guest = new GuestSync({ clock, hostClock: { estimate: () => ({ offset: 0, rtt: 1 }) } });
+    guest.attach(guestPlayer, SOURCES[0] ?? null);
+    const wire = new HostSync({
+      clock,
+      broadcast: (m) => {
+        const decoded = decodePeerMessage(encodePeerMessage(m));
+        if (decoded.ok && decoded.message.type === 'sync') guest.receive(decoded.message);
+      },
+    });
+    wire.setSource(player, SOURCES[0] ?? { kind: 'none' });
+    host.destroy();
+    await player.play();
+    await clock.advance(2000);
+    const seek = player.seek(300);
+    await clock.advance(1000);
+    await seek;
+    expect(Math.abs(guestPlayer.currentTime - player.currentTime)).toBeLessThan(0.04);
+    player.pause();
+    await clock.advance(1000);
+    expect(guestPlayer.paused).toBe(true);
+    expect(Math.abs(guestPlayer.currentTime - player.currentTime)).toBeLessThan(1 / 60);
+  });
+});
+
+describe('buffering message', () => {
+  it('is a bounded data-channel message', () => {
+    expect(decodePeerMessage('{"type":"buffering","buffering":true}')).toEqual({
+      ok: true,
+      message: { type: 'buffering', buffering: true },
+    });
+    expect(decodePeerMessage('{"type":"buffering","buffering":"yes"}').ok).toBe(false);
+  });
+});

@@ -1,0 +1,193 @@
+import type { PeerMessageOf, Source } from '../../shared/peer-messages';
+import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
+import { type Clock, every, realClock } from './clock';
+import type { SyncMessage } from './guest-sync';
+
+/**
+ * wait: the host pauses while any guest buffers and resumes when all are ready (up to
+ * maxWaitMs); continue: playback goes on and buffering guests catch up by themselves.
+ */
+export type BufferingPolicy = 'wait' | 'continue';
+
+export interface HostSyncOptions {
+  /** Sends a sync to every guest (MeshController.broadcast). */
+  broadcast(sync: SyncMessage): void;
+  clock?: Clock;
+  heartbeatMs?: number;
+  /** Under 'wait', playback resumes after this long even if someone still buffers, ms. */
+  maxWaitMs?: number;
+  /** Something the host's UI shows changed (buffering guests, held for them). */
+  changed?(): void;
+}
+
+const RATE_MIN = 0.0625;
+const RATE_MAX = 16;
+/** Player events after which guests must hear the new state at once. */
+const CHANGES: PlayerEventName[] = [
+  'ready',
+  'play',
+  'pause',
+  'seeked',
+  'ratechange',
+  'waiting',
+  'playing',
+  'ended',
+];
+
+/**
+ * The host's side of playback sync for every source kind: `sync` from its own player's state
+ * on every change and as a heartbeat, guests' control requests applied when allowed, and the
+ * buffering policy.
+ */
+export class HostSync {
+  guestControl = false;
+  #policy: BufferingPolicy = 'continue';
+  #player: PlayerAdapter | null = null;
+  #source: Source = { kind: 'none' };
+  #seq = 0;
+  #buffering = new Set<string>();
+  /** We paused for buffering guests and will resume when they are ready. */
+  #holding = false;
+  #cancelHold = (): void => {};
+  #detach: Array<() => void> = [];
+  readonly #clock: Clock;
+  readonly #maxWaitMs: number;
+  readonly #stop: () => void;
+
+  constructor(private readonly options: HostSyncOptions) {
+    this.#clock = options.clock ?? realClock;
+    this.#maxWaitMs = options.maxWaitMs ?? 15_000;
+    this.#stop = every(this.#clock, options.heartbeatMs ?? 1000, () => this.#broadcast());
+  }
+
+  get policy(): BufferingPolicy {
+    return this.#policy;
+  }
+
+  /** Guests (peer IDs) whose players are buffering now, for the people list. */
+  get bufferingPeers(): readonly string[] {
+    return [...this.#buffering];
+  }
+
+  /** Playback is paused because of buffering guests. */
+  get holding(): boolean {
+    return this.#holding;
+  }
+
+  /** The host's player and what it shows ({kind:'none'} and null when nothing). */
+  setSource(player: PlayerAdapter | null, source: Source): void {
+    for (const off of this.#detach.splice(0)) off();
+    this.#player = player;
+    this.#source = player ? source : { kind: 'none' };
+    this.#release(false);
+    if (player) {
+      for (const type of CHANGES)
+        this.#detach.push(player.on(type, () => this.#onPlayerChange(type)));
+    }
+    this.#broadcast();
+  }
+
+  setGuestControl(allowed: boolean): void {
+    this.guestControl = allowed;
+    this.#broadcast();
+  }
+
+  setPolicy(policy: BufferingPolicy): void {
+    this.#policy = policy;
+    if (policy === 'continue') this.#release(true);
+    else this.#maybeHold();
+    this.options.changed?.();
+  }
+
+  /** The state now, with a fresh seq: for a guest whose link just became ready, too. */
+  message(): SyncMessage {
+    const player = this.#player;
+    this.#seq += 1;
+    return {
+      type: 'sync',
+      seq: this.#seq,
+      source: this.#source,
+      // A host waiting for data is not moving: guests wait with it instead of running ahead.
+      paused: player ? player.paused || player.buffering : true,
+      position: player ? Math.max(0, finite(player.currentTime)) : 0,
+      rate: player ? Math.min(RATE_MAX, Math.max(RATE_MIN, finite(player.playbackRate, 1))) : 1,
+      at: this.#clock.now(),
+      guestControl: this.guestControl,
+    };
+  }
+
+  /** A guest's control request (already known to come from a guest); false when not applied. */
+  control(request: PeerMessageOf<'control'>): boolean {
+    const player = this.#player;
+    if (!this.guestControl || !player) return false;
+    if (request.action === 'play') {
+      this.#release(false);
+      player.play().catch(() => {});
+    } else if (request.action === 'pause') {
+      this.#release(false);
+      player.pause();
+    } else {
+      if (request.position === undefined) return false;
+      const end = player.duration;
+      void player.seek(end === null ? request.position : Math.min(request.position, end));
+    }
+    return true;
+  }
+
+  /** A guest said it buffers (or no longer does). */
+  buffering(peerId: string, buffering: boolean): void {
+    if (buffering) this.#buffering.add(peerId);
+    else this.#buffering.delete(peerId);
+    this.#maybeHold();
+    this.options.changed?.();
+  }
+
+  /** A guest left: it no longer holds anyone up. */
+  peerLeft(peerId: string): void {
+    this.buffering(peerId, false);
+  }
+
+  destroy(): void {
+    this.#stop();
+    this.#cancelHold();
+    for (const off of this.#detach.splice(0)) off();
+    this.#player = null;
+  }
+
+  #onPlayerChange(type: PlayerEventName): void {
+    // The host pressed play while we held for buffering guests: they catch up instead.
+    if (type === 'play' && this.#holding && this.#buffering.size > 0) this.#release(false);
+    this.#broadcast();
+  }
+
+  /** Pauses for buffering guests, or resumes once none is left, under the 'wait' policy. */
+  #maybeHold(): void {
+    const player = this.#player;
+    if (!player) return;
+    if (this.#buffering.size === 0) {
+      this.#release(true);
+      return;
+    }
+    if (this.#policy !== 'wait' || this.#holding || player.paused) return;
+    this.#holding = true;
+    this.#cancelHold = this.#clock.after(this.#maxWaitMs, () => this.#release(true));
+    player.pause();
+  }
+
+  /** Stops holding; `resume` plays again if we were the ones who paused. */
+  #release(resume: boolean): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    this.#cancelHold();
+    if (resume) this.#player?.play().catch(() => {});
+    this.options.changed?.();
+  }
+
+  #broadcast(): void {
+    this.options.broadcast(this.message());
+  }
+}
+
+function finite(n: number, fallback = 0): number {
+  return Number.isFinite(n) ? n : fallback;
+}
