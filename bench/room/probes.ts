@@ -82,12 +82,14 @@ export function installProbes(): void {
       const log = find(document, '[role="log"]');
       if (!log) throw new Error('no chat log');
       probes.chat = [];
+      // Lines sent before this call (history from an earlier round) are not this round's.
+      const since = now();
       const seen = new Set<number>();
       new MutationObserver(() => {
         const t = now();
         for (const m of log.textContent?.matchAll(/lat (\d+\.\d+)/g) ?? []) {
           const sent = Number(m[1]);
-          if (seen.has(sent)) continue;
+          if (seen.has(sent) || sent < since) continue;
           seen.add(sent);
           probes.chat.push({ sent, t });
         }

@@ -39,6 +39,8 @@ interface Person {
 let counter = 0;
 async function signUp(browser: Browser, url: string, prefix: string): Promise<Person> {
   const context = await browser.newContext({ baseURL: url });
+  // tsx (esbuild) wraps named functions in __name(); the page has no such helper.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   await context.addInitScript(installProbes);
   const page = await context.newPage();
   counter += 1;
