@@ -69,9 +69,13 @@ export async function handleJoin(
   const isHost = room.hostId === userId;
   // Bound to the PIN's HMAC, so a rotation forgets everyone who knew the old PIN.
   const knownKey = `${roomId}:${userId}:${room.pinHmac}`;
-  const exempt = isHost || (await limits.pinKnown.get(knownKey)) !== null;
-  const byRoom = await take(limits.pinRoom, roomId);
-  const byDay = await take(limits.pinRoomDay, roomId);
+  // Together: with Redis each is a round trip.
+  const [known, byRoom, byDay] = await Promise.all([
+    isHost ? null : limits.pinKnown.get(knownKey),
+    take(limits.pinRoom, roomId),
+    take(limits.pinRoomDay, roomId),
+  ]);
+  const exempt = isHost || known !== null;
   const refundRoom = () =>
     Promise.all([
       byRoom.ok ? refund(limits.pinRoom, roomId) : undefined,
