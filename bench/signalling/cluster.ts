@@ -13,6 +13,7 @@ import {
   phase,
   register,
   SERVER_ENV,
+  socketPlans,
   split,
   startWorker,
 } from './common';
@@ -57,11 +58,9 @@ async function measure(setup: Setup) {
   const rooms = await inBatches(ROOMS, 50, (i) =>
     createRoom(nodeOf(i), accounts[i % USERS] as Account),
   );
-  const plans: SocketPlan[] = Array.from({ length: ROOMS * ROOM_SIZE }, (_, i) => {
-    const room = rooms[Math.floor(i / ROOM_SIZE)] ?? { id: '', pin: '' };
-    const cookie = (accounts[i % USERS] as Account).cookie;
-    return { url: nodeOf(i % ROOM_SIZE), cookie, roomId: room.id, pin: room.pin };
-  });
+  const plans: SocketPlan[] = socketPlans(ROOMS * ROOM_SIZE, ROOM_SIZE, accounts, rooms).map(
+    (plan, i) => ({ ...plan, url: nodeOf(i % ROOM_SIZE) }),
+  );
   const workers: ChildProcess[] = Array.from({ length: WORKERS }, startWorker);
   try {
     const connect = (sockets: SocketPlan[]) =>

@@ -97,6 +97,20 @@ export async function phase(workers: ChildProcess[], msgs: ToWorker[]): Promise<
   };
 }
 
+/** One plan per socket: rooms filled `roomSize` at a time, in order; accounts taken in turn. */
+export function socketPlans(
+  count: number,
+  roomSize: number,
+  accounts: Account[],
+  rooms: RoomAccess[],
+): SocketPlan[] {
+  return Array.from({ length: count }, (_, i) => {
+    const room = rooms[Math.floor(i / roomSize)] ?? { id: '', pin: '' };
+    const cookie = accounts[i % accounts.length]?.cookie ?? '';
+    return { cookie, roomId: room.id, pin: room.pin };
+  });
+}
+
 /** Whole rooms go to one worker, so each worker's clients can signal each other. */
 export function split(plans: SocketPlan[], n: number, roomSize: number): SocketPlan[][] {
   const out: SocketPlan[][] = Array.from({ length: n }, () => []);

@@ -11,7 +11,8 @@ export interface SocketPlan {
 export type ToWorker =
   | { type: 'connect'; url: string; sockets: SocketPlan[]; concurrency: number }
   | { type: 'join'; ratePerSecond: number | null; concurrency: number }
-  | { type: 'signal'; perSocket: number; intervalMs: number }
+  /** Rounds of one signal per socket; `paced` spreads each round over its interval, not a burst. */
+  | { type: 'signal'; perSocket: number; intervalMs: number; paced?: boolean }
   | { type: 'close' };
 
 export interface PhaseReport {

@@ -11,10 +11,10 @@ import {
   phase,
   register,
   SERVER_ENV,
+  socketPlans,
   split,
   startWorker,
 } from './common';
-import type { SocketPlan } from './protocol';
 
 /**
  * bench/signalling: simulated clients (real socket.io-client, spread over worker processes)
@@ -41,10 +41,7 @@ async function main(): Promise<void> {
     const rooms = await inBatches(roomCount, 50, (i) =>
       createRoom(server.url, accounts[i % USERS] as Account),
     );
-    const plans: SocketPlan[] = Array.from({ length: SOCKETS }, (_, i) => {
-      const room = rooms[Math.floor(i / ROOM_SIZE)] ?? { id: '', pin: '' };
-      return { cookie: (accounts[i % USERS] as Account).cookie, roomId: room.id, pin: room.pin };
-    });
+    const plans = socketPlans(SOCKETS, ROOM_SIZE, accounts, rooms);
     const pacedPlans = plans.slice(0, PACED_ROOMS * ROOM_SIZE);
     const burstPlans = plans.slice(PACED_ROOMS * ROOM_SIZE);
     const rssBaseline = server.rssBytes();

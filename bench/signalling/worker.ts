@@ -16,6 +16,8 @@ interface Client {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+/** Paced signals go out this many per timer tick. */
+const PACED_CHUNK = 25;
 let clients: Client[] = [];
 let url = '';
 const relayed: number[] = [];
@@ -114,11 +116,23 @@ function joinOne(c: Client, r: PhaseReport): Promise<void> {
   });
 }
 
-async function signalAll(perSocket: number, intervalMs: number, r: PhaseReport): Promise<void> {
+async function signalAll(
+  perSocket: number,
+  intervalMs: number,
+  paced: boolean,
+  r: PhaseReport,
+): Promise<void> {
   relayed.length = 0;
   let sent = 0;
+  const waitUntil = async (t: number): Promise<void> => {
+    const wait = t - now();
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+  };
   for (let k = 0; k < perSocket; k++) {
-    for (const c of clients) {
+    const roundStart = now();
+    for (const [i, c] of clients.entries()) {
+      if (paced && i % PACED_CHUNK === 0)
+        await waitUntil(roundStart + (i / clients.length) * intervalMs);
       const to = c.others[k % Math.max(1, c.others.length)];
       if (!to) continue;
       c.socket.emit('signal', {
@@ -130,7 +144,8 @@ async function signalAll(perSocket: number, intervalMs: number, r: PhaseReport):
       });
       sent += 1;
     }
-    await new Promise((res) => setTimeout(res, intervalMs));
+    // A burst rests for the interval after sending; a paced round ends on its schedule.
+    await waitUntil((paced ? roundStart : now()) + intervalMs);
   }
   // Let the last relays arrive before reporting.
   const deadline = now() + 5000;
@@ -156,7 +171,7 @@ process.on('message', async (raw: ToWorker) => {
       );
       break;
     case 'signal':
-      await signalAll(raw.perSocket, raw.intervalMs, r);
+      await signalAll(raw.perSocket, raw.intervalMs, raw.paced ?? false, r);
       break;
     case 'close':
       for (const c of clients) c.socket.close();
