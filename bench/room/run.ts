@@ -3,6 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { findPid, treeCpuSeconds } from '../lib/proc';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
@@ -15,17 +16,6 @@ import { installProbes } from './probes';
  * glass-to-glass latency, host CPU per guest and the client's gzip size. Prints the figures
  * and writes bench/results/room.json; never fails on a timing.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--autoplay-policy=no-user-gesture-required',
-  '--use-fake-ui-for-media-stream',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-];
 const PASSWORD = 'correct horse battery';
 const CHAT_MESSAGES = 40;
 const FRAME_WINDOW_MS = 8000;
@@ -156,8 +146,14 @@ async function main(): Promise<void> {
     STATIC_DIR: 'dist/client',
   });
   const marker = `--lc-bench-host=${process.pid}`;
-  const hostBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, marker] });
-  const guestBrowser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const hostBrowser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_FLAGS, marker],
+  });
+  const guestBrowser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_FLAGS,
+  });
   try {
     const hostPid = findPid(marker);
     const host = await signUp(hostBrowser, server.url, 'host');
