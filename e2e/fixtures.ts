@@ -48,6 +48,7 @@ const SERVER_START_TIMEOUT_MS = 30_000;
  */
 async function startServer(
   dataDir: string,
+  extraEnv: Record<string, string>,
   port = 0,
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn('node_modules/.bin/tsx', ['signalling/index.ts'], {
@@ -64,6 +65,7 @@ async function startServer(
       // Not NODE_ENV=test: lowdb's presets then keep the database in memory only.
       // Every test signs up fresh people from 127.0.0.1; the default budget suits real use.
       AUTH_LIMIT_PER_IP: '1000',
+      ...extraEnv,
     },
   });
   let log = '';
@@ -134,17 +136,23 @@ async function newPerson(
   return { name, page, context, errors };
 }
 
-export const test = base.extend<Fixtures, { server: Server }>({
+interface WorkerFixtures {
+  server: Server;
+  /** More environment for the worker's server, e.g. TURN settings; a spec overrides it. */
+  serverEnv: Record<string, string>;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  serverEnv: [{}, { scope: 'worker', option: true }],
   server: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires the destructuring.
-    async ({}, use) => {
+    async ({ serverEnv }, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
-      let running = await startServer(dataDir);
+      let running = await startServer(dataDir, serverEnv);
       const server: Server = {
         url: running.url,
         stop: ({ crash = false } = {}) => stopServer(running.child, crash ? 'SIGKILL' : 'SIGTERM'),
         start: async () => {
-          running = await startServer(dataDir, Number(new URL(server.url).port));
+          running = await startServer(dataDir, serverEnv, Number(new URL(server.url).port));
         },
       };
       await use(server);

@@ -4,12 +4,14 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import type { PeerInfo, Role } from '../../shared/socket';
 import { api, HttpError } from '../api/http';
 import { accepts } from './message-policy';
-import { type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
+import { CONNECT_TIMEOUT, type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
 import { type ServerLink, SignallingClient } from './signalling-client';
 
 export interface Member extends PeerInfo {
   /** Our connection to them; 'self' for ourselves. */
   link: LinkState | 'self';
+  /** Relay only, and the last attempt timed out: most likely the relay is out of reach. */
+  relayUnreachable?: boolean;
 }
 
 /** joining: asking the server; joined: in the room; ended: closed, refused or left. */
@@ -60,13 +62,13 @@ export class MeshController implements ReactiveController {
   #earlyJoins: PeerInfo[] = [];
   readonly #listeners = new Set<MeshListener>();
   #signalling: SignallingClient | null = null;
-  #iceServers: RTCIceServer[] = [];
   #outgoing: OutgoingMedia | null = null;
   #self: { name: string; userId: string } = { name: '', userId: '' };
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly room: { readonly roomId: string; pin: string },
+    private readonly options: { readonly relayOnly: boolean },
   ) {
     host.addController(this);
   }
@@ -132,7 +134,8 @@ export class MeshController implements ReactiveController {
 
   async #start(): Promise<void> {
     try {
-      this.#iceServers = await api.iceServers();
+      // Each link fetches its own ICE servers; this first call checks the session up front.
+      await api.iceServers();
     } catch (err) {
       const signedOut = err instanceof HttpError && err.unauthorized;
       this.#end({
@@ -203,12 +206,13 @@ export class MeshController implements ReactiveController {
         selfPeerId: this.selfPeerId ?? '',
         remotePeerId: peer.peerId,
         self: { name: this.#self.name, role: this.selfRole },
-        iceServers: this.#iceServers,
+        iceServers: () => api.iceServers(),
+        relayOnly: this.options.relayOnly,
         receiveMedia: peer.role === 'host' && !this.isHost,
       },
       {
         signal: (data) => this.#signalling?.signal(peer.peerId, data),
-        state: (state) => this.#setLinkState(peer.peerId, state),
+        state: (state, reason) => this.#setLinkState(peer.peerId, state, reason),
         hello: () => {
           const member = this.#member(peer.peerId);
           if (member) this.#emit((l) => l.linkReady?.(member));
@@ -305,9 +309,18 @@ export class MeshController implements ReactiveController {
     }
   }
 
-  #setLinkState(peerId: string, state: LinkState): void {
+  #setLinkState(peerId: string, state: LinkState, reason: string): void {
     if (!this.#links.has(peerId)) return;
-    this.members = this.members.map((m) => (m.peerId === peerId ? { ...m, link: state } : m));
+    this.members = this.members.map((m) => {
+      if (m.peerId !== peerId) return m;
+      // Kept through the retries that follow, until a connection finally forms.
+      let relayUnreachable = m.relayUnreachable ?? false;
+      if (state === 'connected') relayUnreachable = false;
+      else if (state === 'failed' && reason === CONNECT_TIMEOUT) {
+        relayUnreachable = this.options.relayOnly;
+      }
+      return { ...m, link: state, relayUnreachable };
+    });
     this.host.requestUpdate();
   }
 

@@ -28,7 +28,8 @@ function makeSide(
       selfPeerId: self,
       remotePeerId: other,
       self: { name: self, role: 'guest' },
-      iceServers: [],
+      iceServers: async () => [],
+      relayOnly: false,
       receiveMedia: false,
       ...extra,
     },
@@ -124,6 +125,21 @@ describe('PeerLink', () => {
     await until(() => a.link.state === 'connected' && b2.link.state === 'connected');
     expect(a.link.send({ type: 'chat', id: 'again', text: 'back', sentAt: 2 })).toBe(true);
     await until(() => b2.messages.some((m) => m.type === 'chat' && m.id === 'again'));
+  });
+
+  it('asks for fresh ICE servers on every attempt, and relay only without a relay never connects', async () => {
+    let fetches = 0;
+    const iceServers = async (): Promise<RTCIceServer[]> => {
+      fetches += 1;
+      return [];
+    };
+    const { a, b } = pair({ connectTimeoutMs: 400, relayOnly: true, iceServers });
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.states.filter((s) => s === 'failed').length >= 2);
+    expect(a.states).not.toContain('connected');
+    expect(b.states).not.toContain('connected');
+    expect(fetches).toBeGreaterThanOrEqual(2);
   });
 
   it('ends for good on close', async () => {

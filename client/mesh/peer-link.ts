@@ -41,7 +41,10 @@ export interface PeerLinkOptions {
   selfPeerId: string;
   remotePeerId: string;
   self: { name: string; role: Role };
-  iceServers: RTCIceServer[];
+  /** Called for every attempt, because TURN credentials expire (TURN_TTL). */
+  iceServers: () => Promise<RTCIceServer[]>;
+  /** Offer and accept relay candidates only, so the other side never learns our address. */
+  relayOnly: boolean;
   /** Ask the other side for audio and video when we make the offer (a guest's link to the host). */
   receiveMedia: boolean;
   /** A connection can sit in ICE 'new' forever (e.g. bad TURN credentials); give up after this. */
@@ -54,9 +57,17 @@ export interface PeerLinkOptions {
   ratePerSecond?: number;
 }
 
+/** Signals held while an attempt waits for its ICE servers; a real answer needs a handful. */
+const QUEUED_SIGNALS_MAX = 64;
+
+/** The reason a link fails with when no connection formed in time. */
+export const CONNECT_TIMEOUT = 'connect timeout';
+
 /** One simple-peer connection; a link makes a fresh one for every retry. */
 interface Attempt {
-  peer: Peer;
+  /** Null while the ICE servers load; signals wait in `queued` until then. */
+  peer: Peer | null;
+  queued: SignalData[];
   initiator: boolean;
   /** The other side's SDP session id, which tells a renegotiation from a fresh connection. */
   remoteSession: string | null;
@@ -157,16 +168,13 @@ export class PeerLink {
     const attempt = this.#attempt;
     if (!attempt) return; // a late candidate from a connection already torn down
     if (isSdp && attempt.remoteSession === null) attempt.remoteSession = session;
-    try {
-      attempt.peer.signal(data);
-    } catch {
-      this.#fail('bad signal');
-    }
+    if (attempt.peer) this.#feed(attempt.peer, data);
+    else if (attempt.queued.length < QUEUED_SIGNALS_MAX) attempt.queued.push(data);
   }
 
   send(message: PeerMessage): boolean {
     const attempt = this.#attempt;
-    if (this.#state !== 'connected' || !attempt?.peer.connected) return false;
+    if (this.#state !== 'connected' || !attempt?.peer?.connected) return false;
     try {
       attempt.peer.send(encodePeerMessage(message));
       return true;
@@ -191,13 +199,9 @@ export class PeerLink {
   }
 
   #newAttempt(initiator: boolean): void {
-    const peer = new Peer({
-      initiator,
-      trickle: true,
-      config: { iceServers: this.#opts.iceServers },
-    });
     const attempt: Attempt = {
-      peer,
+      peer: null,
+      queued: [],
       initiator,
       remoteSession: null,
       hello: null,
@@ -207,8 +211,26 @@ export class PeerLink {
       sent: new Map(),
     };
     this.#attempt = attempt;
+    // The connect timer, already armed by the caller, also covers a slow or failed fetch.
+    this.#opts.iceServers().then(
+      (iceServers) => {
+        if (this.#attempt === attempt) this.#startPeer(attempt, iceServers);
+      },
+      () => {
+        if (this.#attempt === attempt) this.#fail('no ICE servers');
+      },
+    );
+  }
+
+  #startPeer(attempt: Attempt, iceServers: RTCIceServer[]): void {
+    const peer = new Peer({
+      initiator: attempt.initiator,
+      trickle: true,
+      config: { iceServers, iceTransportPolicy: this.#opts.relayOnly ? 'relay' : 'all' },
+    });
+    attempt.peer = peer;
     // Same tick as the constructor, so these ride on the first offer or answer.
-    if (initiator && this.#opts.receiveMedia) {
+    if (attempt.initiator && this.#opts.receiveMedia) {
       peer.addTransceiver('video', { direction: 'recvonly' });
       peer.addTransceiver('audio', { direction: 'recvonly' });
     }
@@ -235,9 +257,20 @@ export class PeerLink {
     peer.on('close', () => {
       if (mine()) this.#fail('closed by peer');
     });
+    for (const data of attempt.queued.splice(0)) if (mine()) this.#feed(peer, data);
+  }
+
+  #feed(peer: Peer, data: SignalData): void {
+    try {
+      peer.signal(data);
+    } catch {
+      this.#fail('bad signal');
+    }
   }
 
   #applyOutgoing(attempt: Attempt): void {
+    const peer = attempt.peer;
+    if (!peer) return; // #startPeer applies it once the connection exists
     const media = this.#outgoing;
     for (const kind of ['video', 'audio'] as const) {
       const next = media?.tracks[kind] ?? null;
@@ -245,10 +278,10 @@ export class PeerLink {
       const key = attempt.senderKeys.get(kind);
       try {
         if (key && attempt.senderStream) {
-          attempt.peer.replaceTrack(key, next, attempt.senderStream);
+          peer.replaceTrack(key, next, attempt.senderStream);
         } else if (next && media) {
           attempt.senderStream ??= media.stream;
-          attempt.peer.addTrack(next, attempt.senderStream);
+          peer.addTrack(next, attempt.senderStream);
           attempt.senderKeys.set(kind, next);
         }
         attempt.sent.set(kind, next);
@@ -326,10 +359,7 @@ export class PeerLink {
 
   #armConnectTimer(): void {
     clearTimeout(this.#connectTimer);
-    this.#connectTimer = setTimeout(
-      () => this.#fail('connect timeout'),
-      this.#opts.connectTimeoutMs,
-    );
+    this.#connectTimer = setTimeout(() => this.#fail(CONNECT_TIMEOUT), this.#opts.connectTimeoutMs);
   }
 
   /** The current attempt broke: tear it down, then retry unless told not to. */
@@ -361,7 +391,7 @@ export class PeerLink {
     clearInterval(this.#pingTimer);
     const attempt = this.#attempt;
     this.#attempt = null;
-    if (!attempt) return;
+    if (!attempt?.peer) return;
     attempt.peer.removeAllListeners();
     // simple-peer may still emit an error while closing; nobody needs it any more.
     attempt.peer.on('error', () => {});

@@ -4,6 +4,7 @@ import type { Room, User } from '../../shared/http';
 import { normalizeRoomId, pinSchema, roomIdSchema } from '../../shared/ids';
 import { api, HttpError } from '../api/http';
 import { fire } from '../app/events';
+import { offersRelay, relayOnlyWanted, setRelayOnlyWanted } from '../app/relay-only';
 import { inviteLink } from '../app/router';
 import '../ui/lc-copy';
 import { baseStyles } from '../ui/styles';
@@ -67,6 +68,14 @@ export class LcLobby extends LitElement {
       .room-name {
         overflow-wrap: anywhere;
       }
+      .privacy label {
+        display: inline-flex;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      .privacy p {
+        margin: 0.25rem 0 0;
+      }
     `,
   ];
 
@@ -81,10 +90,14 @@ export class LcLobby extends LitElement {
   @state() private _error = '';
   @state() private _joinError = '';
   @state() private _busy = false;
+  /** null until /api/ice answers: whether this server offers a TURN relay. */
+  @state() private _relayAvailable: boolean | null = null;
+  @state() private _relayOnly = relayOnlyWanted(localStorage);
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this._loadRooms();
+    void this._loadRelay();
   }
 
   override render() {
@@ -123,6 +136,8 @@ export class LcLobby extends LitElement {
         </form>
       </section>
 
+      ${this._renderPrivacy()}
+
       <section aria-labelledby="mine-h">
         <h2 id="mine-h">Your open rooms</h2>
         ${
@@ -143,6 +158,38 @@ export class LcLobby extends LitElement {
         }
       </section>
     `;
+  }
+
+  private _renderPrivacy() {
+    // Left enabled while ticked, so a choice made on a server that had a relay can be undone.
+    const enabled = this._relayAvailable === true || this._relayOnly;
+    return html`<section class="privacy" aria-labelledby="privacy-h">
+      <h2 id="privacy-h">Privacy</h2>
+      <label>
+        <input type="checkbox" aria-describedby="relay-hint" .checked=${this._relayOnly}
+          ?disabled=${!enabled} @change=${this._onRelayOnly} />
+        Hide my address (relay only)
+      </label>
+      <p id="relay-hint" class="muted">${
+        this._relayAvailable === false
+          ? 'This server has no relay.'
+          : 'Chat and video then go through the relay server, which can be slower; only your own address is hidden.'
+      }</p>
+    </section>`;
+  }
+
+  private _onRelayOnly(event: Event): void {
+    this._relayOnly = (event.currentTarget as HTMLInputElement).checked;
+    setRelayOnlyWanted(localStorage, this._relayOnly);
+  }
+
+  private async _loadRelay(): Promise<void> {
+    try {
+      this._relayAvailable = offersRelay(await api.iceServers());
+    } catch {
+      // _loadRooms reports a lost session or an unreachable server already.
+      this._relayAvailable = false;
+    }
   }
 
   private _renderCreated(room: Room) {

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { User } from '../../shared/http';
 import { api, HttpError } from '../api/http';
 import { fire } from '../app/events';
+import { relayOnlyWanted } from '../app/relay-only';
 import { inviteLink } from '../app/router';
 import { ChatController } from '../chat/chat-controller';
 import { MeshController, type MeshEnd } from '../mesh/mesh-controller';
@@ -99,7 +100,11 @@ export class LcRoom extends LitElement {
   override connectedCallback(): void {
     // Controllers need the room and user, which arrive as properties before connection.
     if (!this.#mesh) {
-      this.#mesh = new MeshController(this, { roomId: this.roomId, pin: this.pin });
+      this.#mesh = new MeshController(
+        this,
+        { roomId: this.roomId, pin: this.pin },
+        { relayOnly: relayOnlyWanted(localStorage) },
+      );
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
       this.#hostPlayback = new HostPlayback(this, this.#mesh);
       this.#guestPlayback = new GuestPlayback(this, this.#mesh);
@@ -186,6 +191,10 @@ export class LcRoom extends LitElement {
         ? 'The host is away. You can keep chatting until they return.'
         : 'Waiting for the host to arrive.';
     }
+    const unreachable = mesh.members.filter((m) => m.relayUnreachable);
+    if (unreachable.length > 0) {
+      return `Could not reach the relay server, so no connection to ${unreachable.map((m) => m.name).join(', ')}. Retrying…`;
+    }
     const connecting = mesh.members.filter((m) => m.link === 'connecting' || m.link === 'retrying');
     if (connecting.length > 0) return `Connecting to ${connecting.map((m) => m.name).join(', ')}…`;
     return '';
@@ -193,7 +202,11 @@ export class LcRoom extends LitElement {
 
   private _bannerWarn(): boolean {
     const mesh = this.#mesh;
-    return mesh.server === 'reconnecting' || (mesh.phase === 'joined' && mesh.hostPeerId === null);
+    return (
+      mesh.server === 'reconnecting' ||
+      (mesh.phase === 'joined' && mesh.hostPeerId === null) ||
+      mesh.members.some((m) => m.relayUnreachable)
+    );
   }
 
   private _guestIdleText(): string {

@@ -60,7 +60,11 @@ export class LcPeople extends LitElement {
         ${this.members.map(
           (m) => html`<li data-peer=${m.peerId}>
             <span class="name">${m.name}${m.role === 'host' ? ' (host)' : ''}</span>
-            <span class="state ${m.link}">${LINK_TEXT[m.link]}</span>
+            <span class="state ${m.link}">${
+              m.relayUnreachable && m.link !== 'connected'
+                ? 'could not reach the relay server'
+                : LINK_TEXT[m.link]
+            }</span>
           </li>`,
         )}
       </ul>`;
