@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { CHAT_TEXT_MAX, HISTORY_MAX } from '../../shared/peer-messages';
+import { CHAT_TEXT_MAX, HISTORY_MAX, type PeerMessageOf } from '../../shared/peer-messages';
 import type { MeshController } from '../mesh/mesh-controller';
 import { randomId } from '../util/random-id';
 import { addEntries, type ChatEntry, chatLines } from './chat-log';
@@ -7,13 +7,19 @@ import { historyPages } from './history-pages';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** Own lines kept per member whose connection was not ready when they were sent. */
+const UNDELIVERED_MAX = 50;
+
 /**
- * Chat over the mesh: lines go to every open connection, the host keeps the history and hands
- * it to each new connection, and membership changes appear as system lines.
+ * Chat over the mesh: lines go to every member (once their connection is ready), the host
+ * keeps the history and hands it to each new connection, and membership changes appear as
+ * system lines.
  */
 export class ChatController implements ReactiveController {
   entries: readonly ChatEntry[] = [];
   #unsubscribe: (() => void) | null = null;
+  /** A line typed while someone's connection is still forming reaches them once it is ready. */
+  readonly #undelivered = new Map<string, PeerMessageOf<'chat'>[]>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -48,13 +54,20 @@ export class ChatController implements ReactiveController {
         }
       },
       linkReady: (member) => {
+        for (const line of this.#undelivered.get(member.peerId) ?? []) {
+          this.mesh.send(member.peerId, line);
+        }
+        this.#undelivered.delete(member.peerId);
         if (!this.mesh.isHost) return;
         for (const page of historyPages(chatLines(this.entries, HISTORY_MAX))) {
           this.mesh.send(member.peerId, page);
         }
       },
       memberJoined: (m) => this.system(`${m.name} joined${m.role === 'host' ? ' (host)' : ''}.`),
-      memberLeft: (m) => this.system(`${m.name} left${m.role === 'host' ? ' (host)' : ''}.`),
+      memberLeft: (m) => {
+        this.#undelivered.delete(m.peerId);
+        this.system(`${m.name} left${m.role === 'host' ? ' (host)' : ''}.`);
+      },
       hostChanged: (hostPeerId, previous) => {
         if (hostPeerId === null && previous !== null) {
           this.system(
@@ -83,7 +96,17 @@ export class ChatController implements ReactiveController {
       sentAt: now(),
     };
     this.#add([{ kind: 'chat', line, own: true, at: line.sentAt }]);
-    this.mesh.broadcast({ type: 'chat', id: line.id, text: line.text, sentAt: line.sentAt });
+    const message: PeerMessageOf<'chat'> = {
+      type: 'chat',
+      id: line.id,
+      text: line.text,
+      sentAt: line.sentAt,
+    };
+    for (const member of this.mesh.members) {
+      if (member.link === 'self' || this.mesh.send(member.peerId, message)) continue;
+      const queued = [...(this.#undelivered.get(member.peerId) ?? []), message];
+      this.#undelivered.set(member.peerId, queued.slice(-UNDELIVERED_MAX));
+    }
     return true;
   }
 
