@@ -60,6 +60,10 @@ export interface PeerLinkOptions {
 /** Signals held while an attempt waits for its ICE servers; a real answer needs a handful. */
 const QUEUED_SIGNALS_MAX = 64;
 
+/** Default token bucket for a link's incoming messages (e2e/hostile-peer.spec.ts bounds a flood by it). */
+export const INCOMING_BURST = 60;
+export const INCOMING_RATE_PER_SECOND = 30;
+
 /** The reason a link fails with when no connection formed in time. */
 export const CONNECT_TIMEOUT = 'connect timeout';
 
@@ -113,8 +117,8 @@ export class PeerLink {
       connectTimeoutMs: 15_000,
       pingIntervalMs: 3_000,
       silenceTimeoutMs: 12_000,
-      burst: 60,
-      ratePerSecond: 30,
+      burst: INCOMING_BURST,
+      ratePerSecond: INCOMING_RATE_PER_SECOND,
       ...options,
     };
     this.remotePeerId = options.remotePeerId;

@@ -21,6 +21,8 @@ declare module '@thaunknown/simple-peer' {
     readonly initiator: boolean;
     readonly connected: boolean;
     readonly destroyed: boolean;
+    /** The data channel's bufferedAmount, in bytes. */
+    readonly bufferSize: number;
     signal(data: object): void;
     send(data: string | Uint8Array): void;
     addTrack(track: MediaStreamTrack, stream: MediaStream): void;

@@ -1,0 +1,192 @@
+import type { Page } from '@playwright/test';
+import { INCOMING_BURST, INCOMING_RATE_PER_SECOND } from '../client/mesh/peer-link';
+import { PEER_MESSAGE_MAX_BYTES } from '../shared/peer-messages';
+import { expect, type Person, test } from './fixtures';
+import { joinAsNodePeer } from './node-peer';
+import { chatLog, createRoom, expectMesh, joinRoom, peopleList, sendChat } from './room';
+
+const FLOOD_SIZE = 5000;
+
+/** The page's main thread still answers quickly: no freeze, no crash. */
+async function expectResponsive(page: Page): Promise<void> {
+  const answer = await Promise.race([
+    page.evaluate(() => 6 * 7),
+    new Promise<'frozen'>((resolve) => setTimeout(() => resolve('frozen'), 5000)),
+  ]);
+  expect(answer).toBe(42);
+}
+
+const lines = (person: Person, text: string) =>
+  chatLog(person.page).getByRole('listitem').filter({ hasText: text });
+
+test('a hostile peer cannot crash, freeze, mislead or silence the others', async ({
+  signUp,
+  server,
+}) => {
+  const [host, guest] = await Promise.all([signUp('host'), signUp('guest')]);
+  const access = await createRoom(host);
+  await joinRoom(guest, access);
+  await expectMesh(host.page, host, [guest]);
+  await expectMesh(guest.page, guest, [host]);
+
+  const hostile = await joinAsNodePeer(new URL(server.url), access);
+  try {
+    for (const person of [host, guest]) {
+      const item = peopleList(person.page)
+        .getByRole('listitem')
+        .filter({ hasText: hostile.account.username });
+      await expect(item.locator('.state')).toHaveText('connected', { timeout: 15_000 });
+    }
+    const hostPeer = hostile.members.find((m) => m.role === 'host');
+    const guestPeer = hostile.members.find((m) => m.role === 'guest');
+    if (!hostPeer || !guestPeer) throw new Error('the join ack lists no host or no guest');
+    const toBoth = (data: string | Uint8Array): void => {
+      hostile.send(hostPeer.peerId, data);
+      hostile.send(guestPeer.peerId, data);
+    };
+    const json = (value: unknown): void => toBoth(JSON.stringify(value));
+    const t = Date.now();
+
+    // (1) Not JSON, and binary garbage (invalid UTF-8 too).
+    for (const text of [
+      '',
+      'not json',
+      '{"type":',
+      '\u0000\uffff',
+      'null',
+      '[]',
+      '"chat"',
+      '1e309',
+    ]) {
+      toBoth(text);
+    }
+    toBoth(new Uint8Array([0xff, 0xfe, 0x00, 0xc3, 0x28, 0x80]));
+    toBoth(new TextEncoder().encode('{"type":"chat","id":"bin","text":"x","sentAt":'));
+    // (2) Over the size limit, as text and as binary.
+    toBoth(
+      JSON.stringify({
+        type: 'chat',
+        id: 'big',
+        text: 'O'.repeat(PEER_MESSAGE_MAX_BYTES),
+        sentAt: t,
+      }),
+    );
+    toBoth(new Uint8Array(PEER_MESSAGE_MAX_BYTES + 1).fill(0x7b));
+    // (3) The right shapes with wrong types or out-of-range values, and deep nesting.
+    json({ type: 'chat', id: 'bad-1', text: 123, sentAt: t });
+    json({ type: 'chat', id: '', text: 'EMPTY-ID', sentAt: t });
+    json({ type: 'chat', id: 'bad-2', text: 'NEGATIVE-TIME', sentAt: -1 });
+    json({ type: 'chat', id: 'bad-3', text: 'X'.repeat(2001), sentAt: t });
+    json({ type: 'chat', id: 'bad-4', text: 'NULL-TIME', sentAt: null });
+    json({ type: 'nope', id: 'bad-5' });
+    json({ type: 'ping', id: -1, t0: t });
+    json({ type: 'hello', v: 1.5, name: 'x', role: 'host' });
+    json({ type: 'buffering', buffering: 'yes' });
+    json({ type: 'control', action: 'explode' });
+    json({
+      type: 'sync',
+      seq: 1,
+      source: { kind: 'none' },
+      paused: false,
+      position: 0,
+      rate: 1e9,
+      at: t,
+      guestControl: true,
+    });
+    toBoth('{"__proto__":{"polluted":true},"type":"chat","id":"proto","text":"PROTO","sentAt":0}');
+    toBoth(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+    // (5) Forged host messages: a playing stream and a made-up chat history.
+    for (const source of [
+      { kind: 'stream', name: 'FORGED-SOURCE', duration: 3600 },
+      { kind: 'url', url: 'https://forged.example/FORGED-SOURCE.webm' },
+    ]) {
+      json({
+        type: 'sync',
+        seq: 99,
+        source,
+        paused: false,
+        position: 1234,
+        rate: 1,
+        at: t,
+        guestControl: true,
+      });
+    }
+    json({
+      type: 'history',
+      messages: [1, 2, 3].map((i) => ({
+        id: `forged-${i}`,
+        from: 'someone-else',
+        name: host.name,
+        text: `FORGED-HISTORY ${i}`,
+        sentAt: t - 60_000,
+      })),
+    });
+    // (6) A control request to a guest, which only the host may act on.
+    hostile.send(guestPeer.peerId, JSON.stringify({ type: 'control', action: 'play' }));
+    // A valid line after all that proves the link still carries the attacker's messages, so
+    // what follows was refused on its merits and not just throttled.
+    json({ type: 'chat', id: 'marker-1', text: 'HOSTILE-MARKER one', sentAt: t });
+    for (const person of [host, guest]) {
+      await expect(lines(person, 'HOSTILE-MARKER one')).toHaveCount(1);
+      await expectResponsive(person.page);
+    }
+
+    // (4) A flood of chat lines, as fast as the channel takes them.
+    const floodStart = Date.now();
+    for (let i = 0; i < FLOOD_SIZE; i += 1) {
+      json({ type: 'chat', id: `flood-${i}`, text: `FLOOD#${i}`, sentAt: Date.now() });
+    }
+    // Mid-flood the pages still answer and the guest can still type.
+    for (const person of [host, guest]) await expectResponsive(person.page);
+    await sendChat(guest.page, 'guest during the flood');
+    await Promise.all([hostile.drained(hostPeer.peerId), hostile.drained(guestPeer.peerId)]);
+    // A last line, sent until the refilled bucket lets it in (the same id shows once), arrives
+    // after every flood line because the channel is ordered.
+    const marker = JSON.stringify({
+      type: 'chat',
+      id: 'marker-2',
+      text: 'HOSTILE-MARKER two',
+      sentAt: Date.now(),
+    });
+    await expect(async () => {
+      toBoth(marker);
+      for (const person of [host, guest]) {
+        await expect(lines(person, 'HOSTILE-MARKER two')).toHaveCount(1, { timeout: 1000 });
+      }
+    }).toPass({ timeout: 30_000 });
+    const bound = INCOMING_BURST + (INCOMING_RATE_PER_SECOND * (Date.now() - floodStart)) / 1000;
+    for (const person of [host, guest]) {
+      const shown = await lines(person, 'FLOOD#').count();
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThanOrEqual(bound);
+      expect(shown).toBeLessThan(FLOOD_SIZE / 4);
+      await expectResponsive(person.page);
+    }
+
+    // Nothing forged or invalid shows, and the guest's player still has nothing loaded.
+    for (const person of [host, guest]) {
+      const log = chatLog(person.page);
+      for (const text of ['FORGED-HISTORY', 'EMPTY-ID', 'NEGATIVE-TIME', 'NULL-TIME', 'OOOO']) {
+        await expect(log).not.toContainText(text);
+      }
+      await expect(person.page.locator('body')).not.toContainText('FORGED-SOURCE');
+      await expect(person.page.locator('[aria-label="Now playing"]')).toHaveCount(0);
+    }
+    await expect(guest.page.getByText('The host has not chosen a video yet.')).toBeVisible();
+    for (const person of [host, guest]) {
+      expect(await person.page.evaluate(() => 'polluted' in {})).toBe(false);
+    }
+
+    // Everyone else's chat goes on, both ways.
+    await expect(lines(host, 'guest during the flood')).toHaveCount(1);
+    await sendChat(host.page, 'host after the flood');
+    await sendChat(guest.page, 'guest after the flood');
+    await expect(lines(guest, 'host after the flood')).toHaveCount(1);
+    await expect(lines(host, 'guest after the flood')).toHaveCount(1);
+    // The client drops bad messages silently (PeerLink counts them), so nothing is logged.
+    expect(host.errors).toEqual([]);
+    expect(guest.errors).toEqual([]);
+  } finally {
+    hostile.close();
+  }
+});
