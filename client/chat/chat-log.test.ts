@@ -21,6 +21,19 @@ describe('addEntries', () => {
     expect(addEntries(log, [chat('a', 1), chat('b', 2, 'changed')])).toEqual(log);
   });
 
+  it('does not let one author hide the line of another by reusing its id', () => {
+    const real = chat('same', 1, 'the real line');
+    const forged: ChatEntry = {
+      ...chat('same', 2, 'forged'),
+      line: { ...chat('same', 2).line, from: 'u2', text: 'forged' },
+    };
+    const log = addEntries(addEntries([], [forged]), [real]);
+    expect(log.map((e) => (e.kind === 'chat' ? e.line.text : ''))).toEqual([
+      'the real line',
+      'forged',
+    ]);
+  });
+
   it('keeps time order when older history arrives late', () => {
     const log = addEntries(
       [],

@@ -11,13 +11,15 @@ export type ChatEntry =
 /** The most lines the page keeps; older ones scroll away. */
 export const CHAT_LOG_MAX = 1000;
 
+/** Line IDs are chosen by their authors, so they are unique only per author: a peer reusing
+ * someone else's ID must not hide that person's line. */
 function entryId(e: ChatEntry): string {
-  return e.kind === 'chat' ? e.line.id : e.id;
+  return e.kind === 'chat' ? `${e.line.from}\u0000${e.line.id}` : `system\u0000${e.id}`;
 }
 
 /**
  * Adds entries to a log and returns a new array (Lit re-renders on a new reference). Entries
- * are kept in time order, an id already present is ignored (history pages overlap what a peer
+ * are kept in time order, a line already present (same author and id) is ignored (history pages overlap what a peer
  * sent directly), and the oldest fall off past CHAT_LOG_MAX.
  */
 export function addEntries(log: readonly ChatEntry[], added: readonly ChatEntry[]): ChatEntry[] {

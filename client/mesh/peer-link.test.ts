@@ -88,6 +88,18 @@ describe('PeerLink', () => {
     expect(b.messages[0]).toEqual({ type: 'chat', id: 'm1', text: 'hi', sentAt: 1 });
   });
 
+  it('ignores a second hello, even one claiming another protocol version', async () => {
+    const { a, b } = pair();
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.hellos.length === 1 && b.hellos.length === 1);
+    a.link.send({ type: 'hello', v: 999, name: 'mallory', role: 'host' });
+    a.link.send({ type: 'chat', id: 'after', text: 'still here', sentAt: 1 });
+    await until(() => b.messages.length === 1);
+    expect(b.link.state).toBe('connected');
+    expect(b.hellos).toEqual(['a']);
+  });
+
   it('drops a flood beyond the token bucket', async () => {
     const { a, b } = pair({ burst: 5, ratePerSecond: 1 });
     b.link.start(false);

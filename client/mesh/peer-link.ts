@@ -336,11 +336,12 @@ export class PeerLink {
     }
     const message = decoded.message;
     if (message.type === 'hello') {
+      // Only the first hello counts: a later one, whatever it claims, must not end the link.
+      if (attempt.hello) return;
       if (message.v !== PROTOCOL_VERSION) {
         this.#fail(`protocol ${message.v}, we speak ${PROTOCOL_VERSION}`, false);
         return;
       }
-      if (attempt.hello) return;
       attempt.hello = message;
       this.#maybeReady(attempt);
       return;
