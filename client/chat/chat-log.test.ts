@@ -24,8 +24,10 @@ describe('addEntries', () => {
   it('does not let one author hide the line of another by reusing its id', () => {
     const real = chat('same', 1, 'the real line');
     const forged: ChatEntry = {
-      ...chat('same', 2, 'forged'),
-      line: { ...chat('same', 2).line, from: 'u2', text: 'forged' },
+      kind: 'chat',
+      own: false,
+      at: 2,
+      line: { id: 'same', from: 'u2', name: 'mallory', text: 'forged', sentAt: 2 },
     };
     const log = addEntries(addEntries([], [forged]), [real]);
     expect(log.map((e) => (e.kind === 'chat' ? e.line.text : ''))).toEqual([
