@@ -60,10 +60,6 @@ export class HostStream {
     });
   }
 
-  get hasSource(): boolean {
-    return this.name !== null;
-  }
-
   /** Opens a local file if this browser can show it; otherwise nothing changes. */
   async open(file: File): Promise<OpenResult> {
     const url = URL.createObjectURL(file);
@@ -91,19 +87,6 @@ export class HostStream {
     });
     this.listener.playback();
     return { ok: true };
-  }
-
-  play(): void {
-    this.video.play().catch(() => {});
-  }
-
-  pause(): void {
-    this.video.pause();
-  }
-
-  seek(position: number): void {
-    const end = Number.isFinite(this.video.duration) ? this.video.duration : position;
-    this.video.currentTime = Math.max(0, Math.min(position, end));
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiError } from '../../shared/errors';
 import type { PeerMessage } from '../../shared/peer-messages';
 import type { PeerInfo, Role } from '../../shared/socket';
+import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { api, HttpError } from '../api/http';
 import { accepts } from './message-policy';
 import { CONNECT_TIMEOUT, type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
@@ -115,10 +116,15 @@ export class MeshController implements ReactiveController {
     }
   }
 
-  /** Host clock minus ours (ms), from ping/pong on the link to the host; 0 until measured. */
-  hostClockOffset(): number {
+  /** The host clock's estimate from ping/pong on the link to the host; null until measured. */
+  hostClock(): ClockEstimate | null {
     const link = this.hostPeerId ? this.#links.get(this.hostPeerId) : undefined;
-    return link?.clock.estimate()?.offset ?? 0;
+    return link?.clock.estimate() ?? null;
+  }
+
+  /** Host clock minus ours (ms); 0 until measured. */
+  hostClockOffset(): number {
+    return this.hostClock()?.offset ?? 0;
   }
 
   /** The host rotated the PIN: a later rejoin (after a reconnect) must use the new one. */

@@ -11,11 +11,13 @@ describe('accepts', () => {
     }
   });
 
-  it('acts on control requests only when we are the host', () => {
-    expect(accepts('control', 'guest', 'me', 'me')).toBe(true);
-    expect(accepts('control', 'guest', 'host', 'me')).toBe(false);
-    expect(accepts('control', 'guest', null, 'me')).toBe(false);
-    expect(accepts('control', 'guest', null, null)).toBe(false);
+  it('acts on control requests and buffering reports only when we are the host', () => {
+    for (const type of ['control', 'buffering'] as const) {
+      expect(accepts(type, 'guest', 'me', 'me')).toBe(true);
+      expect(accepts(type, 'guest', 'host', 'me')).toBe(false);
+      expect(accepts(type, 'guest', null, 'me')).toBe(false);
+      expect(accepts(type, 'guest', null, null)).toBe(false);
+    }
   });
 
   it('takes chat and the rest from anyone', () => {

@@ -116,6 +116,7 @@ export class LcRoom extends LitElement {
   override render() {
     const mesh = this.#mesh;
     const isHost = mesh.isHost;
+    const guestMedia = this.#guestPlayback.media;
     return html`<div class="top">
         <h1>Room <span class="muted">${this.roomId}</span></h1>
         ${isHost ? this._renderCredentials() : nothing}
@@ -126,21 +127,31 @@ export class LcRoom extends LitElement {
         <section aria-label="Video">
           ${
             isHost
-              ? html`<lc-player mode="host" .hostVideo=${this.#hostPlayback.video}
-                  .sync=${this.#hostPlayback.lastSync}
-                  idleText="Choose a video file from your computer to stream it to everyone."></lc-player>
+              ? html`<lc-player mode="host" .media=${this.#hostPlayback.media}
+                  .sync=${this.#hostPlayback.lastSync} .duration=${this.#hostPlayback.duration}
+                  idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>
                 <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
                   .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}
                   @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
                     void this.#hostPlayback.open(e.detail.file)}
+                  @lc-url-chosen=${(e: HTMLElementEventMap['lc-url-chosen']) =>
+                    void this.#hostPlayback.openUrl(e.detail.url)}
                   @lc-guest-control=${(e: HTMLElementEventMap['lc-guest-control']) =>
                     this.#hostPlayback.setGuestControl(e.detail.allowed)}
                   @lc-close-room=${this._onCloseRoom}></lc-host-controls>`
               : html`<lc-player mode="guest" .stream=${this.#guestPlayback.stream}
+                  .media=${guestMedia ? [guestMedia] : []} .duration=${this.#guestPlayback.duration}
+                  .blocked=${this.#guestPlayback.blocked}
                   .sync=${this.#guestPlayback.sync} .clockOffset=${mesh.hostClockOffset()}
                   idleText=${this._guestIdleText()}
                   @lc-control=${(e: HTMLElementEventMap['lc-control']) =>
-                    this.#guestPlayback.request(e.detail.action, e.detail.position)}></lc-player>`
+                    this.#guestPlayback.request(e.detail.action, e.detail.position)}
+                  @lc-retry-play=${() => this.#guestPlayback.retryPlay()}></lc-player>
+                ${
+                  this.#guestPlayback.error
+                    ? html`<p class="error" role="alert">${this.#guestPlayback.error}</p>`
+                    : nothing
+                }`
           }
         </section>
         <div class="side">

@@ -3,8 +3,10 @@ import { customElement, property } from 'lit/decorators.js';
 import { baseStyles } from '../ui/styles';
 
 /**
- * What only the host can do: pick the file, let guests steer playback, close the room.
+ * What only the host can do: pick the file or a video URL, let guests steer playback, close the
+ * room.
  * @fires lc-file-chosen - with the File the host picked
+ * @fires lc-url-chosen - with the text the host pasted as a video URL
  * @fires lc-guest-control - with whether guests may play, pause and seek
  * @fires lc-close-room - the host wants the room closed for everyone
  */
@@ -17,7 +19,8 @@ export class LcHostControls extends LitElement {
         display: grid;
         gap: 0.5rem;
       }
-      .file label {
+      .file label,
+      .url label {
         display: inline-block;
         margin-right: 0.5rem;
       }
@@ -39,6 +42,11 @@ export class LcHostControls extends LitElement {
         <input id="file" type="file" accept="video/*" @change=${this._onFile} ?disabled=${this.opening} />
         ${this.opening ? html`<span role="status">Opening…</span>` : null}
       </div>
+      <form class="row url" novalidate @submit=${this._onUrl}>
+        <label for="url">Video URL</label>
+        <input id="url" type="url" placeholder="https://" autocomplete="off" />
+        <button type="submit" ?disabled=${this.opening}>Load URL</button>
+      </form>
       <p class="error" role="alert">${this.error}</p>
       <div class="row toggle">
         <input id="guest-control" type="checkbox" .checked=${this.guestControl} @change=${this._onToggle} />
@@ -57,6 +65,12 @@ export class LcHostControls extends LitElement {
     input.value = '';
   }
 
+  private _onUrl(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).querySelector('input');
+    if (input) this._fire('lc-url-chosen', { url: input.value });
+  }
+
   private _onToggle(event: Event): void {
     this._fire('lc-guest-control', { allowed: (event.target as HTMLInputElement).checked });
   }
@@ -72,6 +86,7 @@ export class LcHostControls extends LitElement {
 
 interface HostControlEvents {
   'lc-file-chosen': { file: File };
+  'lc-url-chosen': { url: string };
   'lc-guest-control': { allowed: boolean };
   'lc-close-room': Record<string, never>;
 }
@@ -82,6 +97,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     'lc-file-chosen': CustomEvent<HostControlEvents['lc-file-chosen']>;
+    'lc-url-chosen': CustomEvent<HostControlEvents['lc-url-chosen']>;
     'lc-guest-control': CustomEvent<HostControlEvents['lc-guest-control']>;
     'lc-close-room': CustomEvent<HostControlEvents['lc-close-room']>;
   }

@@ -1,8 +1,9 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { PeerMessageOf } from '../../shared/peer-messages';
 import { targetPosition } from '../../shared/sync/target';
-import type { SyncMessage } from '../playback/host-playback';
+import type { SyncMessage } from '../sync/guest-sync';
 import { baseStyles } from '../ui/styles';
 import { formatDuration } from '../util/format';
 
@@ -14,10 +15,11 @@ export interface ControlDetail {
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
- * The video and what is playing. The host's own <video> (with native controls) is handed in;
- * a guest's shows the host's stream, with a Play / Unmute button when autoplay is refused and
- * control requests when the host allows them.
+ * The video and what is playing. The host's own player (with native controls) is handed in;
+ * a guest's shows the host's stream or its own player for the host's URL, with a Play / Unmute
+ * button when autoplay is refused and control requests when the host allows them.
  * @fires lc-control - a guest asks the host to play, pause or seek
+ * @fires lc-retry-play - a guest pressed Play after the browser refused to start the URL player
  */
 @customElement('lc-player')
 export class LcPlayer extends LitElement {
@@ -36,7 +38,12 @@ export class LcPlayer extends LitElement {
         display: grid;
         place-items: center;
       }
-      video {
+      .screen > [hidden] {
+        display: none;
+      }
+      video,
+      .youtube,
+      .youtube iframe {
         width: 100%;
         height: 100%;
         object-fit: contain;
@@ -70,10 +77,15 @@ export class LcPlayer extends LitElement {
     `,
   ];
 
-  /** 'host' shows `hostVideo`; 'guest' shows `stream`. */
+  /** 'host' shows `media`; 'guest' shows `media` for a URL source, else `stream`. */
   @property() mode: 'host' | 'guest' = 'guest';
-  @property({ attribute: false }) hostVideo: HTMLVideoElement | null = null;
+  /** Players to show as they are; the host's may include one still loading, hidden. */
+  @property({ attribute: false }) media: readonly HTMLElement[] = [];
   @property({ attribute: false }) stream: MediaStream | null = null;
+  /** The source's length where the sync does not say (URL sources), s. */
+  @property({ attribute: false }) duration: number | null = null;
+  /** Why the guest's URL player waits for a click, if it does. */
+  @property({ attribute: false }) blocked: string | null = null;
   /** The latest playback state: the one the host sent, or (on the host) the one it last sent. */
   @property({ attribute: false }) sync: SyncMessage | null = null;
   /** Host clock minus ours, ms. */
@@ -104,28 +116,41 @@ export class LcPlayer extends LitElement {
   }
 
   private _renderScreen() {
-    if (this.mode === 'host') {
-      return this.hostVideo ?? html`<p class="placeholder">${this.idleText}</p>`;
+    const shown = this.mode === 'host' || this.sync?.source.kind === 'url';
+    if (shown && this.media.length > 0) {
+      // Keyed: an element that stays is never moved, which would reload YouTube's iframe.
+      return html`${repeat(
+        this.media,
+        (element) => element,
+        (element) => element,
+      )}${this.blocked ? this._renderOverlay('Play', this._onRetryPlay) : nothing}`;
     }
-    if (!this.stream) return html`<p class="placeholder">${this.idleText}</p>`;
+    if (shown || !this.stream) return html`<p class="placeholder">${this.idleText}</p>`;
     return html`<video class="remote" aria-label="Video from the host" autoplay playsinline
         .srcObject=${this.stream}></video>
       ${
         this._blocked === 'none'
           ? nothing
-          : html`<div class="overlay">
-            <button class="primary" type="button" @click=${this._onUnblock}>
-              ${this._blocked === 'muted' ? 'Unmute' : 'Play'}
-            </button>
-          </div>`
+          : this._renderOverlay(this._blocked === 'muted' ? 'Unmute' : 'Play', this._onUnblock)
       }`;
+  }
+
+  private _renderOverlay(label: string, onClick: () => void) {
+    return html`<div class="overlay">
+      <button class="primary" type="button" @click=${onClick}>${label}</button>
+    </div>`;
   }
 
   private _renderInfo() {
     const sync = this.sync;
     if (!sync || sync.source.kind === 'none') return nothing;
-    const duration = sync.source.kind === 'stream' ? sync.source.duration : null;
-    const name = sync.source.kind === 'stream' ? sync.source.name : sync.source.kind;
+    const duration = this._duration(sync);
+    const name =
+      sync.source.kind === 'stream'
+        ? sync.source.name
+        : sync.source.kind === 'url'
+          ? sync.source.url
+          : sync.source.kind;
     const position = targetPosition(sync, now() + this.clockOffset);
     return html`<p class="info" aria-label="Now playing">
       <span class="source">${name}</span>
@@ -138,7 +163,7 @@ export class LcPlayer extends LitElement {
     const sync = this.sync;
     if (!sync || sync.source.kind === 'none') return nothing;
     const allowed = sync.guestControl;
-    const duration = sync.source.kind === 'stream' ? (sync.source.duration ?? 0) : 0;
+    const duration = this._duration(sync) ?? 0;
     const position = Math.min(duration, targetPosition(sync, now() + this.clockOffset));
     return html`<div class="row" role="group" aria-label="Playback for everyone">
         <button type="button" ?disabled=${!allowed || !sync.paused}
@@ -150,6 +175,10 @@ export class LcPlayer extends LitElement {
           ?disabled=${!allowed || duration === 0} @change=${this._onSeek} />
       </div>
       ${allowed ? nothing : html`<p class="muted">Only the host controls playback.</p>`}`;
+  }
+
+  private _duration(sync: SyncMessage): number | null {
+    return sync.source.kind === 'stream' ? sync.source.duration : this.duration;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -194,6 +223,10 @@ export class LcPlayer extends LitElement {
     }
   }
 
+  private _onRetryPlay(): void {
+    this.dispatchEvent(new CustomEvent('lc-retry-play', { bubbles: true, composed: true }));
+  }
+
   private _onSeek(event: Event): void {
     const value = Number((event.target as HTMLInputElement).value);
     if (Number.isFinite(value) && value >= 0) this._request({ action: 'seek', position: value });
@@ -217,5 +250,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'lc-control': CustomEvent<ControlDetail>;
+    'lc-retry-play': CustomEvent<undefined>;
   }
 }
