@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import { CLIP_DIR, CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { createRoom, expectMesh, joinRoom } from './room';
+import { frameStats, playerVideo } from './video';
 
 /**
  * The clips over plain HTTP on another local origin, as a web server would offer a video URL:
@@ -148,6 +149,14 @@ test('the host loads a video URL and every guest follows its position, pause and
       timeout: 25_000,
     });
     await expect.poll(() => largestGap(host, guests)).toBeLessThan(0.2);
+    // A file chosen again goes back to streaming it: guests drop their URL player.
+    await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.red.file);
+    for (const guest of guests) {
+      await expect(guest.page.getByLabel('Now playing')).toContainText(basename(CLIPS.red.file));
+      await expect
+        .poll(async () => (await frameStats(playerVideo(guest.page))).width, { timeout: 20_000 })
+        .toBe(CLIPS.red.width);
+    }
     // Chromium logs the 404 itself; nothing else may fail.
     expect(host.errors.filter((e) => !e.includes('404'))).toEqual([]);
     for (const guest of guests) expect(guest.errors).toEqual([]);
