@@ -142,7 +142,11 @@ test('the host loads a video URL and every guest follows its position, pause and
     await expect.poll(() => sample(host.page).then((s) => s.paused)).toBe(false);
     await expect.poll(() => largestGap(host, guests), { timeout: 15_000 }).toBeLessThan(0.2);
 
-    // A URL that is not there: the host is told, and everyone keeps watching the clip.
+    // Text that is no link, and a URL that is not there: the host is told, and everyone keeps
+    // watching the clip.
+    await host.page.getByRole('textbox', { name: 'Video URL' }).fill('not a link');
+    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await expect(host.page.getByRole('alert')).toContainText('not a web address');
     await host.page.getByRole('textbox', { name: 'Video URL' }).fill(`${base}/missing.webm`);
     await host.page.getByRole('button', { name: 'Load URL' }).click();
     await expect(host.page.getByRole('alert')).toContainText('could not be loaded', {
