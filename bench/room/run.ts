@@ -115,14 +115,23 @@ async function hostCpuPercent(hostPid: number): Promise<number> {
   return ((treeCpuSeconds(hostPid) - before) / (CPU_WINDOW_MS / 1000)) * 100;
 }
 
-function clientGzipBytes(): { files: number; gzipBytes: number } {
+/** Gzip size of every JS chunk; `initial` are those index.html loads, the rest load on demand. */
+function clientGzipBytes() {
   const dir = join('dist', 'client', 'assets');
-  const js = readdirSync(dir).filter((f) => f.endsWith('.js'));
-  const gzipBytes = js.reduce(
-    (sum, f) => sum + gzipSync(readFileSync(join(dir, f)), { level: 9 }).length,
-    0,
-  );
-  return { files: js.length, gzipBytes };
+  const html = readFileSync(join('dist', 'client', 'index.html'), 'utf8');
+  const chunks = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .map((file) => ({
+      file,
+      initial: html.includes(`/assets/${file}`),
+      gzipBytes: gzipSync(readFileSync(join(dir, file)), { level: 9 }).length,
+    }));
+  const sum = (list: typeof chunks) => list.reduce((n, c) => n + c.gzipBytes, 0);
+  return {
+    chunks,
+    initialGzipBytes: sum(chunks.filter((c) => c.initial)),
+    allGzipBytes: sum(chunks),
+  };
 }
 
 function figures(values: number[]) {
