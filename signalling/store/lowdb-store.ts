@@ -3,33 +3,14 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
+import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
 import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
-const userSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  passwordHash: z.string(),
-  createdAt: z.string(),
-});
-const sessionSchema = z.object({
-  tokenHash: z.string(),
-  userId: z.string(),
-  expiresAt: z.number(),
-});
-const roomSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  hostId: z.string(),
-  createdAt: z.string(),
-  state: z.enum(['open', 'closed']),
-  pinHmac: z.string(),
-  pinSealed: z.string(),
-});
 const dataSchema = z.object({
   version: z.literal(1),
-  users: z.array(userSchema),
-  sessions: z.array(sessionSchema),
-  rooms: z.array(roomSchema),
+  users: z.array(userRecordSchema),
+  sessions: z.array(sessionRecordSchema),
+  rooms: z.array(roomRecordSchema),
 });
 type Data = z.infer<typeof dataSchema>;
 

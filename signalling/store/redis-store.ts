@@ -1,27 +1,10 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
 import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
-const userSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  passwordHash: z.string(),
-  createdAt: z.string(),
-});
-const sessionSchema = z.object({
-  tokenHash: z.string(),
-  userId: z.string(),
-  expiresAt: z.coerce.number(),
-});
-const roomSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  hostId: z.string(),
-  createdAt: z.string(),
-  state: z.enum(['open', 'closed']),
-  pinHmac: z.string(),
-  pinSealed: z.string(),
-});
+// Hash fields come back as strings.
+const sessionHashSchema = sessionRecordSchema.extend({ expiresAt: z.coerce.number() });
 
 // Each script is one atomic step, so two nodes racing for a username or a room ID cannot both win.
 const CREATE_USER = `
@@ -99,7 +82,7 @@ export class RedisStore implements Store {
 
   async findUserById(id: string): Promise<UserRecord | undefined> {
     const hash = present(await this.redis.hgetall(this.#key('user', id)));
-    return hash && userSchema.parse(hash);
+    return hash && userRecordSchema.parse(hash);
   }
 
   async createSession(session: SessionRecord): Promise<void> {
@@ -112,7 +95,7 @@ export class RedisStore implements Store {
 
   async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
     const hash = present(await this.redis.hgetall(this.#key('session', tokenHash)));
-    return hash && sessionSchema.parse(hash);
+    return hash && sessionHashSchema.parse(hash);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -148,7 +131,7 @@ export class RedisStore implements Store {
 
   async findRoom(id: string): Promise<RoomRecord | undefined> {
     const hash = present(await this.redis.hgetall(this.#key('room', id)));
-    return hash && roomSchema.parse(hash);
+    return hash && roomRecordSchema.parse(hash);
   }
 
   async listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]> {
@@ -169,7 +152,7 @@ export class RedisStore implements Store {
     const reply = pairs(
       await this.redis.eval(UPDATE_ROOM, 1, this.#key('room', id), ...flat(fields)),
     );
-    const room = reply && roomSchema.parse(reply);
+    const room = reply && roomRecordSchema.parse(reply);
     // Housekeeping only: listOpenRoomsByHost filters on state, so a late removal is harmless.
     if (room?.state === 'closed') await this.redis.srem(this.#key('host-rooms', room.hostId), id);
     return room;
