@@ -60,7 +60,7 @@ export class HostPlayback implements ReactiveController {
       },
       message: (from, message) => {
         // message-policy lets control and buffering through only to the host, from guests.
-        if (message.type === 'control') this.#sync?.control(message);
+        if (message.type === 'control') this.#sync?.control(from.peerId, message);
         else if (message.type === 'buffering')
           this.#sync?.buffering(from.peerId, message.buffering);
       },

@@ -9,7 +9,7 @@ import { FakeVideo } from '../players/fake-video';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { FakeClock } from './fake-clock';
 import { GuestSync, type SyncMessage } from './guest-sync';
-import { HostSync } from './host-sync';
+import { CONTROL_BURST, CONTROL_PER_SECOND, HostSync } from './host-sync';
 
 const SOURCES: Source[] = [
   { kind: 'url', url: 'https://media.example/film.mp4' },
@@ -60,20 +60,34 @@ describe('HostSync', () => {
 
   it.each(SOURCES)('applies guests’ requests only when allowed ($kind)', async (source) => {
     const { clock, player, host, sent } = await setup(source);
-    expect(host.control(control('play'))).toBe(false);
+    expect(host.control('g1', control('play'))).toBe(false);
     expect(player.paused).toBe(true);
 
     host.setGuestControl(true);
     expect(sent.at(-1)).toMatchObject({ guestControl: true, source });
-    expect(host.control(control('play'))).toBe(true);
+    expect(host.control('g1', control('play'))).toBe(true);
     await clock.advance(10);
     expect(player.paused).toBe(false);
-    expect(host.control(control('seek', 120))).toBe(true);
+    expect(host.control('g1', control('seek', 120))).toBe(true);
     await clock.advance(100);
     expect(player.currentTime).toBeGreaterThanOrEqual(120);
-    expect(host.control(control('seek'))).toBe(false);
-    expect(host.control(control('pause'))).toBe(true);
+    expect(host.control('g1', control('seek'))).toBe(false);
+    expect(host.control('g1', control('pause'))).toBe(true);
     expect(player.paused).toBe(true);
+  });
+
+  it('holds each guest to a person’s pace of requests, so a flood cannot take over', async () => {
+    const { clock, host } = await setup();
+    host.setGuestControl(true);
+    const applied = (peerId: string, n: number) =>
+      Array.from({ length: n }, (_, i) => host.control(peerId, control('seek', i))).filter(Boolean)
+        .length;
+    expect(applied('g1', 50)).toBe(CONTROL_BURST);
+    expect(applied('g2', 1)).toBe(1);
+    await clock.advance(1000 / CONTROL_PER_SECOND);
+    expect(applied('g1', 50)).toBe(1);
+    host.peerLeft('g1');
+    expect(applied('g1', 50)).toBe(CONTROL_BURST);
   });
 
   it('waits for every buffering guest, then resumes', async () => {

@@ -1,5 +1,6 @@
 import type { PeerMessageOf, Source } from '../../shared/peer-messages';
 import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
+import { TokenBucket } from '../util/token-bucket';
 import { type Clock, every, realClock } from './clock';
 import type { SyncMessage } from './guest-sync';
 
@@ -20,6 +21,9 @@ export interface HostSyncOptions {
   changed?(): void;
 }
 
+/** A guest may steer in short bursts and then about once a second: a person's pace. */
+export const CONTROL_BURST = 4;
+export const CONTROL_PER_SECOND = 1;
 const RATE_MIN = 0.0625;
 const RATE_MAX = 16;
 /** Player events after which guests must hear the new state at once. */
@@ -46,6 +50,7 @@ export class HostSync {
   #source: Source = { kind: 'none' };
   #seq = 0;
   #buffering = new Set<string>();
+  #controlBuckets = new Map<string, TokenBucket>();
   /** We paused for buffering guests and will resume when they are ready. */
   #holding = false;
   #cancelHold = (): void => {};
@@ -116,10 +121,20 @@ export class HostSync {
     };
   }
 
-  /** A guest's control request (already known to come from a guest); false when not applied. */
-  control(request: PeerMessageOf<'control'>): boolean {
+  /**
+   * A guest's control request (already known to come from a guest); false when not applied.
+   * Each guest gets a human pace of requests, so one member cannot take over playback by
+   * flooding seeks once the host allows guests to steer.
+   */
+  control(peerId: string, request: PeerMessageOf<'control'>): boolean {
     const player = this.#player;
     if (!this.guestControl || !player) return false;
+    let bucket = this.#controlBuckets.get(peerId);
+    if (!bucket) {
+      bucket = new TokenBucket(CONTROL_BURST, CONTROL_PER_SECOND, this.#clock.now());
+      this.#controlBuckets.set(peerId, bucket);
+    }
+    if (!bucket.take(this.#clock.now())) return false;
     if (request.action === 'play') {
       this.#release(false);
       player.play().catch(() => {});
@@ -144,6 +159,7 @@ export class HostSync {
 
   /** A guest left: it no longer holds anyone up. */
   peerLeft(peerId: string): void {
+    this.#controlBuckets.delete(peerId);
     this.buffering(peerId, false);
   }
 
