@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roleSchema } from './socket';
+import { peerIdSchema, roleSchema } from './socket';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
 export const PROTOCOL_VERSION = 1;
@@ -9,6 +9,8 @@ export const CHAT_TEXT_MAX = 2000;
 export const HISTORY_MAX = 200;
 const NAME_MAX = 64;
 const ID_MAX = 64;
+/** More guests than a mesh of browsers can hold; a longer buffering list is a forgery. */
+export const BUFFERING_PEERS_MAX = 64;
 
 const finite = z.number().finite();
 const time = finite.nonnegative();
@@ -68,6 +70,8 @@ export const syncSchema = z.object({
   at: time,
   /** Whether the host applies guests' control requests. */
   guestControl: z.boolean(),
+  /** Guests (peer IDs) the host knows to be buffering, so everyone's people list can say so. */
+  buffering: z.optional(z.array(peerIdSchema).check(z.maxLength(BUFFERING_PEERS_MAX))),
 });
 
 export const controlSchema = z.object({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BUFFERING_PEERS_MAX,
   decodePeerMessage,
   encodePeerMessage,
   type PeerMessageOf,
@@ -123,6 +124,17 @@ describe('HostSync', () => {
     expect(host.bufferingPeers).toEqual(['g1', 'g2']);
   });
 
+  it('tells everyone at once who is buffering, and when they stop', async () => {
+    const { host, sent } = await setup();
+    sent.length = 0;
+    host.buffering('g1', true);
+    expect(sent.at(-1)?.buffering).toEqual(['g1']);
+    host.buffering('g1', true);
+    expect(sent).toHaveLength(1);
+    host.peerLeft('g1');
+    expect(sent.at(-1)?.buffering).toEqual([]);
+  });
+
   it('leaves a pause the host chose alone when guests recover', async () => {
     const { clock, player, host } = await setup();
     host.setPolicy('wait');
@@ -170,5 +182,16 @@ describe('buffering message', () => {
       message: { type: 'buffering', buffering: true },
     });
     expect(decodePeerMessage('{"type":"buffering","buffering":"yes"}').ok).toBe(false);
+  });
+
+  it('lists at most BUFFERING_PEERS_MAX peers in a sync', async () => {
+    const { host } = await setup();
+    const sync = host.message();
+    const forged = (count: number) =>
+      decodePeerMessage(
+        JSON.stringify({ ...sync, buffering: Array.from({ length: count }, (_, i) => `p${i}`) }),
+      ).ok;
+    expect(forged(BUFFERING_PEERS_MAX)).toBe(true);
+    expect(forged(BUFFERING_PEERS_MAX + 1)).toBe(false);
   });
 });

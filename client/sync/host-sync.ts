@@ -1,4 +1,4 @@
-import type { PeerMessageOf, Source } from '../../shared/peer-messages';
+import { BUFFERING_PEERS_MAX, type PeerMessageOf, type Source } from '../../shared/peer-messages';
 import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
 import { TokenBucket } from '../util/token-bucket';
 import { type Clock, every, realClock } from './clock';
@@ -118,6 +118,7 @@ export class HostSync {
       rate: player ? Math.min(RATE_MAX, Math.max(RATE_MIN, finite(player.playbackRate, 1))) : 1,
       at: this.#clock.now(),
       guestControl: this.guestControl,
+      buffering: this.bufferingPeers.slice(0, BUFFERING_PEERS_MAX),
     };
   }
 
@@ -151,10 +152,13 @@ export class HostSync {
 
   /** A guest said it buffers (or no longer does). */
   buffering(peerId: string, buffering: boolean): void {
+    if (this.#buffering.has(peerId) === buffering) return;
     if (buffering) this.#buffering.add(peerId);
     else this.#buffering.delete(peerId);
     this.#maybeHold();
     this.options.changed?.();
+    // Everyone's people list shows who buffers: tell them now, not at the next heartbeat.
+    this.#broadcast();
   }
 
   /** A guest left: it no longer holds anyone up. */
