@@ -138,6 +138,63 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
   });
 
+  it('records when the host left once, until it comes back, and only for open rooms', async () => {
+    const r = room('host', '2026-01-01T00:00:00.000Z');
+    await store.createRoom(r);
+    expect(await store.markHostAway(r.id, 1000)).toEqual({ ...r, hostAwaySince: 1000 });
+    // A second departure (another tab of the host) keeps the first time.
+    expect(await store.markHostAway(r.id, 2000)).toEqual({ ...r, hostAwaySince: 1000 });
+    expect(await store.findRoom(r.id)).toEqual({ ...r, hostAwaySince: 1000 });
+    await store.clearHostAway(r.id);
+    expect(await store.findRoom(r.id)).toEqual(r);
+    expect(await store.listHostAwaySince(Number.MAX_SAFE_INTEGER, 100)).not.toContain(r.id);
+    await store.clearHostAway(r.id);
+    expect(await store.markHostAway(r.id, 3000)).toEqual({ ...r, hostAwaySince: 3000 });
+
+    const closed = room('host', '2026-01-01T00:00:00.000Z', 'closed');
+    await store.createRoom(closed);
+    expect(await store.markHostAway(closed.id, 1000)).toBeUndefined();
+    expect(await store.markHostAway('zzz-zzzz-zzz', 1000)).toBeUndefined();
+    expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
+  });
+
+  it('lists rooms whose host has been away since a time, and closes each once', async () => {
+    const host = uid('host');
+    const [early, edge, late, back, byHost] = [1, 2, 3, 4, 5].map((day) =>
+      room(host, `2026-01-0${day}T00:00:00.000Z`),
+    ) as [RoomRecord, RoomRecord, RoomRecord, RoomRecord, RoomRecord];
+    for (const r of [early, edge, late, back, byHost]) await store.createRoom(r);
+    await store.markHostAway(early.id, 1000);
+    await store.markHostAway(edge.id, 2000);
+    await store.markHostAway(late.id, 2001);
+    await store.markHostAway(back.id, 1000);
+    await store.clearHostAway(back.id);
+    await store.markHostAway(byHost.id, 1000);
+    await store.updateRoom(byHost.id, { state: 'closed' });
+
+    const due = await store.listHostAwaySince(2000, 100);
+    expect(due).toEqual(expect.arrayContaining([early.id, edge.id]));
+    expect(due).not.toContain(late.id);
+    expect(due).not.toContain(back.id);
+    expect(await store.listHostAwaySince(2000, 1)).toHaveLength(1);
+
+    const racers = await Promise.all([1, 2, 3].map(() => store.closeIfHostAway(early.id, 2000)));
+    expect(racers.filter((r) => r !== undefined)).toEqual([
+      { ...early, hostAwaySince: 1000, state: 'closed' },
+    ]);
+    expect(await store.closeIfHostAway(late.id, 2000)).toBeUndefined();
+    expect(await store.closeIfHostAway(back.id, 2000)).toBeUndefined();
+    expect(await store.closeIfHostAway(byHost.id, 2000)).toBeUndefined();
+    expect(await store.closeIfHostAway('zzz-zzzz-zzz', 2000)).toBeUndefined();
+    expect(await store.findRoom(late.id)).toMatchObject({ state: 'open', hostAwaySince: 2001 });
+    expect(await store.listOpenRoomsByHost(host)).toEqual([
+      { ...edge, hostAwaySince: 2000 },
+      { ...late, hostAwaySince: 2001 },
+      back,
+    ]);
+    expect(await store.listHostAwaySince(2000, 100)).toEqual([edge.id]);
+  });
+
   it('keeps everything for the next handle on the same data', async () => {
     const frank = user('frank');
     const s = session(frank.id, Date.now() + 60_000);
@@ -145,11 +202,13 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     await store.createUser(frank);
     await store.createSession(s);
     await store.createRoom(r);
+    await store.markHostAway(r.id, 1000);
     await store.flush();
     const again = await subject.reopen();
     expect(await again.findUserByUsername('FRANK')).toEqual(frank);
     expect(await again.findSession(s.tokenHash)).toEqual(s);
-    expect(await again.listOpenRoomsByHost(frank.id)).toEqual([r]);
+    expect(await again.listOpenRoomsByHost(frank.id)).toEqual([{ ...r, hostAwaySince: 1000 }]);
+    expect(await again.listHostAwaySince(1000, 100)).toContain(r.id);
     expect(await again.createUser(user('Frank'))).toBe(false);
   });
 }

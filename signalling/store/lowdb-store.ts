@@ -121,6 +121,45 @@ class LowdbStore implements Store {
     return { ...updated };
   }
 
+  async markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    if (r?.state !== 'open') return undefined;
+    if (r.hostAwaySince === undefined) {
+      this.#rooms.set(id, { ...r, hostAwaySince: at });
+      await this.#save();
+    }
+    return this.findRoom(id);
+  }
+
+  async clearHostAway(id: string): Promise<void> {
+    const r = this.#rooms.get(id);
+    if (r?.hostAwaySince === undefined) return;
+    const { hostAwaySince: _, ...present } = r;
+    this.#rooms.set(id, present);
+    await this.#save();
+  }
+
+  async listHostAwaySince(cutoff: number, limit: number): Promise<string[]> {
+    return [...this.#rooms.values()]
+      .filter(
+        (r) => r.state === 'open' && r.hostAwaySince !== undefined && r.hostAwaySince <= cutoff,
+      )
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  async closeIfHostAway(id: string, cutoff: number): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    if (r?.state !== 'open' || r.hostAwaySince === undefined || r.hostAwaySince > cutoff) {
+      return undefined;
+    }
+    // Checked and changed without an await in between, so two sweeps cannot both close it.
+    const closed: RoomRecord = { ...r, state: 'closed' };
+    this.#rooms.set(id, closed);
+    await this.#save();
+    return { ...closed };
+  }
+
   async flush(): Promise<void> {
     await this.#pending;
   }

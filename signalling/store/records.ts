@@ -22,4 +22,5 @@ export const roomRecordSchema = z.object({
   state: z.enum(['open', 'closed']),
   pinHmac: z.string(),
   pinSealed: z.string(),
+  hostAwaySince: z.optional(z.number()),
 });

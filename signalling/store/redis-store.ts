@@ -5,6 +5,10 @@ import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
 // Hash fields come back as strings.
 const sessionHashSchema = sessionRecordSchema.extend({ expiresAt: z.coerce.number() });
+const roomHashSchema = z.object({
+  ...roomRecordSchema.shape,
+  hostAwaySince: z.optional(z.coerce.number()),
+});
 
 // Each script is one atomic step, so two nodes racing for a username or a room ID cannot both win.
 const CREATE_USER = `
@@ -22,6 +26,23 @@ const UPDATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return redis.call('HGETALL', KEYS[1])`;
+const MARK_HOST_AWAY = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return false end
+if redis.call('HSETNX', KEYS[1], 'hostAwaySince', ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+end
+return redis.call('HGETALL', KEYS[1])`;
+const CLOSE_IF_HOST_AWAY = `
+local state = redis.call('HGET', KEYS[1], 'state')
+local since = tonumber(redis.call('HGET', KEYS[1], 'hostAwaySince'))
+if state == 'open' and since and since <= tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'state', 'closed')
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return redis.call('HGETALL', KEYS[1])
+end
+-- Closed by its host, or the host came back: the index entry is stale.
+if state ~= 'open' or not since then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return false`;
 /** Bounded per call so one prune never stalls Redis; the next prune takes the rest. */
 const DELETE_EXPIRED = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
@@ -61,6 +82,10 @@ export class RedisStore implements Store {
   #key = (kind: string, id: string): string => `${this.prefix}${kind}:${id}`;
   get #expiryIndex(): string {
     return `${this.prefix}sessions-by-expiry`;
+  }
+  /** Open rooms whose host is away, scored by when the host left. */
+  get #hostAwayIndex(): string {
+    return `${this.prefix}rooms-host-away`;
   }
 
   async createUser(user: UserRecord): Promise<boolean> {
@@ -131,7 +156,7 @@ export class RedisStore implements Store {
 
   async findRoom(id: string): Promise<RoomRecord | undefined> {
     const hash = present(await this.redis.hgetall(this.#key('room', id)));
-    return hash && roomRecordSchema.parse(hash);
+    return hash && roomHashSchema.parse(hash);
   }
 
   async listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]> {
@@ -152,9 +177,51 @@ export class RedisStore implements Store {
     const reply = pairs(
       await this.redis.eval(UPDATE_ROOM, 1, this.#key('room', id), ...flat(fields)),
     );
-    const room = reply && roomRecordSchema.parse(reply);
+    const room = reply && roomHashSchema.parse(reply);
     // Housekeeping only: listOpenRoomsByHost filters on state, so a late removal is harmless.
     if (room?.state === 'closed') await this.redis.srem(this.#key('host-rooms', room.hostId), id);
+    return room;
+  }
+
+  async markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
+    const reply = pairs(
+      await this.redis.eval(
+        MARK_HOST_AWAY,
+        2,
+        this.#key('room', id),
+        this.#hostAwayIndex,
+        String(at),
+        id,
+      ),
+    );
+    return reply && roomHashSchema.parse(reply);
+  }
+
+  async clearHostAway(id: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hdel(this.#key('room', id), 'hostAwaySince')
+      .zrem(this.#hostAwayIndex, id)
+      .exec();
+  }
+
+  async listHostAwaySince(cutoff: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.#hostAwayIndex, '-inf', cutoff, 'LIMIT', 0, limit);
+  }
+
+  async closeIfHostAway(id: string, cutoff: number): Promise<RoomRecord | undefined> {
+    const reply = pairs(
+      await this.redis.eval(
+        CLOSE_IF_HOST_AWAY,
+        2,
+        this.#key('room', id),
+        this.#hostAwayIndex,
+        String(cutoff),
+        id,
+      ),
+    );
+    const room = reply && roomHashSchema.parse(reply);
+    if (room) await this.redis.srem(this.#key('host-rooms', room.hostId), id);
     return room;
   }
 

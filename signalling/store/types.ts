@@ -28,6 +28,11 @@ export interface RoomRecord {
   pinHmac: string;
   /** The PIN sealed with AES-256-GCM, so the host can read it back; base64url. */
   pinSealed: string;
+  /**
+   * When the host's last connection left, in milliseconds since the epoch; absent while the
+   * host is in the room and in rooms whose host never came. Past the grace the room closes.
+   */
+  hostAwaySince?: number;
 }
 
 export interface Store {
@@ -50,6 +55,18 @@ export interface Store {
     id: string,
     patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
   ): Promise<RoomRecord | undefined>;
+
+  /** Records when the host left, unless already recorded; undefined unless the room is open. */
+  markHostAway(id: string, at: number): Promise<RoomRecord | undefined>;
+  /** The host is back: forgets when it left. */
+  clearHostAway(id: string): Promise<void>;
+  /** IDs of open rooms whose host has been away since `cutoff` or earlier, at most `limit`. */
+  listHostAwaySince(cutoff: number, limit: number): Promise<string[]>;
+  /**
+   * Closes the room if it is open and its host has been away since `cutoff` or earlier, in one
+   * step: of several nodes sweeping at once, only one gets the closed record back.
+   */
+  closeIfHostAway(id: string, cutoff: number): Promise<RoomRecord | undefined>;
 
   /** Waits for pending writes; the store stays usable. */
   flush(): Promise<void>;
