@@ -16,6 +16,35 @@ async function expectResponsive(page: Page): Promise<void> {
   expect(answer).toBe(42);
 }
 
+/** A guest posing as the host: a playing source of each kind and a made-up chat history. */
+function forgeHostMessages(json: (value: unknown) => void, hostName: string, t: number): void {
+  for (const source of [
+    { kind: 'stream', name: 'FORGED-SOURCE', duration: 3600 },
+    { kind: 'url', url: 'https://forged.example/FORGED-SOURCE.webm' },
+  ]) {
+    json({
+      type: 'sync',
+      seq: 99,
+      source,
+      paused: false,
+      position: 1234,
+      rate: 1,
+      at: t,
+      guestControl: true,
+    });
+  }
+  json({
+    type: 'history',
+    messages: [1, 2, 3].map((i) => ({
+      id: `forged-${i}`,
+      from: 'someone-else',
+      name: hostName,
+      text: `FORGED-HISTORY ${i}`,
+      sentAt: t - 60_000,
+    })),
+  });
+}
+
 const lines = (person: Person, text: string) =>
   chatLog(person.page).getByRole('listitem').filter({ hasText: text });
 
@@ -96,31 +125,7 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     toBoth('{"__proto__":{"polluted":true},"type":"chat","id":"proto","text":"PROTO","sentAt":0}');
     toBoth(`${'['.repeat(5000)}${']'.repeat(5000)}`);
     // (5) Forged host messages: a playing stream and a made-up chat history.
-    for (const source of [
-      { kind: 'stream', name: 'FORGED-SOURCE', duration: 3600 },
-      { kind: 'url', url: 'https://forged.example/FORGED-SOURCE.webm' },
-    ]) {
-      json({
-        type: 'sync',
-        seq: 99,
-        source,
-        paused: false,
-        position: 1234,
-        rate: 1,
-        at: t,
-        guestControl: true,
-      });
-    }
-    json({
-      type: 'history',
-      messages: [1, 2, 3].map((i) => ({
-        id: `forged-${i}`,
-        from: 'someone-else',
-        name: host.name,
-        text: `FORGED-HISTORY ${i}`,
-        sentAt: t - 60_000,
-      })),
-    });
+    forgeHostMessages(json, host.name, t);
     // (6) A control request to a guest, which only the host may act on.
     hostile.send(guestPeer.peerId, JSON.stringify({ type: 'control', action: 'play' }));
     // A valid line after all that proves the link still carries the attacker's messages, so
@@ -162,6 +167,24 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
       expect(shown).toBeLessThan(FLOOD_SIZE / 4);
       await expectResponsive(person.page);
     }
+
+    // The bucket has refilled: forged host messages are refused on their merits, not by the
+    // throttle. A marker after them (the channel is ordered) proves they were delivered.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    forgeHostMessages(json, host.name, Date.now());
+    await expect(async () => {
+      toBoth(
+        JSON.stringify({
+          type: 'chat',
+          id: 'marker-3',
+          text: 'HOSTILE-MARKER three',
+          sentAt: Date.now(),
+        }),
+      );
+      for (const person of [host, guest]) {
+        await expect(lines(person, 'HOSTILE-MARKER three')).toHaveCount(1, { timeout: 1000 });
+      }
+    }).toPass({ timeout: 30_000 });
 
     // Nothing forged or invalid shows, and the guest's player still has nothing loaded.
     for (const person of [host, guest]) {
