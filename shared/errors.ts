@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** Every error the server or a peer reports carries one of these codes; messages are for people. */
 export const ERROR_CODES = [

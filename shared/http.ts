@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { passwordSchema, pinSchema, roomIdSchema, usernameSchema } from './ids';
 
 export const credentialsSchema = z.object({
@@ -18,7 +18,7 @@ export type UserReply = z.infer<typeof userReplySchema>;
 
 export const ROOM_NAME_MAX = 80;
 export const createRoomSchema = z.object({
-  name: z.string().trim().min(1).max(ROOM_NAME_MAX).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(ROOM_NAME_MAX))),
 });
 export type CreateRoom = z.infer<typeof createRoomSchema>;
 
@@ -38,8 +38,8 @@ export type RoomListReply = z.infer<typeof roomListReplySchema>;
 
 export const iceServerSchema = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
 });
 export type IceServer = z.infer<typeof iceServerSchema>;
 export const iceReplySchema = z.object({ iceServers: z.array(iceServerSchema) });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { type ErrorCode, errorEnvelopeSchema } from '../../shared/errors';
 import {
   type Credentials,
@@ -30,7 +30,7 @@ export class HttpError extends Error {
 async function request<T>(
   method: string,
   path: string,
-  reply: z.ZodType<T> | null,
+  reply: z.ZodMiniType<T> | null,
   body?: unknown,
 ): Promise<T> {
   let res: Response;

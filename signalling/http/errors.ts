@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import { en } from 'zod/locales';
+import type { z as mini } from 'zod/mini';
 import type { ErrorCode, ErrorEnvelope } from '../../shared/errors';
 import type { Logger } from '../log';
 
@@ -21,15 +23,18 @@ export function sendError(res: Response, status: number, code: ErrorCode, messag
   res.status(status).json(body);
 }
 
+// zod/mini (the shared schemas) ships no messages of its own: issues would all read "Invalid input".
+z.config(en());
+
 /** Turns a zod failure into a short message naming the field, for a 400. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid request';
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   return `${where}${issue.message}`;
 }
 
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parseBody<T>(schema: mini.ZodMiniType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) throw new HttpError(400, 'bad_request', describeIssues(parsed.error));
   return parsed.data;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { z } from 'zod';
+import { z } from 'zod/mini';
 import { type User, userReplySchema } from '../../shared/http';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket';
 import { type App, type AppDeps, createApp } from '../app';
@@ -152,7 +152,7 @@ export function connectSocket(
 export function nextEvent<T>(
   socket: ClientSocket,
   event: keyof ServerToClientEvents,
-  schema: z.ZodType<T>,
+  schema: z.core.$ZodType<T>,
   ms = 2000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -160,7 +160,7 @@ export function nextEvent<T>(
       if (name !== event) return;
       clearTimeout(timer);
       socket.offAny(listener);
-      const parsed = schema.safeParse(payload);
+      const parsed = z.safeParse(schema, payload);
       if (parsed.success) resolve(parsed.data);
       else reject(new Error(`${event} payload did not parse: ${parsed.error.message}`));
     };
