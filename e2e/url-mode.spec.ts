@@ -1,88 +1,17 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { CLIP_DIR, CLIPS } from './clips';
+import { basename } from 'node:path';
+import { serveClips } from './clip-server';
+import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
+import { largestGap, sample, shownVideo } from './playback';
 import { createRoom, expectMesh, joinRoom } from './room';
 import { frameStats, playerVideo } from './video';
-
-/**
- * The clips over plain HTTP on another local origin, as a web server would offer a video URL:
- * CORS for any page, and byte ranges, without which Chromium cannot seek.
- */
-function serveClips(): Promise<{ base: string; server: Server }> {
-  const server = createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    const file = join(
-      CLIP_DIR,
-      basename(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)),
-    );
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch {
-      res.writeHead(404).end();
-      return;
-    }
-    const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-    const start = range?.[1] ? Number(range[1]) : 0;
-    const end = range?.[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-    res.writeHead(range ? 206 : 200, {
-      'Content-Type': 'video/webm',
-      'Accept-Ranges': 'bytes',
-      'Content-Length': String(end - start + 1),
-      ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
-    });
-    createReadStream(file, { start, end }).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ base: `http://127.0.0.1:${port}`, server });
-    });
-  });
-}
-
-/** The <video> on show (a URL still loading sits hidden beside it). */
-const shownVideo = (page: Page) => page.locator('lc-player video:not([hidden])');
-
-interface Sample {
-  position: number;
-  paused: boolean;
-  rate: number;
-  /** page clock, ms since the epoch: every page here runs on the same machine's clock */
-  at: number;
-}
-
-function sample(page: Page): Promise<Sample> {
-  return shownVideo(page).evaluate((v: HTMLVideoElement) => ({
-    position: v.currentTime,
-    paused: v.paused,
-    rate: v.playbackRate,
-    at: performance.timeOrigin + performance.now(),
-  }));
-}
-
-/** Where a sampled player is at the instant `at`, in seconds. */
-const positionAt = (s: Sample, at: number): number =>
-  s.paused ? s.position : s.position + ((at - s.at) / 1000) * s.rate;
-
-/** The largest gap, s, between the host's position and any guest's, at one common instant. */
-async function largestGap(host: Person, guests: readonly Person[]): Promise<number> {
-  const [h, ...g] = await Promise.all([host, ...guests].map((p) => sample(p.page)));
-  if (!h) throw new Error('no host sample');
-  const at = h.at;
-  return Math.max(...g.map((s) => Math.abs(positionAt(s, at) - positionAt(h, at))));
-}
 
 const hostVideo = (host: Person) => shownVideo(host.page);
 
 test('the host loads a video URL and every guest follows its position, pause and seeks', async ({
   signUp,
 }) => {
-  const { base, server } = await serveClips();
+  const clips = await serveClips();
   try {
     const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
     const guests = [ann, bob];
@@ -91,9 +20,7 @@ test('the host loads a video URL and every guest follows its position, pause and
     await joinRoom(bob, access);
     await expectMesh(host.page, host, guests);
 
-    await host.page
-      .getByRole('textbox', { name: 'Video URL' })
-      .fill(`${base}/${basename(CLIPS.blue.file)}`);
+    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
     await host.page.getByRole('button', { name: 'Load URL' }).click();
     for (const person of [host, ...guests]) {
       await expect
@@ -147,7 +74,7 @@ test('the host loads a video URL and every guest follows its position, pause and
     await host.page.getByRole('textbox', { name: 'Video URL' }).fill('not a link');
     await host.page.getByRole('button', { name: 'Load URL' }).click();
     await expect(host.page.getByRole('alert')).toContainText('not a web address');
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(`${base}/missing.webm`);
+    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url('missing.webm'));
     await host.page.getByRole('button', { name: 'Load URL' }).click();
     await expect(host.page.getByRole('alert')).toContainText('could not be loaded', {
       timeout: 25_000,
@@ -165,6 +92,6 @@ test('the host loads a video URL and every guest follows its position, pause and
     expect(host.errors.filter((e) => !e.includes('404'))).toEqual([]);
     for (const guest of guests) expect(guest.errors).toEqual([]);
   } finally {
-    server.close();
+    await clips.close();
   }
 });

@@ -11,6 +11,7 @@ import { GuestPlayback } from '../playback/guest-playback';
 import { HostPlayback } from '../playback/host-playback';
 import '../room/lc-chat';
 import '../room/lc-host-controls';
+import '../room/lc-own-copy';
 import '../room/lc-people';
 import '../room/lc-player';
 import '../ui/lc-copy';
@@ -132,10 +133,17 @@ export class LcRoom extends LitElement {
                   idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>
                 <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
                   .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}
+                  .rate=${this.#hostPlayback.rate} .policy=${this.#hostPlayback.policy}
                   @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
                     void this.#hostPlayback.open(e.detail.file)}
+                  @lc-own-copy-chosen=${(e: HTMLElementEventMap['lc-own-copy-chosen']) =>
+                    void this.#hostPlayback.openOwnCopy(e.detail.file)}
                   @lc-url-chosen=${(e: HTMLElementEventMap['lc-url-chosen']) =>
                     void this.#hostPlayback.openUrl(e.detail.url)}
+                  @lc-rate=${(e: HTMLElementEventMap['lc-rate']) =>
+                    this.#hostPlayback.setRate(e.detail.rate)}
+                  @lc-buffering-policy=${(e: HTMLElementEventMap['lc-buffering-policy']) =>
+                    this.#hostPlayback.setPolicy(e.detail.policy)}
                   @lc-guest-control=${(e: HTMLElementEventMap['lc-guest-control']) =>
                     this.#hostPlayback.setGuestControl(e.detail.allowed)}
                   @lc-close-room=${this._onCloseRoom}></lc-host-controls>`
@@ -147,6 +155,10 @@ export class LcRoom extends LitElement {
                   @lc-control=${(e: HTMLElementEventMap['lc-control']) =>
                     this.#guestPlayback.request(e.detail.action, e.detail.position)}
                   @lc-retry-play=${() => this.#guestPlayback.retryPlay()}></lc-player>
+                <lc-own-copy .source=${this.#guestPlayback.copyWanted}
+                  ?checking=${this.#guestPlayback.checkingCopy}
+                  @lc-copy-chosen=${(e: HTMLElementEventMap['lc-copy-chosen']) =>
+                    void this.#guestPlayback.openCopy(e.detail.file)}></lc-own-copy>
                 ${
                   this.#guestPlayback.error
                     ? html`<p class="error" role="alert">${this.#guestPlayback.error}</p>`
@@ -157,7 +169,9 @@ export class LcRoom extends LitElement {
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
             @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
-          <lc-people .members=${mesh.members}></lc-people>
+          <lc-people .members=${mesh.members} .buffering=${
+            isHost ? this.#hostPlayback.bufferingPeers : (this.#guestPlayback.sync?.buffering ?? [])
+          }></lc-people>
         </div>
       </div>`;
   }
@@ -225,6 +239,7 @@ export class LcRoom extends LitElement {
     if (mesh.hostPeerId === null)
       return mesh.hostSeen ? 'The host is away.' : 'Waiting for the host.';
     const sync = this.#guestPlayback.sync;
+    if (sync?.source.kind === 'local') return 'Open your copy of the host’s file to watch along.';
     if (sync && sync.source.kind !== 'none') return 'Connecting to the host’s video…';
     return 'The host has not chosen a video yet.';
   }

@@ -1,26 +1,35 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PeerMessageOf } from '../../shared/peer-messages';
+import type { PeerMessageOf, Source } from '../../shared/peer-messages';
 import { targetPosition } from '../../shared/sync/target';
 import type { MeshController } from '../mesh/mesh-controller';
+import { compareFingerprint, fingerprintFile, type LocalSource } from '../players/file-fingerprint';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
-import { GuestSync, type SyncMessage } from '../sync/guest-sync';
+import { GuestSync, type SyncMessage, sameSource } from '../sync/guest-sync';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
 /**
- * A guest's side of playback: the host's media stream, or the host's video URL in a player
- * of our own that GuestSync keeps on the host's timeline; the host's latest `sync` (for name,
- * duration, position, paused) and control requests back to the host.
+ * A guest's side of playback: the host's media stream, or the host's video URL or our own copy
+ * of the host's file in a player of our own that GuestSync keeps on the host's timeline; the
+ * host's latest `sync` (for name, duration, position, paused) and control requests back to the
+ * host.
  */
 export class GuestPlayback implements ReactiveController {
   /** The host's media as it arrives: one remote stream per connection to the host. */
   stream: MediaStream | null = null;
   sync: SyncMessage | null = null;
-  /** Why the host's URL cannot play here, for people. */
+  /** Why the host's URL or the file we opened cannot play here, for people. */
   error = '';
-  #url: (UrlPlayer & { url: string }) | null = null;
+  /** The host plays a file everyone opens from their own disk, and ours is not open yet. */
+  copyWanted: LocalSource | null = null;
+  /** Our copy is being opened and checked against the host's. */
+  checkingCopy = false;
+  /** Our player for the host's source: its URL, or our copy of its file once it matched. */
+  #own: (UrlPlayer & { source: Source }) | null = null;
+  /** A copy being checked, dropped if the host moves on meanwhile. */
+  #checking: UrlPlayer | null = null;
   #follower: GuestSync | null = null;
   #unsubscribe: (() => void) | null = null;
 
@@ -31,14 +40,14 @@ export class GuestPlayback implements ReactiveController {
     host.addController(this);
   }
 
-  /** The element showing the host's URL, while the host shows one. */
+  /** The element showing the host's URL or our copy of its file. */
   get media(): HTMLElement | null {
-    return this.#url?.element ?? null;
+    return this.#own?.element ?? null;
   }
 
-  /** The URL source's length, which its sync does not carry. */
+  /** The source's length as our player knows it (a URL's sync does not carry it). */
   get duration(): number | null {
-    return this.#url?.player.duration ?? null;
+    return this.#own?.player.duration ?? null;
   }
 
   /** The browser refused to start the URL player: why, until someone presses play. */
@@ -80,7 +89,7 @@ export class GuestPlayback implements ReactiveController {
         this.sync = null;
         this.stream = null;
         this.#follower?.reset();
-        this.#closeUrl();
+        this.#closeOwn();
         this.host.requestUpdate();
       },
     });
@@ -90,7 +99,7 @@ export class GuestPlayback implements ReactiveController {
     this.#unsubscribe?.();
     this.#follower?.destroy();
     this.#follower = null;
-    this.#closeUrl();
+    this.#closeOwn();
   }
 
   /** Where the host's playback is now, by the host's clock, in seconds. */
@@ -114,28 +123,72 @@ export class GuestPlayback implements ReactiveController {
     this.#follower?.retryPlay();
   }
 
-  /** Opens the host's URL in a player here when the host shows a new one; drops it otherwise. */
+  /**
+   * Our copy of the host's file, chosen by the person here: played only when its size, edge hash
+   * and duration match the host's; otherwise they read what differs and nothing plays.
+   */
+  async openCopy(file: File): Promise<void> {
+    const wanted = this.copyWanted;
+    if (!wanted) return;
+    this.#checking?.player.destroy();
+    const checking = urlPlayer('file', false);
+    this.#checking = checking;
+    this.checkingCopy = true;
+    this.error = '';
+    this.host.requestUpdate();
+    let problem: string | null;
+    try {
+      await checking.player.load({ kind: 'file', file });
+      const match = compareFingerprint(
+        await fingerprintFile(file, checking.player.duration),
+        wanted,
+      );
+      problem = match.ok ? null : match.message;
+    } catch (err) {
+      problem = err instanceof PlayerError ? err.message : 'This file cannot be played here.';
+    }
+    if (this.#checking !== checking) return;
+    this.#checking = null;
+    this.checkingCopy = false;
+    if (problem !== null || this.copyWanted !== wanted) {
+      checking.player.destroy();
+      this.error = problem ?? '';
+    } else {
+      this.copyWanted = null;
+      this.#own = { ...checking, source: wanted };
+      this.#follower?.attach(checking.player, wanted);
+    }
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Opens the host's URL in a player here when the host shows a new one, or asks for our copy of
+   * the host's file; drops what we showed when the host moves on.
+   */
   #follow(sync: SyncMessage): void {
     const source = sync.source;
-    if (source.kind !== 'url') {
-      this.#closeUrl();
+    if (this.#own && sameSource(this.#own.source, source)) return;
+    if (source.kind === 'local') {
+      if (this.copyWanted && sameSource(this.copyWanted, source)) return;
+      this.#closeOwn();
+      this.copyWanted = source;
       return;
     }
-    if (this.#url?.url === source.url) return;
-    this.#closeUrl();
+    this.#closeOwn();
+    if (source.kind !== 'url') return;
     const kind = classifyUrl(source.url);
     if (kind.kind === 'invalid') {
       this.error = kind.message;
       return;
     }
-    const opened = { ...urlPlayer(kind.kind, false), url: source.url };
-    this.#url = opened;
+    const opened = { ...urlPlayer(kind.kind, false), source };
+    this.#own = opened;
     opened.player.load(source).then(
       () => {
-        if (this.#url === opened) this.#follower?.attach(opened.player, source);
+        if (this.#own === opened) this.#follower?.attach(opened.player, source);
       },
       (err: unknown) => {
-        if (this.#url !== opened) return;
+        if (this.#own !== opened) return;
         this.error =
           err instanceof PlayerError ? err.message : 'The host’s video cannot be played here.';
         this.host.requestUpdate();
@@ -143,11 +196,15 @@ export class GuestPlayback implements ReactiveController {
     );
   }
 
-  #closeUrl(): void {
-    if (!this.#url && !this.error) return;
+  #closeOwn(): void {
+    this.#checking?.player.destroy();
+    this.#checking = null;
+    this.checkingCopy = false;
+    this.copyWanted = null;
+    if (!this.#own && !this.error) return;
     this.#follower?.attach(null, null);
-    this.#url?.player.destroy();
-    this.#url = null;
+    this.#own?.player.destroy();
+    this.#own = null;
     this.error = '';
   }
 }

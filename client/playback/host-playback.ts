@@ -2,17 +2,19 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Source } from '../../shared/peer-messages';
 import { HostStream } from '../media/host-stream';
 import type { MeshController } from '../mesh/mesh-controller';
+import { fingerprintFile } from '../players/file-fingerprint';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
 import { type SyncMessage, sameSource } from '../sync/guest-sync';
-import { HostSync } from '../sync/host-sync';
+import { type BufferingPolicy, HostSync } from '../sync/host-sync';
 
 /**
- * The host's side of playback, in one of two modes: a local file streamed to every guest, or
- * a video URL every guest loads itself. HostSync sends `sync` for either, from the player that
- * shows it, and applies guests' control requests when the host allows them.
+ * The host's side of playback, in one of three modes: a local file streamed to every guest, a
+ * video URL every guest loads itself, or a file everyone opens from their own disk (own copy).
+ * HostSync sends `sync` for each, from the player that shows it, and applies guests' control
+ * requests when the host allows them.
  */
 export class HostPlayback implements ReactiveController {
   /** Why the last file or URL was refused, for the host to read. */
@@ -25,8 +27,9 @@ export class HostPlayback implements ReactiveController {
   #stream: HostStream | null = null;
   /** HostSync's view of the stream's <video>: it only watches and steers, never loads. */
   #streamPlayer: HtmlVideoAdapter | null = null;
-  #url: UrlPlayer | null = null;
-  /** A URL still loading: shown hidden (YouTube's iframe only loads in the page). */
+  /** A player of the host's own: a pasted URL, or the host's own copy of a file. */
+  #own: UrlPlayer | null = null;
+  /** A URL or own copy still loading: shown hidden (YouTube's iframe only loads in the page). */
   #pending: UrlPlayer | null = null;
   #unsubscribe: (() => void) | null = null;
 
@@ -41,19 +44,36 @@ export class HostPlayback implements ReactiveController {
     return this.#sync?.guestControl ?? false;
   }
 
+  get policy(): BufferingPolicy {
+    return this.#sync?.policy ?? 'continue';
+  }
+
+  /** Guests (peer IDs) whose players are buffering now. */
+  get bufferingPeers(): readonly string[] {
+    return this.#sync?.bufferingPeers ?? [];
+  }
+
+  /** The playback rate everyone follows. */
+  get rate(): number {
+    return this.lastSync?.rate ?? 1;
+  }
+
   /** What the host's player shows: the current source's element, then one still loading. */
   get media(): HTMLElement[] {
-    const shown = this.#url?.element ?? this.#stream?.video;
+    const shown = this.#own?.element ?? this.#stream?.video;
     return [shown, this.#pending?.element].filter((e): e is HTMLElement => e !== undefined);
   }
 
   /** The source's length where the sync does not carry it (URL sources). */
   get duration(): number | null {
-    return this.#url?.player.duration ?? null;
+    return this.#own?.player.duration ?? null;
   }
 
   hostConnected(): void {
-    this.#sync = new HostSync({ broadcast: (sync) => this.#send(sync) });
+    this.#sync = new HostSync({
+      broadcast: (sync) => this.#send(sync),
+      changed: () => this.host.requestUpdate(),
+    });
     this.#unsubscribe = this.mesh.subscribe({
       linkReady: (member) => {
         if (this.mesh.isHost && this.#sync) this.mesh.send(member.peerId, this.#sync.message());
@@ -74,7 +94,7 @@ export class HostPlayback implements ReactiveController {
     this.#sync = null;
     this.#pending?.player.destroy();
     this.#pending = null;
-    this.#closeUrl();
+    this.#closeOwn();
     this.#closeStream();
   }
 
@@ -93,7 +113,7 @@ export class HostPlayback implements ReactiveController {
     const result = await this.#stream.open(file);
     this.opening = false;
     if (result.ok) {
-      this.#closeUrl();
+      this.#closeOwn();
       this.#streamChanged();
     } else {
       this.error = `${file.name}: ${result.message}`;
@@ -109,22 +129,60 @@ export class HostPlayback implements ReactiveController {
       this.host.requestUpdate();
       return;
     }
+    const source: Source = { kind: 'url', url: kind.url };
+    await this.#openOwn(urlPlayer(kind.kind, true), 'The video URL could not be loaded.', (p) =>
+      p.load(source).then(() => source),
+    );
+  }
+
+  /**
+   * Plays the host's own copy of a file that every guest opens from their own disk: nothing is
+   * streamed, guests are told its name, size, duration and edge hash to check theirs against.
+   */
+  async openOwnCopy(file: File): Promise<void> {
+    await this.#openOwn(urlPlayer('file', true), `${file.name}: it could not be opened.`, (p) =>
+      p.load({ kind: 'file', file }).then(() => fingerprintFile(file, p.duration)),
+    );
+  }
+
+  setGuestControl(allowed: boolean): void {
+    this.#sync?.setGuestControl(allowed);
+  }
+
+  setPolicy(policy: BufferingPolicy): void {
+    this.#sync?.setPolicy(policy);
+  }
+
+  /** Everyone's speed: guests follow the rate the next sync carries. */
+  setRate(rate: number): void {
+    const player = this.#own?.player ?? this.#streamPlayer;
+    if (player) player.playbackRate = rate;
+  }
+
+  /**
+   * Loads a player of the host's own (hidden until ready) and then shows it in place of what
+   * played before; if it fails, what plays now goes on and the host reads why.
+   */
+  async #openOwn(
+    pending: UrlPlayer,
+    fallbackError: string,
+    load: (player: UrlPlayer['player']) => Promise<Source>,
+  ): Promise<void> {
     this.#pending?.player.destroy();
-    const pending = urlPlayer(kind.kind, true);
     pending.element.hidden = true;
     this.#pending = pending;
     this.opening = true;
     this.error = '';
     this.host.requestUpdate();
-    const source: Source = { kind: 'url', url: kind.url };
+    let source: Source;
     try {
-      await pending.player.load(source);
+      source = await load(pending.player);
     } catch (err) {
       if (this.#pending !== pending) return;
       pending.player.destroy();
       this.#pending = null;
       this.opening = false;
-      this.error = err instanceof PlayerError ? err.message : 'The video URL could not be loaded.';
+      this.error = err instanceof PlayerError ? err.message : fallbackError;
       this.host.requestUpdate();
       return;
     }
@@ -132,9 +190,9 @@ export class HostPlayback implements ReactiveController {
     this.#pending = null;
     this.opening = false;
     this.#closeStream();
-    this.#closeUrl();
+    this.#closeOwn();
     pending.element.hidden = false;
-    this.#url = pending;
+    this.#own = pending;
     this.#setSource(source);
     pending.player.play().catch(() => {
       // Autoplay refused: the host presses play in the player.
@@ -142,14 +200,10 @@ export class HostPlayback implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  setGuestControl(allowed: boolean): void {
-    this.#sync?.setGuestControl(allowed);
-  }
-
   /** The stream's file or duration may have changed; ignored while a URL is shown. */
   #streamChanged(): void {
     const stream = this.#stream;
-    if (this.#url || !stream?.name) return;
+    if (this.#own || !stream?.name) return;
     const duration = stream.video.duration;
     const source: Source = {
       kind: 'stream',
@@ -170,7 +224,7 @@ export class HostPlayback implements ReactiveController {
 
   #setSource(source: Source): void {
     this.#source = source;
-    const player = source.kind === 'url' ? this.#url?.player : this.#streamPlayer;
+    const player = source.kind === 'stream' ? this.#streamPlayer : this.#own?.player;
     this.#sync?.setSource(player ?? null, source);
   }
 
@@ -183,9 +237,9 @@ export class HostPlayback implements ReactiveController {
     this.mesh.setOutgoing(null);
   }
 
-  #closeUrl(): void {
-    this.#url?.player.destroy();
-    this.#url = null;
+  #closeOwn(): void {
+    this.#own?.player.destroy();
+    this.#own = null;
   }
 
   #send(sync: SyncMessage): void {

@@ -1,4 +1,5 @@
 import type { Source } from '../../shared/peer-messages';
+import { formatBytes } from '../util/format';
 
 export type LocalSource = Extract<Source, { kind: 'local' }>;
 
@@ -65,9 +66,4 @@ export function compareFingerprint(mine: LocalSource, host: LocalSource): Finger
     };
   }
   return { ok: true };
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024 * 1024) return `${n} bytes`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }

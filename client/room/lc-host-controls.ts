@@ -1,12 +1,24 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { BufferingPolicy } from '../sync/host-sync';
 import { baseStyles } from '../ui/styles';
 
+/** The speeds offered; the player's own menu may set others, which guests follow too. */
+const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+const POLICIES: ReadonlyArray<[BufferingPolicy, string]> = [
+  ['continue', 'Let them catch up'],
+  ['wait', 'Wait for everyone'],
+];
+
 /**
- * What only the host can do: pick the file or a video URL, let guests steer playback, close the
- * room.
- * @fires lc-file-chosen - with the File the host picked
+ * What only the host can do: pick the file to stream, a video URL or a file everyone opens from
+ * their own disk, set the speed and what happens when someone buffers, let guests steer
+ * playback, close the room.
+ * @fires lc-file-chosen - with the File the host picked to stream
+ * @fires lc-own-copy-chosen - with the File the host opened as everyone's own copy
  * @fires lc-url-chosen - with the text the host pasted as a video URL
+ * @fires lc-rate - with the playback speed the host chose for everyone
+ * @fires lc-buffering-policy - with what to do while a guest buffers
  * @fires lc-guest-control - with whether guests may play, pause and seek
  * @fires lc-close-room - the host wants the room closed for everyone
  */
@@ -20,7 +32,8 @@ export class LcHostControls extends LitElement {
         gap: 0.5rem;
       }
       .file label,
-      .url label {
+      .url label,
+      .settings label {
         display: inline-block;
         margin-right: 0.5rem;
       }
@@ -32,6 +45,8 @@ export class LcHostControls extends LitElement {
   ];
 
   @property({ type: Boolean }) guestControl = false;
+  @property({ type: Number }) rate = 1;
+  @property() policy: BufferingPolicy = 'continue';
   @property({ type: Boolean }) opening = false;
   /** Why the last file was refused. */
   @property() error = '';
@@ -42,12 +57,28 @@ export class LcHostControls extends LitElement {
         <input id="file" type="file" accept="video/*" @change=${this._onFile} ?disabled=${this.opening} />
         ${this.opening ? html`<span role="status">Opening…</span>` : null}
       </div>
+      <div class="row file">
+        <label for="own-copy">Open own copy</label>
+        <input id="own-copy" type="file" accept="video/*" aria-describedby="own-copy-hint"
+          @change=${this._onOwnCopy} ?disabled=${this.opening} />
+        <span id="own-copy-hint" class="muted">Everyone opens their own copy of the same file; nothing is streamed.</span>
+      </div>
       <form class="row url" novalidate @submit=${this._onUrl}>
         <label for="url">Video URL</label>
         <input id="url" type="url" placeholder="https://" autocomplete="off" />
         <button type="submit" ?disabled=${this.opening}>Load URL</button>
       </form>
       <p class="error" role="alert">${this.error}</p>
+      <div class="row settings">
+        <label for="rate">Playback speed</label>
+        <select id="rate" @change=${this._onRate}>
+          ${RATES.map((r) => html`<option value=${r} .selected=${r === this.rate}>${r === 1 ? 'Normal' : `${r}×`}</option>`)}
+        </select>
+        <label for="policy">When someone is buffering</label>
+        <select id="policy" @change=${this._onPolicy}>
+          ${POLICIES.map(([value, text]) => html`<option value=${value} .selected=${value === this.policy}>${text}</option>`)}
+        </select>
+      </div>
       <div class="row toggle">
         <input id="guest-control" type="checkbox" .checked=${this.guestControl} @change=${this._onToggle} />
         <label for="guest-control">Allow guests to control playback</label>
@@ -63,6 +94,24 @@ export class LcHostControls extends LitElement {
     if (file) this._fire('lc-file-chosen', { file });
     // Picking the same file again should still fire change.
     input.value = '';
+  }
+
+  private _onOwnCopy(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file) this._fire('lc-own-copy-chosen', { file });
+    input.value = '';
+  }
+
+  private _onRate(event: Event): void {
+    const rate = Number((event.target as HTMLSelectElement).value);
+    if (RATES.includes(rate)) this._fire('lc-rate', { rate });
+  }
+
+  private _onPolicy(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    const policy = POLICIES.find(([p]) => p === value)?.[0];
+    if (policy) this._fire('lc-buffering-policy', { policy });
   }
 
   private _onUrl(event: SubmitEvent): void {
@@ -86,7 +135,10 @@ export class LcHostControls extends LitElement {
 
 interface HostControlEvents {
   'lc-file-chosen': { file: File };
+  'lc-own-copy-chosen': { file: File };
   'lc-url-chosen': { url: string };
+  'lc-rate': { rate: number };
+  'lc-buffering-policy': { policy: BufferingPolicy };
   'lc-guest-control': { allowed: boolean };
   'lc-close-room': Record<string, never>;
 }
@@ -97,7 +149,10 @@ declare global {
   }
   interface HTMLElementEventMap {
     'lc-file-chosen': CustomEvent<HostControlEvents['lc-file-chosen']>;
+    'lc-own-copy-chosen': CustomEvent<HostControlEvents['lc-own-copy-chosen']>;
     'lc-url-chosen': CustomEvent<HostControlEvents['lc-url-chosen']>;
+    'lc-rate': CustomEvent<HostControlEvents['lc-rate']>;
+    'lc-buffering-policy': CustomEvent<HostControlEvents['lc-buffering-policy']>;
     'lc-guest-control': CustomEvent<HostControlEvents['lc-guest-control']>;
     'lc-close-room': CustomEvent<HostControlEvents['lc-close-room']>;
   }

@@ -12,7 +12,7 @@ const LINK_TEXT: Record<Member['link'], string> = {
   closed: 'disconnected',
 };
 
-/** Everyone in the room and the state of our connection to each. */
+/** Everyone in the room, the state of our connection to each, and who is buffering. */
 @customElement('lc-people')
 export class LcPeople extends LitElement {
   static override styles = [
@@ -42,6 +42,10 @@ export class LcPeople extends LitElement {
       .state {
         color: var(--lc-muted);
       }
+      .buffering {
+        color: var(--lc-warn);
+        font-style: italic;
+      }
       .state.connected {
         color: var(--lc-ok);
       }
@@ -53,13 +57,19 @@ export class LcPeople extends LitElement {
   ];
 
   @property({ attribute: false }) members: readonly Member[] = [];
+  /** Peer IDs whose players are buffering, as the host knows them. */
+  @property({ attribute: false }) buffering: readonly string[] = [];
 
   override render() {
     return html`<h2 id="people-h">People (${this.members.length})</h2>
       <ul aria-label="People">
         ${this.members.map(
           (m) => html`<li data-peer=${m.peerId}>
-            <span class="name">${m.name}${m.role === 'host' ? ' (host)' : ''}</span>
+            <span class="name">${m.name}${m.role === 'host' ? ' (host)' : ''}${
+              this.buffering.includes(m.peerId)
+                ? html` <span class="buffering">buffering</span>`
+                : ''
+            }</span>
             <span class="state ${m.link}">${
               m.relayUnreachable && m.link !== 'connected'
                 ? 'could not reach the relay server'

@@ -77,12 +77,12 @@ export class LcPlayer extends LitElement {
     `,
   ];
 
-  /** 'host' shows `media`; 'guest' shows `media` for a URL source, else `stream`. */
+  /** 'host' shows `media`; 'guest' shows `media` for a URL or own-copy source, else `stream`. */
   @property() mode: 'host' | 'guest' = 'guest';
   /** Players to show as they are; the host's may include one still loading, hidden. */
   @property({ attribute: false }) media: readonly HTMLElement[] = [];
   @property({ attribute: false }) stream: MediaStream | null = null;
-  /** The source's length where the sync does not say (URL sources), s. */
+  /** The source's length where the sync may not say (URL and own-copy sources), s. */
   @property({ attribute: false }) duration: number | null = null;
   /** Why the guest's URL player waits for a click, if it does. */
   @property({ attribute: false }) blocked: string | null = null;
@@ -116,7 +116,8 @@ export class LcPlayer extends LitElement {
   }
 
   private _renderScreen() {
-    const shown = this.mode === 'host' || this.sync?.source.kind === 'url';
+    const kind = this.sync?.source.kind;
+    const shown = this.mode === 'host' || kind === 'url' || kind === 'local';
     if (shown && this.media.length > 0) {
       // Keyed: an element that stays is never moved, which would reload YouTube's iframe.
       return html`${repeat(
@@ -145,12 +146,7 @@ export class LcPlayer extends LitElement {
     const sync = this.sync;
     if (!sync || sync.source.kind === 'none') return nothing;
     const duration = this._duration(sync);
-    const name =
-      sync.source.kind === 'stream'
-        ? sync.source.name
-        : sync.source.kind === 'url'
-          ? sync.source.url
-          : sync.source.kind;
+    const name = sync.source.kind === 'url' ? sync.source.url : sync.source.name;
     const position = targetPosition(sync, now() + this.clockOffset);
     return html`<p class="info" aria-label="Now playing">
       <span class="source">${name}</span>
@@ -178,7 +174,10 @@ export class LcPlayer extends LitElement {
   }
 
   private _duration(sync: SyncMessage): number | null {
-    return sync.source.kind === 'stream' ? sync.source.duration : this.duration;
+    const source = sync.source;
+    if (source.kind === 'stream') return source.duration;
+    if (source.kind === 'local') return source.duration ?? this.duration;
+    return this.duration;
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './format';
+import { formatBytes, formatDuration } from './format';
 
 describe('formatDuration', () => {
   it('formats minutes and hours', () => {
@@ -11,5 +11,13 @@ describe('formatDuration', () => {
     expect(formatDuration(null)).toBe('–:––');
     expect(formatDuration(Number.NaN)).toBe('–:––');
     expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('–:––');
+  });
+});
+
+describe('formatBytes', () => {
+  it('counts bytes up to a MiB, then MiB with one decimal', () => {
+    expect(formatBytes(532)).toBe('532 bytes');
+    expect(formatBytes(5 * 1024 * 1024 - 1)).toBe('5.0 MiB');
+    expect(formatBytes(1536 * 1024)).toBe('1.5 MiB');
   });
 });

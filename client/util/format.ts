@@ -8,6 +8,12 @@ export function formatDuration(seconds: number | null): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/** A file size for people: "532 bytes", "4.7 MiB". */
+export function formatBytes(n: number): string {
+  if (n < 1024 * 1024) return `${n} bytes`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** A chat timestamp (epoch ms) as local wall-clock time. */

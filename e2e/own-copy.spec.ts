@@ -1,0 +1,80 @@
+import { basename } from 'node:path';
+import { CLIPS } from './clips';
+import { expect, type Person, test } from './fixtures';
+import {
+  expectHostRate,
+  expectPausedTogether,
+  expectPlayingTogether,
+  sample,
+  shownVideo,
+} from './playback';
+import { createRoom, expectMesh, joinRoom } from './room';
+
+const hostVideo = (host: Person) => shownVideo(host.page);
+
+/** A guest is asked for its copy of the host's file, and opens `file`. */
+async function openCopy(guest: Person, file: string): Promise<void> {
+  await expect(guest.page.getByText('The host is playing')).toContainText(
+    `${basename(CLIPS.blue.file)} (`,
+  );
+  await guest.page.getByLabel('Open your copy').setInputFiles(file);
+}
+
+test('everyone plays their own copy in step; a different file is refused and a late joiner aligns', async ({
+  signUp,
+}) => {
+  const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+  const guests = [ann, bob];
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await joinRoom(bob, access);
+  await expectMesh(host.page, host, guests);
+
+  await host.page.getByLabel('Open own copy').setInputFiles(CLIPS.blue.file);
+  for (const guest of guests) await openCopy(guest, CLIPS.blue.file);
+  await expectPlayingTogether(host, guests, 20_000);
+  // Nothing is streamed: guests play their own file, never a picture from the host.
+  for (const guest of guests)
+    await expect(guest.page.getByLabel('Video from the host')).toHaveCount(0);
+
+  await hostVideo(host).evaluate((v: HTMLVideoElement) => v.pause());
+  await expectPausedTogether(host, guests);
+  await hostVideo(host).evaluate((v: HTMLVideoElement) => {
+    v.currentTime = 30;
+  });
+  await expect
+    .poll(async () =>
+      (await Promise.all(guests.map((g) => sample(g.page)))).map((s) => Math.round(s.position)),
+    )
+    .toEqual([30, 30]);
+  await expectPausedTogether(host, guests);
+  await hostVideo(host).evaluate((v: HTMLVideoElement) => v.play());
+  await expectPlayingTogether(host, guests);
+
+  await host.page.getByLabel('Playback speed').selectOption('1.5');
+  expect(await expectHostRate(host, guests)).toBe(1.5);
+  await expectPlayingTogether(host, guests);
+
+  // Guests steer an own-copy source too, once the host allows it.
+  await host.page.getByLabel('Allow guests to control playback').check();
+  await ann.page.getByRole('button', { name: 'Pause for everyone' }).click();
+  await expect.poll(() => sample(host.page).then((s) => s.paused)).toBe(true);
+  await expectPausedTogether(host, guests);
+  await ann.page.getByRole('button', { name: 'Play for everyone' }).click();
+  await expectPlayingTogether(host, guests);
+
+  // A late joiner is asked for its copy too; another file is refused, saying what differs,
+  // and nothing plays until the right one is opened.
+  const cid = await signUp('cid');
+  await joinRoom(cid, access);
+  await openCopy(cid, CLIPS.red.file);
+  await expect(cid.page.getByRole('alert')).toContainText('its size differs');
+  await expect(shownVideo(cid.page)).toHaveCount(0);
+  await expect(cid.page.getByLabel('Now playing')).toContainText(basename(CLIPS.blue.file));
+  await openCopy(cid, CLIPS.blue.file);
+  await expect(cid.page.getByRole('alert')).toHaveCount(0);
+  await expectPlayingTogether(host, [...guests, cid]);
+  expect(await expectHostRate(host, [cid])).toBe(1.5);
+
+  for (const person of [host, ...guests, cid]) expect(person.errors).toEqual([]);
+});

@@ -1,0 +1,69 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, type Person } from './fixtures';
+
+/** The <video> on show in the player (a source still loading sits hidden beside it). */
+export const shownVideo = (page: Page): Locator => page.locator('lc-player video:not([hidden])');
+
+export interface Sample {
+  position: number;
+  paused: boolean;
+  rate: number;
+  /** page clock, ms since the epoch: every page here runs on the same machine's clock */
+  at: number;
+}
+
+export function sample(page: Page): Promise<Sample> {
+  return shownVideo(page).evaluate((v: HTMLVideoElement) => ({
+    position: v.currentTime,
+    paused: v.paused,
+    rate: v.playbackRate,
+    at: performance.timeOrigin + performance.now(),
+  }));
+}
+
+/** Where a sampled player is at the instant `at`, in seconds. */
+const positionAt = (s: Sample, at: number): number =>
+  s.paused ? s.position : s.position + ((at - s.at) / 1000) * s.rate;
+
+/** The largest gap, s, between the host's position and any guest's, at one common instant. */
+export async function largestGap(host: Person, guests: readonly Person[]): Promise<number> {
+  const [h, ...g] = await Promise.all([host, ...guests].map((p) => sample(p.page)));
+  if (!h) throw new Error('no host sample');
+  const at = h.at;
+  return Math.max(...g.map((s) => Math.abs(positionAt(s, at) - positionAt(h, at))));
+}
+
+/** Waits until everyone's player is running and within 0.2 s of the host's. */
+export async function expectPlayingTogether(
+  host: Person,
+  guests: readonly Person[],
+  timeout = 15_000,
+): Promise<void> {
+  for (const person of [host, ...guests]) {
+    await expect
+      .poll(() => sample(person.page).then((s) => !s.paused && s.position > 0.3), { timeout })
+      .toBe(true);
+  }
+  await expect.poll(() => largestGap(host, guests), { timeout }).toBeLessThan(0.2);
+}
+
+/** Waits until everyone's player is paused within 0.1 s of where the host's stopped. */
+export async function expectPausedTogether(host: Person, guests: readonly Person[]): Promise<void> {
+  await expect
+    .poll(async () => {
+      const all = await Promise.all([host, ...guests].map((p) => sample(p.page)));
+      return all.every((s) => s.paused) ? await largestGap(host, guests) : Number.POSITIVE_INFINITY;
+    })
+    .toBeLessThan(0.1);
+}
+
+/** Waits until every guest's player runs at the host's playback rate, and returns it. */
+export async function expectHostRate(host: Person, guests: readonly Person[]): Promise<number> {
+  const rate = (await sample(host.page)).rate;
+  await expect
+    .poll(async () => (await Promise.all(guests.map((g) => sample(g.page)))).map((s) => s.rate), {
+      timeout: 15_000,
+    })
+    .toEqual(guests.map(() => rate));
+  return rate;
+}
