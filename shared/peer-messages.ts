@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { peerIdSchema, roleSchema } from './socket';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
@@ -12,29 +12,33 @@ const ID_MAX = 64;
 /** More guests than a mesh of browsers can hold; a longer buffering list is a forgery. */
 export const BUFFERING_PEERS_MAX = 64;
 
-const finite = z.number().finite();
-const time = finite.nonnegative();
+// zod 4 numbers are finite already: Infinity and NaN are refused.
+const time = z.number().check(z.gte(0));
+const count = z.int().check(z.gte(0));
+const id = z.string().check(z.minLength(1), z.maxLength(ID_MAX));
+const chatText = z.string().check(z.minLength(1), z.maxLength(CHAT_TEXT_MAX));
+const name = z.string().check(z.maxLength(NAME_MAX));
 
 export const helloSchema = z.object({
   type: z.literal('hello'),
-  v: z.number().int().positive(),
-  name: z.string().max(NAME_MAX),
+  v: z.int().check(z.gt(0)),
+  name,
   role: roleSchema,
 });
 
 export const chatSchema = z.object({
   type: z.literal('chat'),
-  id: z.string().min(1).max(ID_MAX),
-  text: z.string().min(1).max(CHAT_TEXT_MAX),
+  id,
+  text: chatText,
   sentAt: time,
 });
 
 export const chatLineSchema = z.object({
-  id: z.string().min(1).max(ID_MAX),
+  id,
   /** The author's user ID: stable across reconnects, so own lines are recognised. */
-  from: z.string().max(ID_MAX),
-  name: z.string().max(NAME_MAX),
-  text: z.string().min(1).max(CHAT_TEXT_MAX),
+  from: z.string().check(z.maxLength(ID_MAX)),
+  name,
+  text: chatText,
   sentAt: time,
 });
 export type ChatLine = z.infer<typeof chatLineSchema>;
@@ -42,30 +46,37 @@ export type ChatLine = z.infer<typeof chatLineSchema>;
 /** History goes out in pages that each fit PEER_MESSAGE_MAX_BYTES. */
 export const historySchema = z.object({
   type: z.literal('history'),
-  messages: z.array(chatLineSchema).max(HISTORY_MAX),
+  messages: z.array(chatLineSchema).check(z.maxLength(HISTORY_MAX)),
 });
 
 export const sourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('stream'), name: z.string().max(255), duration: time.nullable() }),
-  z.object({ kind: z.literal('url'), url: z.url({ protocol: /^https?$/ }).max(2048) }),
+  z.object({
+    kind: z.literal('stream'),
+    name: z.string().check(z.maxLength(255)),
+    duration: z.nullable(time),
+  }),
+  z.object({
+    kind: z.literal('url'),
+    url: z.url({ protocol: /^https?$/ }).check(z.maxLength(2048)),
+  }),
   z.object({
     kind: z.literal('local'),
-    name: z.string().max(255),
-    size: z.number().int().nonnegative(),
-    duration: time.nullable(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    name: z.string().check(z.maxLength(255)),
+    size: count,
+    duration: z.nullable(time),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   }),
 ]);
 export type Source = z.infer<typeof sourceSchema>;
 
 export const syncSchema = z.object({
   type: z.literal('sync'),
-  seq: z.number().int().nonnegative(),
+  seq: count,
   source: sourceSchema,
   paused: z.boolean(),
   position: time,
-  rate: finite.min(0.0625).max(16),
+  rate: z.number().check(z.gte(0.0625), z.lte(16)),
   /** Host clock, ms since the epoch (performance.timeOrigin + performance.now()). */
   at: time,
   /** Whether the host applies guests' control requests. */
@@ -77,7 +88,7 @@ export const syncSchema = z.object({
 export const controlSchema = z.object({
   type: z.literal('control'),
   action: z.enum(['play', 'pause', 'seek']),
-  position: time.optional(),
+  position: z.optional(time),
 });
 
 /** A guest's player stalled (true) or has data again (false); the host's buffering policy acts on it. */
@@ -88,12 +99,12 @@ export const bufferingSchema = z.object({
 
 export const pingSchema = z.object({
   type: z.literal('ping'),
-  id: z.number().int().nonnegative(),
+  id: count,
   t0: time,
 });
 export const pongSchema = z.object({
   type: z.literal('pong'),
-  id: z.number().int().nonnegative(),
+  id: count,
   t0: time,
   t1: time,
 });
