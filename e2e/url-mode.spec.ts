@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
-import { largestGap, sample, shownVideo } from './playback';
+import { expectHostRate, expectPlayingTogether, largestGap, sample, shownVideo } from './playback';
 import { createRoom, expectMesh, joinRoom } from './room';
 import { frameStats, playerVideo } from './video';
 
@@ -91,6 +91,59 @@ test('the host loads a video URL and every guest follows its position, pause and
     // Chromium logs the 404 itself; nothing else may fail.
     expect(host.errors.filter((e) => !e.includes('404'))).toEqual([]);
     for (const guest of guests) expect(guest.errors).toEqual([]);
+  } finally {
+    await clips.close();
+  }
+});
+
+test('a speed change reaches everyone, and a late joiner aligns within a second of playing', async ({
+  signUp,
+}) => {
+  const clips = await serveClips();
+  try {
+    const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+    const guests = [ann, bob];
+    const access = await createRoom(host);
+    await joinRoom(ann, access);
+    await joinRoom(bob, access);
+    await expectMesh(host.page, host, guests);
+    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
+    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await expectPlayingTogether(host, guests, 20_000);
+
+    await host.page.getByLabel('Playback speed').selectOption('1.25');
+    expect(await expectHostRate(host, guests)).toBe(1.25);
+    await expectPlayingTogether(host, guests);
+    await host.page.getByLabel('Playback speed').selectOption('0.75');
+    expect(await expectHostRate(host, guests)).toBe(0.75);
+    await expectPlayingTogether(host, guests);
+
+    // A fourth person joins while the host plays: from its first moving frame, it is with the
+    // host within a second.
+    const cid = await signUp('cid');
+    await joinRoom(cid, access);
+    await expect
+      .poll(
+        () =>
+          sample(cid.page)
+            .then((s) => !s.paused && s.position > 0)
+            .catch(() => false),
+        {
+          timeout: 20_000,
+          intervals: [50],
+        },
+      )
+      .toBe(true);
+    const playingAt = Date.now();
+    await expect
+      .poll(() => largestGap(host, [cid]), { timeout: 1000, intervals: [50] })
+      .toBeLessThan(0.2);
+    console.log(
+      `late joiner within 0.2 s of the host ${Date.now() - playingAt} ms after it played`,
+    );
+    expect(await expectHostRate(host, [cid])).toBe(0.75);
+    await expectPlayingTogether(host, [...guests, cid]);
+    for (const person of [host, ...guests, cid]) expect(person.errors).toEqual([]);
   } finally {
     await clips.close();
   }
