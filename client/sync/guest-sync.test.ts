@@ -197,6 +197,36 @@ describe('GuestSync', () => {
     expect(guest.sync?.paused).toBe(false);
   });
 
+  it('plays on from the last state while the host is away, and takes it back without a jump', async () => {
+    const { clock, element, player, host, guest } = await setup();
+    guest.attach(player, host.source);
+    for (let i = 0; i < 3; i++) guest.receive(host.sync());
+    await watch(clock, player, host, 2000);
+    const seeks = element.seeks;
+    // No syncs for a minute: the host's tab is closed.
+    const away = await watch(clock, player, host, 60_000, 500);
+    expect(player.paused).toBe(false);
+    expect(Math.max(...away.map(Math.abs))).toBeLessThan(0.01);
+
+    // Back on a new connection: numbering starts again, on the same timeline.
+    const returned = new Host(clock);
+    returned.position = host.current;
+    // Without being told, its low numbers would pass for stale syncs.
+    guest.receive(returned.sync());
+    expect(guest.sync?.seq).toBe(3);
+    guest.hostReconnected();
+    guest.receive(returned.rebase(() => {}));
+    expect(guest.sync?.at).toBe(returned.at);
+    const after = await watch(clock, player, returned, 2000);
+    expect(element.seeks).toBe(seeks);
+    expect(Math.max(...after.map(Math.abs))).toBeLessThan(0.01);
+
+    // A pause from the returned host is followed as usual.
+    guest.receive(returned.rebase(() => (returned.paused = true)));
+    await clock.advance(1000);
+    expect(player.paused).toBe(true);
+  });
+
   it('corrects a YouTube player by seeking only, with its rate steps', async () => {
     const clock = new FakeClock();
     const api = fakeYouTubeApi(clock, { bufferMs: 120 });

@@ -100,6 +100,8 @@ export class GuestSync {
   #source: Source | null = null;
   #controller = new DriftController();
   #jumpPending = true;
+  /** The host is back on a new connection, whose seq numbers start again. */
+  #newConnection = false;
   #seeking = false;
   #starting = false;
   #stalledSince: number | null = null;
@@ -141,12 +143,21 @@ export class GuestSync {
   /** A sync from the host peer. Older ones (by seq) are dropped; call reset() for a new host. */
   receive(sync: SyncMessage): void {
     const previous = this.#sync;
-    if (previous && sync.seq <= previous.seq) return;
+    if (previous && sync.seq <= previous.seq && !this.#newConnection) return;
+    this.#newConnection = false;
     this.#sync = sync;
     if (!previous || isJump(previous, sync)) {
       this.#jumpPending = true;
       this.tick();
     }
+  }
+
+  /**
+   * The host came back after being away: its seq numbers start again, but the last state stays
+   * the one to follow until it speaks, and to compare with, so an unchanged timeline is no jump.
+   */
+  hostReconnected(): void {
+    this.#newConnection = true;
   }
 
   /** The host changed (or went away): its seq numbers start again. */
