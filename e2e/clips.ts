@@ -27,6 +27,14 @@ export const CLIPS = {
     tone: 660,
   },
 } as const;
+/**
+ * The blue clip as HLS (H.264 and AAC in 2 s MPEG-TS segments, 30 s), the way a streaming site
+ * serves it: a playlist beside its segments in the same folder.
+ */
+export const HLS_CLIP = {
+  playlist: join(CLIP_DIR, 'blue-hls.m3u8'),
+  duration: 30,
+} as const;
 /** Bytes no browser can play, under a video name. */
 export const BAD_FILE = join(CLIP_DIR, 'not-a-video.webm');
 /** A valid file with sound and no picture. */
@@ -77,9 +85,52 @@ function makeClip(clip: (typeof CLIPS)[keyof typeof CLIPS]): void {
   ]);
 }
 
+function makeHlsClip(): void {
+  const clip = CLIPS.blue;
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    clip.file,
+    '-t',
+    String(HLS_CLIP.duration),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    // A keyframe every 2 s, so every segment starts with one.
+    '-g',
+    '60',
+    '-keyint_min',
+    '60',
+    '-sc_threshold',
+    '0',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-f',
+    'hls',
+    '-hls_time',
+    '2',
+    '-hls_list_size',
+    '0',
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    join(CLIP_DIR, 'blue-hls-%03d.ts'),
+    HLS_CLIP.playlist,
+  ]);
+}
+
 export function ensureClips(): void {
   mkdirSync(CLIP_DIR, { recursive: true });
   for (const clip of Object.values(CLIPS)) if (!existsSync(clip.file)) makeClip(clip);
+  if (!existsSync(HLS_CLIP.playlist)) makeHlsClip();
   if (!existsSync(BAD_FILE)) {
     writeFileSync(
       BAD_FILE,

@@ -66,6 +66,10 @@ describe('HTTP basics', () => {
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('connect-src')).toContain(`ws://127.0.0.1:${server.url.port}`);
+    // hls.js fetches an HLS URL's playlist and segments from wherever a <video> may play.
+    expect(directives.get('connect-src')).toEqual(
+      expect.arrayContaining(directives.get('media-src')?.filter((s) => s !== 'blob:') ?? []),
+    );
     const styles = directives.get('style-src') ?? [];
     expect(styles).not.toContain("'unsafe-inline'");
     const hash = createHash('sha256').update(INLINE_STYLE).digest('base64');

@@ -32,7 +32,8 @@ export function securityHeaders(
         frameSrc: ['https://www.youtube.com', 'https://www.youtube-nocookie.com'],
         mediaSrc: ["'self'", 'blob:', 'https:', 'http:'],
         imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-        connectSrc: ["'self'", socketOrigins, 'https:'],
+        // hls.js fetches playlists and segments, from wherever <video> may play them (media-src).
+        connectSrc: ["'self'", socketOrigins, 'https:', 'http:'],
         styleSrc: ["'self'", () => styleHashes().join(' ')],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
