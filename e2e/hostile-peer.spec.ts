@@ -1,8 +1,12 @@
 import type { Page } from '@playwright/test';
 import { INCOMING_BURST, INCOMING_RATE_PER_SECOND } from '../client/mesh/peer-link';
+import { CONTROL_BURST, CONTROL_PER_SECOND } from '../client/sync/host-sync';
 import { PEER_MESSAGE_MAX_BYTES } from '../shared/peer-messages';
+import { serveClips } from './clip-server';
+import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { joinAsNodePeer } from './node-peer';
+import { sample, shownVideo } from './playback';
 import { chatLog, createRoom, expectMesh, joinRoom, peopleList, sendChat } from './room';
 
 const FLOOD_SIZE = 5000;
@@ -211,5 +215,94 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     expect(guest.errors).toEqual([]);
   } finally {
     hostile.close();
+  }
+});
+
+test('a hostile guest cannot take over the host’s playback', async ({ signUp, server }) => {
+  const clips = await serveClips();
+  const host = await signUp('host');
+  const access = await createRoom(host);
+  // A URL, not a streamed file: the Node peer has no media stack to take the stream's tracks.
+  await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
+  await host.page.getByRole('button', { name: 'Load URL' }).click();
+  const video = shownVideo(host.page);
+  await expect
+    .poll(() => sample(host.page).then((s) => !s.paused && s.position > 0.5), { timeout: 20_000 })
+    .toBe(true);
+  // Counts every seek the host's player makes from here on.
+  await video.evaluate((v: HTMLVideoElement) => {
+    const w = window as unknown as { seeks: number };
+    w.seeks = 0;
+    v.addEventListener('seeking', () => {
+      w.seeks += 1;
+    });
+  });
+  const seeks = () => host.page.evaluate(() => (window as unknown as { seeks: number }).seeks);
+  const position = () => video.evaluate((v: HTMLVideoElement) => v.currentTime);
+
+  const hostile = await joinAsNodePeer(new URL(server.url), access).catch(async (err) => {
+    await clips.close();
+    throw err;
+  });
+  try {
+    const hostPeer = hostile.members.find((m) => m.role === 'host');
+    if (!hostPeer) throw new Error('the join ack lists no host');
+    const send = (value: unknown): void => hostile.send(hostPeer.peerId, JSON.stringify(value));
+    /**
+     * A chat line after the requests, sent until the throttle lets it in (the same id shows
+     * once): once it shows, every request before it has arrived, the channel being ordered.
+     */
+    const delivered = async (id: string): Promise<void> => {
+      const marker = { type: 'chat', id, text: `MARKER ${id}`, sentAt: Date.now() };
+      await expect(async () => {
+        send(marker);
+        await expect(lines(host, `MARKER ${id}`)).toHaveCount(1, { timeout: 1000 });
+      }).toPass({ timeout: 30_000 });
+    };
+
+    // Guests may not steer: nothing the hostile guest asks for happens.
+    send({ type: 'control', action: 'pause' });
+    send({ type: 'control', action: 'seek', position: 50 });
+    await delivered('off');
+    expect(await seeks()).toBe(0);
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(false);
+    expect(await position()).toBeLessThan(40);
+
+    // Once the host allows it, malformed requests still change nothing...
+    await host.page.getByLabel('Allow guests to control playback').check();
+    hostile.send(hostPeer.peerId, '{"type":"control","action":"seek","position":1e309}');
+    for (const bad of [
+      { type: 'control', action: 'seek' },
+      { type: 'control', action: 'seek', position: -5 },
+      { type: 'control', action: 'seek', position: '45' },
+      { type: 'control', action: 'rewind', position: 45 },
+    ]) {
+      send(bad);
+    }
+    await delivered('bad');
+    expect(await seeks()).toBe(0);
+    // ...and after the bucket refills, a well-formed request works (so the flood below is
+    // limited by the throttle, not refused for its shape).
+    await host.page.waitForTimeout(1000 * (CONTROL_BURST / CONTROL_PER_SECOND));
+    send({ type: 'control', action: 'seek', position: 45 });
+    await expect.poll(position).toBeGreaterThan(44);
+    await expect.poll(seeks).toBe(1);
+
+    // A flood of seeks moves the host's player at a person's pace, no faster.
+    const floodStart = Date.now();
+    for (let i = 0; i < 500; i += 1) send({ type: 'control', action: 'seek', position: i % 40 });
+    await hostile.drained(hostPeer.peerId);
+    await delivered('flood');
+    const bound = 1 + CONTROL_BURST + (CONTROL_PER_SECOND * (Date.now() - floodStart)) / 1000;
+    expect(await seeks()).toBeLessThanOrEqual(bound);
+    await expectResponsive(host.page);
+    // The host is still in charge of its own player.
+    await video.evaluate((v: HTMLVideoElement) => v.pause());
+    await host.page.waitForTimeout(300);
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
+    expect(host.errors).toEqual([]);
+  } finally {
+    hostile.close();
+    await clips.close();
   }
 });
