@@ -11,9 +11,13 @@ export interface Probes {
   /** Logs each presented frame's number, decoded from the counter clip's 16 top blocks. */
   logFrames(selector: string): void;
   frames: Array<{ n: number; t: number }>;
-  /** Records the arrival of chat lines reading `lat <sentAt>`. */
+  /** Records the arrival of chat lines reading `lat <sentAt>`, and resets `channel` and `renders`. */
   watchChat(): void;
   chat: Array<{ sent: number; t: number }>;
+  /** When each stamped chat line crossed a data channel here: `send` on the way out, `receive` in. */
+  channel: Array<{ sent: number; way: 'send' | 'receive'; t: number }>;
+  /** Lit updates per element since watchChat, with the main-thread ms they took (hooks included). */
+  renders: Record<string, { count: number; ms: number }>;
   /** Types `lat <now>` into the chat box and presses Enter. */
   sendStampedChat(): void;
   /** The current time of the first video matching `selector`, or -1. */
@@ -45,10 +49,59 @@ export function installProbes(): void {
     else setTimeout(() => waitFor(sel, then), 5);
   };
 
+  const stamp = (data: unknown): number | null => {
+    const m = typeof data === 'string' ? /"lat (\d+\.\d+)"/.exec(data) : null;
+    return m ? Number(m[1]) : null;
+  };
+  // simple-peer reads a channel through its onmessage property and writes with send().
+  const onmessage = Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'onmessage');
+  Object.defineProperty(RTCDataChannel.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return onmessage?.get?.call(this);
+    },
+    set(handler: ((event: MessageEvent) => void) | null) {
+      const wrapped = handler
+        ? (event: MessageEvent) => {
+            const sent = stamp(event.data);
+            if (sent !== null) probes.channel.push({ sent, way: 'receive', t: now() });
+            handler.call(this, event);
+          }
+        : null;
+      onmessage?.set?.call(this, wrapped);
+    },
+  });
+  const send = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+    const sent = stamp(data);
+    if (sent !== null) probes.channel.push({ sent, way: 'send', t: now() });
+    send.call(this, data);
+  };
+  // Count and time every Lit update: performUpdate() renders the template and runs the
+  // element's willUpdate/updated hooks (with any layout they force).
+  const define = customElements.define.bind(customElements);
+  customElements.define = (name, element, options) => {
+    const proto = element.prototype as { performUpdate?: () => void };
+    const performUpdate = proto.performUpdate;
+    if (performUpdate) {
+      proto.performUpdate = function (this: unknown) {
+        const start = performance.now();
+        performUpdate.call(this);
+        const entry = probes.renders[name] ?? { count: 0, ms: 0 };
+        entry.count += 1;
+        entry.ms += performance.now() - start;
+        probes.renders[name] = entry;
+      };
+    }
+    define(name, element, options);
+  };
+
   const probes: Probes = {
     firstFrame: null,
     frames: [],
     chat: [],
+    channel: [],
+    renders: {},
     watchFirstRemoteFrame() {
       probes.firstFrame = null;
       waitFor('video.remote', (video) => {
@@ -82,6 +135,8 @@ export function installProbes(): void {
       const log = find(document, '[role="log"]');
       if (!log) throw new Error('no chat log');
       probes.chat = [];
+      probes.channel = [];
+      probes.renders = {};
       // Lines sent before this call (history from an earlier round) are not this round's.
       const since = now();
       const seen = new Set<number>();

@@ -73,17 +73,51 @@ async function joinAndTimeFirstFrame(
   return first - pressedAt;
 }
 
-async function chatLatencies(host: Person, guests: Person[]): Promise<number[]> {
-  await Promise.all(guests.map((g) => g.page.evaluate(() => window.lcProbes.watchChat())));
+/**
+ * One-way chat latency, and where it goes: `sender` from submit to the data channel's send() on
+ * the host, `channel` from there to the guest's onmessage, `receiver` from there to the line in
+ * the guest's chat log. `renders` counts each element's Lit updates during the round.
+ */
+async function chatLatencies(host: Person, guests: Person[]) {
+  const people = [host, ...guests];
+  await Promise.all(people.map((p) => p.page.evaluate(() => window.lcProbes.watchChat())));
   for (let i = 0; i < CHAT_MESSAGES; i++) {
     await host.page.evaluate(() => window.lcProbes.sendStampedChat());
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 1000));
-  const arrivals = await Promise.all(
-    guests.map((g) => g.page.evaluate(() => window.lcProbes.chat)),
+  const [sender, ...receivers] = await Promise.all(
+    people.map((p) => p.page.evaluate(() => window.lcProbes)),
   );
-  return arrivals.flat().map((a) => a.t - a.sent);
+  const sentAt = new Map<number, number>();
+  for (const c of sender?.channel ?? []) if (c.way === 'send') sentAt.set(c.sent, c.t);
+  const stages = { sender: [...sentAt].map(([sent, t]) => t - sent), channel: [] as number[] };
+  const receiver: number[] = [];
+  for (const probes of receivers) {
+    const received = new Map<number, number>();
+    for (const c of probes.channel) {
+      const out = sentAt.get(c.sent);
+      if (c.way !== 'receive' || out === undefined || received.has(c.sent)) continue;
+      received.set(c.sent, c.t);
+      stages.channel.push(c.t - out);
+    }
+    for (const a of probes.chat) {
+      const t = received.get(a.sent);
+      if (t !== undefined) receiver.push(a.t - t);
+    }
+  }
+  const renders = (probes: typeof sender) =>
+    Object.fromEntries(
+      Object.entries(probes?.renders ?? {}).map(([tag, r]) => [
+        tag,
+        { count: r.count, ms: round(r.ms, 1) },
+      ]),
+    );
+  return {
+    oneWay: receivers.flatMap((p) => p.chat.map((a) => a.t - a.sent)),
+    stages: { ...stages, receiver },
+    renders: { host: renders(sender), guest: renders(receivers[0]) },
+  };
 }
 
 async function glassToGlass(host: Person, guests: Person[]): Promise<number[]> {
@@ -175,7 +209,9 @@ async function main(): Promise<void> {
 
     const guests: Person[] = [];
     const runs = [];
-    for (const size of [3, 5]) {
+    // BENCH_ROOM_GUESTS=3 measures one room size only (quicker, for before/after comparisons).
+    const sizes = process.env.BENCH_ROOM_GUESTS?.split(',').map(Number) ?? [3, 5];
+    for (const size of sizes) {
       const firstFrame: number[] = [];
       while (guests.length < size) {
         const g = await signUp(guestBrowser, server.url, 'guest');
@@ -190,7 +226,13 @@ async function main(): Promise<void> {
       runs.push({
         guests: size,
         pinToFirstFrameMs: figures(firstFrame),
-        chatOneWayMs: figures(chat),
+        chatOneWayMs: figures(chat.oneWay),
+        chatStagesMs: {
+          sender: figures(chat.stages.sender),
+          channel: figures(chat.stages.channel),
+          receiver: figures(chat.stages.receiver),
+        },
+        chatRounds: { messages: CHAT_MESSAGES, renders: chat.renders },
         glassToGlassMs: figures(g2g),
         hostCpuPercent: round(cpu, 1),
         hostCpuPercentPerGuest: round((cpu - idleCpu) / size, 1),

@@ -1,5 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { CHAT_TEXT_MAX } from '../../shared/peer-messages';
 import type { ChatEntry } from '../chat/chat-log';
 import { baseStyles } from '../ui/styles';
@@ -83,11 +85,17 @@ export class LcChat extends LitElement {
   @query('ol') private _log!: HTMLOListElement;
   @query('input') private _input!: HTMLInputElement;
   #stickToBottom = true;
+  #scrollFrame = 0;
 
   override render() {
     return html`<h2 id="chat-h">Chat</h2>
       <ol role="log" aria-labelledby="chat-h" @scroll=${this._onScroll}>
-        ${this.entries.map((e) => this._renderEntry(e))}
+        ${repeat(
+          this.entries,
+          (entry) => entry,
+          // Entries never change: a new line renders itself only, not the whole log again.
+          (entry) => guard([entry], () => this._renderEntry(entry)),
+        )}
       </ol>
       <form @submit=${this._onSubmit}>
         <label class="visually-hidden" for="message">Message</label>
@@ -110,16 +118,15 @@ export class LcChat extends LitElement {
     </li>`;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('entries') && this._log) {
-      const log = this._log;
-      this.#stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
-    }
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
-    // Follow new lines unless the reader has scrolled up to read older ones.
-    if (changed.has('entries') && this.#stickToBottom) this._log.scrollTop = this._log.scrollHeight;
+    // Follow new lines unless the reader has scrolled up to read older ones (_onScroll knows).
+    // Scrolling waits for the next frame: reading scrollHeight now would force a layout before
+    // the line is even shown, on every line.
+    if (!changed.has('entries') || !this.#stickToBottom || this.#scrollFrame) return;
+    this.#scrollFrame = requestAnimationFrame(() => {
+      this.#scrollFrame = 0;
+      this._log.scrollTop = this._log.scrollHeight;
+    });
   }
 
   private _onScroll(): void {

@@ -1,4 +1,4 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PeerMessageOf } from '../../shared/peer-messages';
@@ -6,6 +6,7 @@ import { targetPosition } from '../../shared/sync/target';
 import type { SyncMessage } from '../sync/guest-sync';
 import { baseStyles } from '../ui/styles';
 import { formatDuration } from '../util/format';
+import { listChanged } from '../util/list-changed';
 
 export interface ControlDetail {
   action: PeerMessageOf<'control'>['action'];
@@ -80,7 +81,7 @@ export class LcPlayer extends LitElement {
   /** 'host' shows `media`; 'guest' shows `media` for a URL or own-copy source, else `stream`. */
   @property() mode: 'host' | 'guest' = 'guest';
   /** Players to show as they are; the host's may include one still loading, hidden. */
-  @property({ attribute: false }) media: readonly HTMLElement[] = [];
+  @property({ attribute: false, hasChanged: listChanged }) media: readonly HTMLElement[] = [];
   @property({ attribute: false }) stream: MediaStream | null = null;
   /** The source's length where the sync may not say (URL and own-copy sources), s. */
   @property({ attribute: false }) duration: number | null = null;
@@ -127,8 +128,9 @@ export class LcPlayer extends LitElement {
       )}${this.blocked ? this._renderOverlay('Play', this._onRetryPlay) : nothing}`;
     }
     if (shown || !this.stream) return html`<p class="placeholder">${this.idleText}</p>`;
-    return html`<video class="remote" aria-label="Video from the host" autoplay playsinline
-        .srcObject=${this.stream}></video>
+    // srcObject is set in updated(): Lit re-sets an object bound as a property on every render,
+    // and each assignment makes the <video> start over (main-thread work and a visible stall).
+    return html`<video class="remote" aria-label="Video from the host" autoplay playsinline></video>
       ${
         this._blocked === 'none'
           ? nothing
@@ -180,8 +182,11 @@ export class LcPlayer extends LitElement {
     return this.duration;
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('stream') && this.stream) void this._startRemote();
+  protected override updated(): void {
+    const video = this._remote;
+    if (!video || video.srcObject === this.stream) return;
+    video.srcObject = this.stream;
+    void this._startRemote();
   }
 
   /** Autoplay may be refused: fall back to muted playback, then to a Play button. */
