@@ -15,8 +15,8 @@ export interface ClipServer {
   /** The clip file's URL, by its path or name in CLIP_DIR. */
   url(file: string): string;
   /**
-   * The same clip through a path that sends its first `heldAfterBytes` and then holds every
-   * further byte until release(): a player on it runs dry there and buffers.
+   * The same clip through a path that holds the bytes in `held` until release(): a player on
+   * it runs dry there and buffers.
    */
   heldUrl(file: string): string;
   /** Lets every held response go on, now and from now on. */
@@ -25,7 +25,11 @@ export interface ClipServer {
 }
 
 export interface ClipServerOptions {
-  heldAfterBytes?: number;
+  /**
+   * Byte offsets [from, to) that heldUrl() sends only after release(). Leave the end of a WebM
+   * free: Chromium reads its index (Cues) there before it plays at all.
+   */
+  held?: { from: number; to: number };
 }
 
 /**
@@ -33,7 +37,7 @@ export interface ClipServerOptions {
  * CORS for any page, and byte ranges, without which Chromium cannot seek.
  */
 export function serveClips(options: ClipServerOptions = {}): Promise<ClipServer> {
-  const heldAfter = options.heldAfterBytes ?? Number.POSITIVE_INFINITY;
+  const held = options.held ?? { from: Number.POSITIVE_INFINITY, to: Number.POSITIVE_INFINITY };
   let released = false;
   const waiting: Array<() => void> = [];
   const whenReleased = (): Promise<void> =>
@@ -43,7 +47,7 @@ export function serveClips(options: ClipServerOptions = {}): Promise<ClipServer>
   const server = createServer((req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const held = path.startsWith('/held/');
+    const holding = path.startsWith('/held/');
     const file = join(CLIP_DIR, basename(path));
     let size: number;
     try {
@@ -63,23 +67,22 @@ export function serveClips(options: ClipServerOptions = {}): Promise<ClipServer>
     });
     responses.add(res);
     res.on('close', () => responses.delete(res));
-    const rest = (from: number): void => {
-      if (from > end) {
+    // Sends [from, end]: at once up to the held range, the rest once released.
+    const send = (from: number): void => {
+      if (from > end || res.destroyed) {
         res.end();
         return;
       }
-      void whenReleased().then(() => {
-        if (!res.destroyed) createReadStream(file, { start: from, end }).pipe(res);
-      });
+      if (holding && !released && from >= held.from && from < held.to) {
+        void whenReleased().then(() => send(from));
+        return;
+      }
+      const stop = holding && !released && from < held.from ? Math.min(end, held.from - 1) : end;
+      const part = createReadStream(file, { start: from, end: stop });
+      part.pipe(res, { end: false });
+      part.on('end', () => send(stop + 1));
     };
-    const freeEnd = held ? Math.min(end, heldAfter - 1) : end;
-    if (freeEnd < start) {
-      rest(start);
-      return;
-    }
-    const free = createReadStream(file, { start, end: freeEnd });
-    free.pipe(res, { end: false });
-    free.on('end', () => rest(freeEnd + 1));
+    send(start);
   });
 
   return new Promise((resolve) => {

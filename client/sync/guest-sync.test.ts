@@ -177,6 +177,20 @@ describe('GuestSync', () => {
     expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.04);
   });
 
+  it('tells the host about a seek that waits for data as long as a stall', async () => {
+    const { clock, element, player, host, guest, reports } = await setup({ seekMs: 3000 });
+    guest.attach(player, host.source);
+    guest.receive(host.sync());
+    await clock.advance(10);
+    // The seek to the host's position lands where the network has brought nothing yet.
+    element.stall(2500);
+    await clock.advance(1000);
+    expect(reports).toEqual([true]);
+    expect(guest.status.state).toBe('buffering');
+    await clock.advance(2500);
+    expect(reports).toEqual([true, false]);
+  });
+
   it('waits for a player of the host source, ignores stale syncs, and says when play is refused', async () => {
     const { clock, player, host, guest } = await setup({ autoplayBlocked: true });
     const other: Source = { kind: 'url', url: 'https://media.example/other.webm' };

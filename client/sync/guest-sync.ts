@@ -226,12 +226,13 @@ export class GuestSync {
       this.#setStatus('error', null, this.#playerError);
       return;
     }
-    if (this.#seeking) return;
     const now = this.#clock.now();
+    // Checked during a seek too: one that lands where no data has come is a stall as well.
     if (this.#stalled(player, now)) {
       this.#setStatus('buffering', null);
       return;
     }
+    if (this.#seeking) return;
 
     const hostNow = now + (this.options.hostClock.estimate()?.offset ?? 0);
     let target = targetPosition(sync, hostNow);
