@@ -1,0 +1,445 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
+import { createRoom, type Person, pressJoin, signUp } from '../lib/people';
+import { startServer } from '../lib/server-process';
+import { round, summarize } from '../lib/stats';
+import { syncClip } from './clip';
+import { type ClipServer, PACE_HEADER, serveClip } from './clip-server';
+import {
+  alignTimes,
+  type Disturbance,
+  disturbed,
+  errors,
+  frameOffsets,
+  type Point,
+  rateFigures,
+  sampleNoiseMs,
+  unplannedStalls,
+} from './real-analysis';
+import { type Drained, installSyncProbes } from './real-probes';
+
+/**
+ * Benchmark (a) of issue 4: one host and three guests (a fourth joins late) in one Debian
+ * Chromium, URL mode on a clip served from this machine. Every page samples its player's
+ * position on the machine's one clock; guests are compared with the host at the same instant.
+ * Disturbances: a host seek, a pause and resume, one guest forced off-rate, a stall, a late
+ * joiner. Prints a table, writes bench/results/sync.json, and exits 0 whether or not the
+ * targets are met (1 only when the run itself breaks).
+ */
+
+/** ms after the host loads the URL */
+const PLAN = {
+  seekAt: 15_000,
+  seekBySeconds: 20,
+  pauseAt: 25_000,
+  resumeAt: 28_000,
+  offRateAt: 36_000,
+  offRateUntil: 46_000,
+  /** g2's player runs this much faster than every rate the app sets */
+  offRateFactor: 1.08,
+  /** g1's paced download stops; it stalls once its buffer (PACE_LEAD_S) is played out */
+  stallAt: 48_000,
+  /** how long g1 stays stalled before its download resumes at full speed */
+  stallHoldMs: 2_000,
+  stallWaitMs: 20_000,
+  lateJoinAt: 68_000,
+  endAt: 98_000,
+};
+/** seconds of media g1's paced download may run ahead of real time */
+const PACE_LEAD_S = 10;
+/** the clip's frame period, s */
+const FRAME_S = 1 / 30;
+const SAMPLE_MS = 20;
+const COLLECT_MS = 1000;
+/** |error| within this counts as aligned (s); held for ALIGN_HOLD_MS */
+const ALIGNED_S = 0.04;
+const ALIGN_HOLD_MS = 1000;
+/** samples this long after a disturbance ends are not steady state (as in the simulation) */
+const SETTLE_MS = 3000;
+/** host samples further apart than this are not interpolated between */
+const MAX_GAP_MS = 120;
+/** a 'waiting' this soon after 'seeking' is the seek's own wait, not a stall */
+const SEEK_WAIT_MS = 300;
+const RUN_TIMEOUT_MS = 6 * 60_000;
+const TARGETS = { p50Ms: 15, p95Ms: 40, alignMs: 1000, rateMin: 0.95, rateMax: 1.05 };
+
+type Label = 'host' | 'g1' | 'g2' | 'g3' | 'late';
+const GUESTS: Label[] = ['g1', 'g2', 'g3', 'late'];
+
+interface Recording {
+  positions: Array<Point & { paused: boolean; seeking: boolean }>;
+  frames: Point[];
+  seeks: Drained['seeks'];
+  rates: Drained['rates'];
+  events: Drained['events'];
+  /** times of 'waiting' events */
+  waiting: number[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pageNow = (page: Page): Promise<number> =>
+  page.evaluate(() => performance.timeOrigin + performance.now());
+const shownVideo = (page: Page) => page.locator('video[aria-label="Video player"]:not([hidden])');
+
+function emptyRecording(): Recording {
+  return { positions: [], frames: [], seeks: [], rates: [], events: [], waiting: [] };
+}
+
+async function collect(page: Page, into: Recording): Promise<void> {
+  const d = await page.evaluate(() => window.lcSync.drain());
+  for (const [t, pos, paused, seeking] of d.positions)
+    into.positions.push({ t, pos, paused: paused === 1, seeking: seeking === 1 });
+  for (const [t, pos] of d.frames) into.frames.push({ t, pos });
+  into.seeks.push(...d.seeks);
+  into.rates.push(...d.rates);
+  into.events.push(...d.events);
+  for (const [t, type] of d.events) if (type === 'waiting') into.waiting.push(t);
+}
+
+async function enterRoom(person: Person, host: Person, access: { roomId: string; pin: string }) {
+  await pressJoin(person, access);
+  await person.page.waitForURL(`**/room/${access.roomId}`, { timeout: 30_000 });
+  await host.page
+    .getByRole('list', { name: 'People' })
+    .getByRole('listitem')
+    .filter({ hasText: person.name })
+    .locator('.state', { hasText: 'connected' })
+    .waitFor({ timeout: 30_000 });
+}
+
+interface Run {
+  recordings: Map<Label, Recording>;
+  disturbances: Disturbance[];
+  start: number;
+  end: number;
+  notes: string[];
+}
+
+async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promise<Run> {
+  const people = new Map<Label, Person>();
+  for (const label of ['host', ...GUESTS] as Label[])
+    people.set(label, await signUp(browser, appUrl, label, [installSyncProbes]));
+  const person = (label: Label): Person => {
+    const p = people.get(label);
+    if (!p) throw new Error(`no ${label}`);
+    return p;
+  };
+  const host = person('host');
+  // g1's downloads of the clip are paced, so that freezing them stalls it within seconds.
+  await person('g1').page.route(
+    (url) => clip.url.startsWith(url.origin),
+    (route) => route.continue({ headers: { ...route.request().headers(), [PACE_HEADER]: '1' } }),
+  );
+  const access = await createRoom(host);
+  for (const label of ['g1', 'g2', 'g3'] as Label[]) await enterRoom(person(label), host, access);
+  for (const p of people.values())
+    await p.page.evaluate((ms) => window.lcSync.start(ms), SAMPLE_MS);
+
+  const recordings = new Map<Label, Recording>();
+  for (const label of people.keys()) recordings.set(label, emptyRecording());
+  let collecting = true;
+  const collector = (async () => {
+    while (collecting) {
+      await sleep(COLLECT_MS);
+      for (const [label, p] of people)
+        await collect(p.page, recordings.get(label) ?? emptyRecording());
+    }
+  })();
+
+  const disturbances: Disturbance[] = [];
+  const notes: string[] = [];
+  await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clip.url);
+  const start = await pageNow(host.page);
+  await host.page.getByRole('button', { name: 'Load URL' }).click();
+  for (const g of ['g1', 'g2', 'g3'] as const)
+    disturbances.push({ kind: 'join', at: start, until: start, guest: g });
+  const at = async (ms: number) => {
+    const wait = start + ms - (await pageNow(host.page));
+    if (wait > 0) await sleep(wait);
+  };
+  /** Acts on the host's player and returns when, on the page clock. */
+  const onHost = (action: 'seek' | 'pause' | 'play') =>
+    shownVideo(host.page).evaluate(
+      (v: HTMLVideoElement, [act, by]) => {
+        if (act === 'seek') v.currentTime += by;
+        else if (act === 'pause') v.pause();
+        else void v.play();
+        return performance.timeOrigin + performance.now();
+      },
+      [action, PLAN.seekBySeconds] as const,
+    );
+
+  try {
+    await at(PLAN.seekAt);
+    const seekT = await onHost('seek');
+    disturbances.push({ kind: 'seek', at: seekT, until: seekT });
+
+    await at(PLAN.pauseAt);
+    const pauseT = await onHost('pause');
+    disturbances.push({ kind: 'pause', at: pauseT, until: pauseT });
+    await at(PLAN.resumeAt);
+    const resumeT = await onHost('play');
+    disturbances.push({ kind: 'resume', at: resumeT, until: resumeT });
+
+    await at(PLAN.offRateAt);
+    const g2 = person('g2').page;
+    const offT = await g2.evaluate((f) => {
+      window.lcSync.forceRate(f);
+      return performance.timeOrigin + performance.now();
+    }, PLAN.offRateFactor);
+    await at(PLAN.offRateUntil);
+    const onT = await g2.evaluate(() => {
+      window.lcSync.forceRate(1);
+      return performance.timeOrigin + performance.now();
+    });
+    disturbances.push({ kind: 'off-rate', at: offT, until: onT, guest: 'g2' });
+
+    await at(PLAN.stallAt);
+    const g1 = recordings.get('g1') ?? emptyRecording();
+    const frozeAt = Date.now();
+    clip.freeze();
+    let stalledAt: number | undefined;
+    while (stalledAt === undefined && Date.now() - frozeAt < PLAN.stallWaitMs) {
+      await sleep(200);
+      await collect(person('g1').page, g1);
+      // A wait for data, not the brief one of a seek.
+      stalledAt = g1.waiting.find(
+        (t) =>
+          t >= frozeAt &&
+          !g1.events.some(([s, type]) => type === 'seeking' && s <= t && s > t - SEEK_WAIT_MS),
+      );
+    }
+    if (stalledAt === undefined) notes.push('the stall did not happen: g1 never waited for data');
+    else await sleep(PLAN.stallHoldMs);
+    clip.release();
+    const releasedAt = Date.now();
+    disturbances.push({ kind: 'stall', at: stalledAt ?? frozeAt, until: releasedAt, guest: 'g1' });
+
+    await at(PLAN.lateJoinAt);
+    const late = person('late');
+    const pressedAt = await pageNow(late.page);
+    await enterRoom(late, host, access);
+    await late.page.evaluate((ms) => window.lcSync.start(ms), SAMPLE_MS);
+    // The late joiner counts from the moment its player is on the page.
+    let shownAt: number | undefined;
+    const lateRec = recordings.get('late') ?? emptyRecording();
+    while (shownAt === undefined && (await pageNow(late.page)) - pressedAt < 30_000) {
+      await collect(late.page, lateRec);
+      shownAt = lateRec.positions[0]?.t;
+      if (shownAt === undefined) await sleep(100);
+    }
+    if (shownAt === undefined) notes.push('the late joiner never showed the video');
+    disturbances.push({
+      kind: 'late-join',
+      at: pressedAt,
+      until: shownAt ?? pressedAt,
+      guest: 'late',
+    });
+
+    await at(PLAN.endAt);
+  } finally {
+    collecting = false;
+    await collector;
+  }
+  for (const [label, p] of people) await collect(p.page, recordings.get(label) ?? emptyRecording());
+  const end = await pageNow(host.page);
+  return { recordings, disturbances: disturbances.sort((a, b) => a.at - b.at), start, end, notes };
+}
+
+function analyse(run: Run) {
+  const { recordings, end } = run;
+  const host = recordings.get('host') ?? emptyRecording();
+  const hostPositions = host.positions.filter((s) => !s.seeking);
+  // The host waiting for data (a busy machine) disturbs everyone: counted, not steady state.
+  const planned = run.disturbances.filter((d) => !d.guest).map((d) => d.at);
+  const disturbances = [
+    ...run.disturbances,
+    ...unplannedStalls(host.waiting, hostPositions, planned, 2000),
+  ].sort((x, y) => x.at - y.at);
+  const seekThreshold = DEFAULT_DRIFT_PARAMS.seekThreshold;
+  const perGuest = GUESTS.map((g) => {
+    const rec = recordings.get(g) ?? emptyRecording();
+    const joinedAt = disturbances.find((d) => d.guest === g && d.kind.endsWith('join'))?.at ?? 0;
+    const byTime = errors(
+      rec.positions.filter((s) => !s.seeking),
+      hostPositions,
+      MAX_GAP_MS,
+    );
+    const byFrame = errors(rec.frames, host.frames, MAX_GAP_MS);
+    const steady = (series: Array<{ t: number; error: number }>) =>
+      series.filter((x) => !disturbed(disturbances, g, x.t, SETTLE_MS));
+    const seeks = rec.seeks.map(([t, from, to]) => {
+      const before = byTime.filter((x) => x.t <= t && x.t > t - 300).at(-1);
+      return {
+        t: round(t - run.start, 0),
+        from: round(from, 3),
+        to: round(to, 3),
+        errorBeforeMs: before ? round(before.error * 1000, 1) : null,
+        steady: !disturbed(disturbances, g, t, SETTLE_MS),
+      };
+    });
+    return {
+      guest: g,
+      byTime,
+      steadyByTime: steady(byTime),
+      steadyByFrame: steady(byFrame),
+      align: alignTimes(byTime, disturbances, g, joinedAt, end, ALIGNED_S, ALIGN_HOLD_MS),
+      rates: rateFigures(rec.rates),
+      seeks,
+      underThresholdSteadySeeks: seeks.filter(
+        (s) =>
+          s.steady && s.errorBeforeMs !== null && Math.abs(s.errorBeforeMs) < seekThreshold * 1000,
+      ).length,
+      waitingEvents: rec.waiting.length,
+    };
+  });
+  const ms = (xs: Array<{ error: number }>) => xs.map((x) => Math.abs(x.error) * 1000);
+  const figures = (values: number[]) => {
+    const s = summarize(values);
+    return { n: s.n, p50: round(s.p50, 1), p95: round(s.p95, 1), max: round(s.max, 1) };
+  };
+  const byTime = figures(perGuest.flatMap((g) => ms(g.steadyByTime)));
+  const align = perGuest.flatMap((g) => g.align.map((a) => ({ guest: g.guest, ...a })));
+  const rateMin = Math.min(...perGuest.map((g) => g.rates.min));
+  const rateMax = Math.max(...perGuest.map((g) => g.rates.max));
+  const worstAlign = align.reduce<number | null>(
+    (w, a) => (a.ms === null || w === null ? null : Math.max(w, a.ms)),
+    0,
+  );
+  const underThreshold = perGuest.reduce((n, g) => n + g.underThresholdSteadySeeks, 0);
+  return {
+    steadyErrorMs: byTime,
+    steadyFramesApart: frameOffsets(
+      perGuest.flatMap((g) => g.steadyByFrame),
+      FRAME_S,
+    ),
+    noiseMs: round(summarize(perGuest.map((g) => sampleNoiseMs(g.byTime))).p50, 2),
+    disturbances: disturbances.map((d) => ({
+      ...d,
+      at: round(d.at - run.start, 0),
+      until: round(d.until - run.start, 0),
+    })),
+    align,
+    rates: Object.fromEntries(perGuest.map((g) => [g.guest, g.rates])),
+    seeks: Object.fromEntries(perGuest.map((g) => [g.guest, g.seeks])),
+    waitingEvents: Object.fromEntries(perGuest.map((g) => [g.guest, g.waitingEvents])),
+    targets: {
+      p50: { target: TARGETS.p50Ms, met: byTime.p50 <= TARGETS.p50Ms },
+      p95: { target: TARGETS.p95Ms, met: byTime.p95 <= TARGETS.p95Ms },
+      align: {
+        target: TARGETS.alignMs,
+        worst: worstAlign,
+        met: worstAlign !== null && worstAlign <= TARGETS.alignMs,
+      },
+      rates: {
+        min: rateMin,
+        max: rateMax,
+        met: rateMin >= TARGETS.rateMin && rateMax <= TARGETS.rateMax,
+      },
+      noSeekUnderThreshold: { seeks: underThreshold, met: underThreshold === 0 },
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'lc-bench-sync-'));
+  const clip = await serveClip(syncClip(join('bench', '.clips')), PACE_LEAD_S);
+  const server = await startServer({
+    DATA_DIR: work,
+    BCRYPT_COST: '10',
+    STATIC_DIR: 'dist/client',
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the run did not finish in ${RUN_TIMEOUT_MS / 60_000} min`)),
+        RUN_TIMEOUT_MS,
+      );
+    });
+    const run = await Promise.race([drive(browser, server.url, clip), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
+    const figures = analyse(run);
+    // Every sample of every page, for a closer look at one run.
+    const trace = process.env.SYNC_TRACE;
+    if (trace)
+      writeFileSync(
+        trace,
+        JSON.stringify({ ...run, recordings: Object.fromEntries(run.recordings) }),
+      );
+    const results = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version, chromium: browser.version() },
+      method: {
+        estimate:
+          'each page samples currentTime with the page clock every 20 ms; the host position at a guest sample is interpolated',
+        alignedBandMs: ALIGNED_S * 1000,
+        alignHoldMs: ALIGN_HOLD_MS,
+        settleMs: SETTLE_MS,
+        plan: PLAN,
+        params: DEFAULT_DRIFT_PARAMS,
+      },
+      notes: run.notes,
+      ...figures,
+    };
+    print(results);
+    writeFileSync(
+      new URL('../results/sync.json', import.meta.url),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
+  } finally {
+    await browser.close();
+    await server.stop();
+    await clip.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function print(r: ReturnType<typeof analyse> & { notes: string[] }): void {
+  const fmt = (n: number | null) => (n === null ? 'never' : String(n));
+  const yes = (met: boolean) => (met ? 'met' : 'MISSED');
+  const t = r.targets;
+  console.log('Sync, real Chromium: host + 3 guests + 1 late joiner, URL mode');
+  console.log(
+    `steady |error| (currentTime): p50 ${r.steadyErrorMs.p50} ms, p95 ${r.steadyErrorMs.p95} ms, max ${r.steadyErrorMs.max} ms (n ${r.steadyErrorMs.n})`,
+  );
+  const f = r.steadyFramesApart;
+  console.log(
+    `steady, frame on screen vs the host's: same ${f.same}, one apart ${f.one}, more ${f.more}`,
+  );
+  console.log(`sample-to-sample change of the error (noise): ${r.noiseMs} ms`);
+  console.log('align (ms) per disturbance:');
+  for (const a of r.align)
+    console.log(
+      `  ${a.guest.padEnd(5)} ${a.kind.padEnd(16)} ${fmt(a.ms === null ? null : round(a.ms, 0))}`,
+    );
+  for (const [g, x] of Object.entries(r.rates))
+    console.log(
+      `  ${g.padEnd(5)} rates ${x.min.toFixed(3)}–${x.max.toFixed(3)}, ${x.changes} changes, seeks ${r.seeks[g]?.length ?? 0}`,
+    );
+  console.log(`target p50 ≤ ${t.p50.target} ms: ${yes(t.p50.met)}`);
+  console.log(`target p95 ≤ ${t.p95.target} ms: ${yes(t.p95.met)}`);
+  console.log(
+    `target aligned ≤ ${t.align.target} ms after each disturbance (worst ${fmt(t.align.worst === null ? null : round(t.align.worst, 0))}): ${yes(t.align.met)}`,
+  );
+  console.log(
+    `target rates within [0.95, 1.05] (${t.rates.min}–${t.rates.max}): ${yes(t.rates.met)}`,
+  );
+  console.log(
+    `target no steady seek under the threshold (${t.noSeekUnderThreshold.seeks}): ${yes(t.noSeekUnderThreshold.met)}`,
+  );
+  for (const n of r.notes) console.log(`note: ${n}`);
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error('bench:sync:real failed:', err);
+  process.exitCode = 1;
+}
