@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PeerMessageOf, Source } from '../../shared/peer-messages';
+import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { targetPosition } from '../../shared/sync/target';
 import type { MeshController } from '../mesh/mesh-controller';
 import { compareFingerprint, fingerprintFile, type LocalSource } from '../players/file-fingerprint';
@@ -32,6 +33,10 @@ export class GuestPlayback implements ReactiveController {
   #checking: UrlPlayer | null = null;
   #follower: GuestSync | null = null;
   #unsubscribe: (() => void) | null = null;
+  /** Who sent `sync`: a host back on a new connection numbers its syncs afresh. */
+  #syncFrom: string | null = null;
+  /** The last clock estimate to the host, kept for while the host is away. */
+  #hostClock: ClockEstimate | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -58,7 +63,12 @@ export class GuestPlayback implements ReactiveController {
 
   hostConnected(): void {
     this.#follower = new GuestSync({
-      hostClock: { estimate: () => this.mesh.hostClock() },
+      hostClock: {
+        estimate: () => {
+          this.#hostClock = this.mesh.hostClock() ?? this.#hostClock;
+          return this.#hostClock;
+        },
+      },
       listener: {
         status: () => this.host.requestUpdate(),
         buffering: (buffering) => {
@@ -76,16 +86,23 @@ export class GuestPlayback implements ReactiveController {
         this.stream = stream;
         this.host.requestUpdate();
       },
-      message: (_from, message) => {
+      message: (from, message) => {
         if (message.type !== 'sync') return;
-        // Sequence numbers restart with a new host connection, which hostChanged resets.
-        if (this.sync && message.seq <= this.sync.seq) return;
+        // Sequence numbers restart with a new host connection.
+        if (this.sync && from.peerId === this.#syncFrom && message.seq <= this.sync.seq) return;
+        this.#syncFrom = from.peerId;
         this.sync = message;
         this.#follower?.receive(message);
         this.#follow(message);
         this.host.requestUpdate();
       },
-      hostChanged: () => {
+      hostChanged: (hostPeerId, previous) => {
+        // Our own player (a URL, our copy) plays on through the host's absence, and carries
+        // on from the same timeline when the host is back, so nobody's picture jumps.
+        if (this.#own && (hostPeerId === null || previous === null)) {
+          if (hostPeerId !== null) this.#follower?.hostReconnected();
+          return;
+        }
         this.sync = null;
         this.stream = null;
         this.#follower?.reset();

@@ -7,8 +7,16 @@ import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
+import { realClock } from '../sync/clock';
 import { type SyncMessage, sameSource } from '../sync/guest-sync';
 import { type BufferingPolicy, HostSync } from '../sync/host-sync';
+import { formatDuration } from '../util/format';
+import {
+  type HostResumeState,
+  type HostResumeStore,
+  playInStep,
+  resumePosition,
+} from './host-resume';
 
 /**
  * The host's side of playback, in one of three modes: a local file streamed to every guest, a
@@ -32,10 +40,19 @@ export class HostPlayback implements ReactiveController {
   /** A URL or own copy still loading: shown hidden (YouTube's iframe only loads in the page). */
   #pending: UrlPlayer | null = null;
   #unsubscribe: (() => void) | null = null;
+  /** Back as host after the tab closed: which file to choose again to carry on, for people. */
+  resumePrompt: string | null = null;
+  /** The streamed file to carry on with once the host chooses it again. */
+  #streamResume: HostResumeState | null = null;
+  #streamSize = 0;
+  /** Reopening the URL shown before: guests keep their own place until it is ready. */
+  #resuming = false;
+  #resumeChecked = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly mesh: MeshController,
+    private readonly resume: HostResumeStore | null = null,
   ) {
     host.addController(this);
   }
@@ -76,8 +93,10 @@ export class HostPlayback implements ReactiveController {
     });
     this.#unsubscribe = this.mesh.subscribe({
       linkReady: (member) => {
-        if (this.mesh.isHost && this.#sync) this.mesh.send(member.peerId, this.#sync.message());
+        if (this.mesh.isHost && this.#sync && !this.#resuming)
+          this.mesh.send(member.peerId, this.#sync.message());
       },
+      hostChanged: () => this.#maybeResume(),
       message: (from, message) => {
         // message-policy lets control and buffering through only to the host, from guests.
         if (message.type === 'control') this.#sync?.control(from.peerId, message);
@@ -114,7 +133,9 @@ export class HostPlayback implements ReactiveController {
     this.opening = false;
     if (result.ok) {
       this.#closeOwn();
+      this.#streamSize = file.size;
       this.#streamChanged();
+      this.#continueStream(file);
     } else {
       this.error = `${file.name}: ${result.message}`;
     }
@@ -133,6 +154,59 @@ export class HostPlayback implements ReactiveController {
     await this.#openOwn(urlPlayer(kind.kind, true), 'The video URL could not be loaded.', (p) =>
       p.load(source).then(() => source),
     );
+  }
+
+  /** Once we turn out to be the host: carry on with what this browser showed in this room. */
+  #maybeResume(): void {
+    if (this.#resumeChecked || !this.mesh.isHost || !this.resume) return;
+    this.#resumeChecked = true;
+    this.resume.prune();
+    const state = this.resume.load();
+    if (state?.source.kind === 'url') void this.#resumeUrl(state, state.source.url);
+    else if (state?.source.kind === 'stream') {
+      // A closed tab loses the file itself: only the host can hand it over again.
+      this.#streamResume = state;
+      this.resumePrompt = `You were showing ${state.source.name} at ${formatDuration(state.position)}: choose it again to continue.`;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Reopens the URL at the place guests have played on to, paused or playing as it was. */
+  async #resumeUrl(state: HostResumeState, url: string): Promise<void> {
+    const kind = classifyUrl(url);
+    if (kind.kind === 'invalid') return;
+    const source: Source = { kind: 'url', url: kind.url };
+    this.#resuming = true;
+    await this.#openOwn(
+      urlPlayer(kind.kind, true),
+      'The video URL could not be loaded.',
+      async (p) => {
+        await p.load(source);
+        p.playbackRate = state.rate;
+        await p.seek(resumePosition(state, realClock.now()));
+        return source;
+      },
+      false,
+    );
+    const player = this.#own?.player;
+    if (player && !state.paused) await playInStep(player, state, realClock);
+    this.#resuming = false;
+    if (this.#sync) this.#send(this.#sync.message());
+  }
+
+  /** A file chosen after coming back: the same one (name and size) carries on where it was. */
+  #continueStream(file: File): void {
+    const state = this.#streamResume;
+    if (!state) return;
+    this.#streamResume = null;
+    this.resumePrompt = null;
+    const player = this.#streamPlayer;
+    const was = state.source;
+    if (!player || was.kind !== 'stream' || was.name !== file.name || was.size !== file.size)
+      return;
+    player.playbackRate = state.rate;
+    void player.seek(state.position);
+    if (state.paused) player.pause();
   }
 
   /**
@@ -167,6 +241,7 @@ export class HostPlayback implements ReactiveController {
     pending: UrlPlayer,
     fallbackError: string,
     load: (player: UrlPlayer['player']) => Promise<Source>,
+    autoplay = true,
   ): Promise<void> {
     this.#pending?.player.destroy();
     pending.element.hidden = true;
@@ -194,9 +269,11 @@ export class HostPlayback implements ReactiveController {
     pending.element.hidden = false;
     this.#own = pending;
     this.#setSource(source);
-    pending.player.play().catch(() => {
-      // Autoplay refused: the host presses play in the player.
-    });
+    if (autoplay) {
+      pending.player.play().catch(() => {
+        // Autoplay refused: the host presses play in the player.
+      });
+    }
     this.host.requestUpdate();
   }
 
@@ -243,9 +320,24 @@ export class HostPlayback implements ReactiveController {
   }
 
   #send(sync: SyncMessage): void {
-    if (!this.mesh.isHost) return;
+    if (!this.mesh.isHost || this.#resuming) return;
     this.lastSync = sync;
     this.mesh.broadcast(sync);
+    this.#remember(sync);
     this.host.requestUpdate();
+  }
+
+  /** Keeps what plays for a later visit of this room; a file still to be chosen again stays kept. */
+  #remember(sync: SyncMessage): void {
+    if (!this.resume || this.#streamResume) return;
+    const { source, paused, position, rate, at } = sync;
+    if (source.kind === 'url') {
+      this.resume.save({ source: { kind: 'url', url: source.url }, paused, position, rate, at });
+    } else if (source.kind === 'stream') {
+      const kept = { kind: 'stream' as const, name: source.name, size: this.#streamSize };
+      this.resume.save({ source: kept, paused, position, rate, at });
+    } else {
+      this.resume.clear();
+    }
   }
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { FakeVideo } from '../players/fake-video';
+import { HtmlVideoAdapter } from '../players/html-video-adapter';
+import { FakeClock } from '../sync/fake-clock';
 import {
   type HostResumeState,
   HostResumeStore,
+  playInStep,
+  RESUME_ALIGNED_S,
   RESUME_MAX_AGE_MS,
   resumePosition,
 } from './host-resume';
@@ -93,6 +98,52 @@ describe('HostResumeStore', () => {
     const store = new HostResumeStore(storage, 'aaa-aaaa-aaa', () => NOW);
     expect(() => store.save(url)).not.toThrow();
     expect(store.load()).toBeNull();
+  });
+});
+
+describe('playInStep', () => {
+  async function reopened(seekMs: number, options: { autoplayBlocked?: boolean } = {}) {
+    const clock = new FakeClock();
+    const element = new FakeVideo(clock, { seekMs, ...options });
+    const player = new HtmlVideoAdapter(element, { clock });
+    const loaded = player.load({ kind: 'url', url: 'https://example.com/film.mp4' });
+    await clock.advance(100);
+    await loaded;
+    // Guests have played on for 20 s since the host's last sync.
+    const state: HostResumeState = { ...url, rate: 1, at: clock.now() - 20_000 };
+    const seeked = player.seek(resumePosition(state, clock.now()));
+    await clock.advance(seekMs + 10);
+    await seeked;
+    return { clock, element, player, state };
+  }
+
+  it('lands a reopened player within 40 ms of where the guests are, seeking ahead by a seek', async () => {
+    const { clock, element, player, state } = await reopened(250);
+    const seeksBefore = element.seeks;
+    const done = playInStep(player, state, clock);
+    await clock.advance(2000);
+    const error = await done;
+    expect(Math.abs(error ?? 1)).toBeLessThanOrEqual(RESUME_ALIGNED_S);
+    expect(player.paused).toBe(false);
+    expect(element.seeks - seeksBefore).toBeLessThanOrEqual(3);
+    await clock.advance(5000);
+    expect(Math.abs(player.currentTime - resumePosition(state, clock.now()))).toBeLessThan(0.04);
+  });
+
+  it('does not seek a player that starts in step', async () => {
+    const { clock, element, player, state } = await reopened(0);
+    const seeksBefore = element.seeks;
+    const done = playInStep(player, state, clock);
+    await clock.advance(100);
+    expect(Math.abs((await done) ?? 1)).toBeLessThanOrEqual(RESUME_ALIGNED_S);
+    expect(element.seeks).toBe(seeksBefore);
+  });
+
+  it('gives up when the browser will not start the player', async () => {
+    const { clock, player, state } = await reopened(80, { autoplayBlocked: true });
+    const done = playInStep(player, state, clock);
+    await clock.advance(100);
+    expect(await done).toBeNull();
   });
 });
 

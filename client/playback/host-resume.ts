@@ -1,5 +1,7 @@
 import { z } from 'zod/mini';
 import { targetPosition } from '../../shared/sync/target';
+import type { PlayerAdapter } from '../players/player-adapter';
+import type { Clock } from '../sync/clock';
 
 const KEY_PREFIX = 'lc.host-resume.';
 /** Older than this, a saved state belongs to a room the server has long closed. */
@@ -32,6 +34,48 @@ export type ResumeSource = HostResumeState['source'];
  */
 export function resumePosition(state: HostResumeState, now: number): number {
   return state.source.kind === 'url' ? targetPosition(state, now) : state.position;
+}
+
+/** Off the guests' timeline by less than this (s), a resumed host takes over without a seek from anyone. */
+export const RESUME_ALIGNED_S = 0.04;
+const CATCH_UP_SEEKS = 3;
+const START_TIMEOUT_MS = 3000;
+
+/**
+ * Starts a reopened player and brings it onto the timeline guests kept playing on while the
+ * host was away: once it really moves, it seeks ahead by what its last seek took until it is
+ * within RESUME_ALIGNED_S. Guests then hear a host that agrees with them, so none of them
+ * jumps (their drift controllers seek only from 0.15 s). Resolves with the error left (s), or
+ * null when the player would not start.
+ */
+export async function playInStep(
+  player: PlayerAdapter,
+  state: HostResumeState,
+  clock: Clock,
+): Promise<number | null> {
+  const error = () => player.currentTime - resumePosition(state, clock.now());
+  const moving = new Promise<void>((resolve) => {
+    const done = (): void => {
+      off();
+      cancel();
+      resolve();
+    };
+    const off = player.on('playing', done);
+    const cancel = clock.after(START_TIMEOUT_MS, done);
+  });
+  try {
+    await player.play();
+  } catch {
+    return null;
+  }
+  await moving;
+  let leadMs = 0;
+  for (let i = 0; i < CATCH_UP_SEEKS && Math.abs(error()) > RESUME_ALIGNED_S; i += 1) {
+    const startedAt = clock.now();
+    await player.seek(resumePosition(state, startedAt + leadMs));
+    leadMs = clock.now() - startedAt;
+  }
+  return error();
 }
 
 /**
