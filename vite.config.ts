@@ -1,9 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The client lives in client/ and is served by the signalling server from dist/client.
 export default defineConfig({
   root: 'client',
   publicDir: false,
+  resolve: {
+    // simple-peer's debug logging, off in every browser that has not set localStorage.debug.
+    alias: { debug: fileURLToPath(new URL('client/vendor/debug-off.ts', import.meta.url)) },
+  },
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

@@ -42,7 +42,9 @@ function decodeSegment(segment: string): number[] {
 function bytesByGroup(code: string, map: Rolldown.SourceMap): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   const credit = (group: string, text: string) => {
-    groups.set(group, [...(groups.get(group) ?? []), text]);
+    const parts = groups.get(group);
+    if (parts) parts.push(text);
+    else groups.set(group, [text]);
   };
   let source = 0;
   const lines = code.split('\n');

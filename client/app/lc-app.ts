@@ -4,11 +4,11 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { User } from '../../shared/http';
 import { api, HttpError } from '../api/http';
 import '../pages/lc-lobby';
-import '../pages/lc-room';
 import '../pages/lc-sign-in';
 import { baseStyles } from '../ui/styles';
 import type { AppEventDetails } from './events';
 import { PinStore, pinFromFragment } from './pin-store';
+import { loadRoomPage, roomPageLoaded } from './room-page';
 import { parseRoute, type Route, routePath } from './router';
 
 /**
@@ -61,6 +61,8 @@ export class LcApp extends LitElement {
   @state() private _message = '';
   @state() private _prefillRoomId = '';
   @state() private _unreachable = false;
+  /** The room page's code could not be downloaded. */
+  @state() private _roomPageFailed = false;
 
   readonly #pins = new PinStore(sessionStorage);
   /**
@@ -95,6 +97,18 @@ export class LcApp extends LitElement {
     window.removeEventListener('popstate', this._onPopState);
   }
 
+  protected override willUpdate(): void {
+    // Signed in: fetch the room page now, so entering a room does not wait for it.
+    if (this._user && !roomPageLoaded() && !this._roomPageFailed) {
+      loadRoomPage().then(
+        () => this.requestUpdate(),
+        () => {
+          this._roomPageFailed = true;
+        },
+      );
+    }
+  }
+
   override render() {
     return html`<a class="skip" href="#main">Skip to content</a>
       <header>
@@ -126,6 +140,15 @@ export class LcApp extends LitElement {
         const pin = this.#pins.recall(route.roomId);
         // Without a PIN (e.g. a link without its fragment) the lobby asks for one.
         if (!pin) return this._renderLobby();
+        if (this._roomPageFailed) {
+          return html`<div class="center" role="alert">
+            <p>The room could not be loaded. Check your connection.</p>
+            <button type="button" @click=${() => {
+              this._roomPageFailed = false;
+            }}>Try again</button>
+          </div>`;
+        }
+        if (!roomPageLoaded()) return html`<p class="center" role="status">Opening the room…</p>`;
         // Keyed, so another room gets a fresh page with fresh connections.
         return keyed(
           route.roomId,
