@@ -46,7 +46,19 @@ export const signalDataSchema = z.discriminatedUnion('type', [
 ]);
 export type SignalData = z.infer<typeof signalDataSchema>;
 
-export const joinRequestSchema = z.object({ roomId: roomIdSchema, pin: pinSchema });
+/** An HMAC in base64url; bounded so a forged one costs nothing to refuse. */
+export const RESUME_TOKEN_MAX = 128;
+export const resumeTokenSchema = z.string().check(z.minLength(1), z.maxLength(RESUME_TOKEN_MAX));
+
+/** Asks for the peerId this user held in this room before the socket dropped. */
+export const resumeSchema = z.object({ peerId: peerIdSchema, token: resumeTokenSchema });
+export type Resume = z.infer<typeof resumeSchema>;
+
+export const joinRequestSchema = z.object({
+  roomId: roomIdSchema,
+  pin: pinSchema,
+  resume: z.optional(resumeSchema),
+});
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
 export const joinSuccessSchema = z.object({
@@ -54,6 +66,8 @@ export const joinSuccessSchema = z.object({
   self: z.object({ peerId: peerIdSchema, userId: z.string(), name: z.string() }),
   hostPeerId: peerIdSchema.nullable(),
   peers: z.array(peerInfoSchema),
+  /** Proves a later join may take `self.peerId` again (see docs/protocol.md, resume). */
+  resumeToken: z.optional(resumeTokenSchema),
 });
 export type JoinSuccess = z.infer<typeof joinSuccessSchema>;
 

@@ -12,6 +12,7 @@ import { apiNotFound, errorHandler, HttpError } from './http/errors';
 import { staticClient } from './http/static';
 import { iceServersFor } from './ice';
 import { childLogger, createLogger, type Logger } from './log';
+import { ResumeTokens } from './realtime/resume';
 import { createSocketServer, type Realtime } from './realtime/socket-server';
 import type { InterServerEvents, SocketData } from './realtime/types';
 import { PinVault } from './rooms/pin-secret';
@@ -74,6 +75,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     addressOf: clientAddress(config.trustProxy),
     log: childLogger(logger, 'socket'),
     joinLock: backend.joinLock,
+    resume: new ResumeTokens(backend.pinSecret),
   });
   const rt = realtime;
   backend.attach(rt.io);
@@ -160,12 +162,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       }),
     close: async () => {
       clearInterval(pruneTimer);
-      // local: with the Redis adapter a bare disconnectSockets() would cut every node's sockets.
-      rt.io.local.disconnectSockets(true);
-      await new Promise<void>((resolve) => {
-        rt.io.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      backend.shuttingDown();
+      await rt.close();
       await backend.close();
     },
   };

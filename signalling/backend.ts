@@ -19,6 +19,8 @@ export interface Backend {
   joinLock: JoinLock;
   /** Connects the socket server to the other nodes, if there are any. */
   attach(io: LcServer): void;
+  /** Called before this node's sockets close on a clean stop (they may resume elsewhere). */
+  shuttingDown(): void;
   /** Flushes and disconnects; the app calls it last, after sockets are closed. */
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export async function openBackend(config: Config, log: Logger, store?: Store): P
     limiters: memoryLimiters,
     joinLock: new KeyedLock(),
     attach: () => undefined,
+    shuttingDown: () => undefined,
     close: () => lowdb.flush(),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log';
 import type { RoomService } from '../rooms/service';
 import type { Limits } from '../security/limits';
 import type { JoinLock } from './keyed-lock';
+import type { ResumeTokens } from './resume';
 import type { LcServer } from './types';
 
 export interface RealtimeContext {
@@ -11,6 +12,7 @@ export interface RealtimeContext {
   sessions: SessionService;
   limits: Limits;
   joinLock: JoinLock;
+  resume: ResumeTokens;
   log: Logger;
 }
 

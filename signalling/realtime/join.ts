@@ -1,4 +1,4 @@
-import { type JoinAck, joinRequestSchema } from '../../shared/socket';
+import { type JoinAck, joinRequestSchema, type Resume } from '../../shared/socket';
 import { describeIssues } from '../http/errors';
 import { DAY_SECONDS, refund, spent, type Taken, take } from '../security/limits';
 import type { RoomRecord } from '../store/types';
@@ -41,7 +41,7 @@ export async function handleJoin(
 ): Promise<Outcome<JoinAck>> {
   const parsed = joinRequestSchema.safeParse(payload);
   if (!parsed.success) return { reply: failure('bad_request', describeIssues(parsed.error)) };
-  const { roomId, pin } = parsed.data;
+  const { roomId, pin, resume } = parsed.data;
   const { limits } = ctx;
   const { userId, address } = socket.data;
 
@@ -99,7 +99,7 @@ export async function handleJoin(
     refundRoom(),
     isHost ? undefined : limits.pinKnown.set(knownKey, 1, DAY_SECONDS),
   ]);
-  return ctx.joinLock.run(roomId, () => enter(ctx, socket, room, isHost));
+  return ctx.joinLock.run(roomId, () => enter(ctx, socket, room, isHost, resume));
 }
 
 async function enter(
@@ -107,10 +107,15 @@ async function enter(
   socket: LcSocket,
   room: RoomRecord,
   isHost: boolean,
+  resume: Resume | undefined,
 ): Promise<Outcome<JoinAck>> {
   const key = roomKey(room.id);
   await leaveCurrentRoom(socket);
   if (!socket.connected) return { reply: failure('not_in_room', 'disconnected') };
+  // Before joining, so presence (and a cluster's node records) only ever see the final peerId.
+  if (resume && (await mayResume(ctx, socket, room.id, resume))) {
+    socket.data.peerId = resume.peerId;
+  }
   await socket.join(key);
   socket.data.roomId = room.id;
   socket.data.role = isHost ? 'host' : 'guest';
@@ -144,7 +149,26 @@ async function enter(
       self: { peerId: self.peerId, userId: self.userId, name: self.name },
       hostPeerId,
       peers,
+      resumeToken: ctx.resume.issue(room.id, self.userId, self.peerId),
     },
     after,
   };
+}
+
+/**
+ * A resume is honoured when its token was issued to this user for this peerId in this room and
+ * no live socket holds that peerId there now. Otherwise the socket keeps its fresh peerId: a bad
+ * or stale token is no error, the joiner just starts over as someone new.
+ */
+async function mayResume(
+  ctx: RealtimeContext,
+  socket: LcSocket,
+  roomId: string,
+  resume: Resume,
+): Promise<boolean> {
+  if (!ctx.resume.verify(roomId, socket.data.userId, resume.peerId, resume.token)) return false;
+  const members = await membersOf(ctx.io, roomId);
+  const held = members.some((p) => p.peerId === resume.peerId);
+  if (held) ctx.log.info({ roomId, userId: socket.data.userId }, 'resume refused: peerId in use');
+  return !held;
 }

@@ -21,6 +21,7 @@ import {
   sessionKey,
 } from './presence';
 import { handleSignal } from './relay';
+import type { ResumeTokens } from './resume';
 import { failure, type LcServer, type LcSocket } from './types';
 
 /** Large enough for an SDP offer with many tracks (shared SDP_MAX is 64 KiB), small otherwise. */
@@ -36,6 +37,7 @@ export interface SocketServerDeps {
   log: Logger;
   /** Orders joins to a room: in-process for one node, through Redis for several. */
   joinLock: JoinLock;
+  resume: ResumeTokens;
 }
 
 export interface Realtime {
@@ -43,6 +45,11 @@ export interface Realtime {
   notifier: RoomNotifier;
   /** Cuts every socket that signed in with this session. */
   sessionRevoked(tokenHash: string): void;
+  /**
+   * Shuts this node's sockets and the HTTP server. Nobody is reported as left: the browsers
+   * keep their peer connections and resume their peerIds when a server answers again.
+   */
+  close(): Promise<void>;
 }
 
 type Reply = { ok: true } | Failure;
@@ -97,8 +104,10 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
     sessions,
     limits,
     joinLock: deps.joinLock,
+    resume: deps.resume,
     log,
   };
+  let closing = false;
 
   io.use(async (socket, next) => {
     try {
@@ -171,6 +180,7 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
     });
 
     socket.on('disconnecting', () => {
+      if (closing) return;
       const roomId = currentRoom(socket);
       if (roomId !== null) {
         socket.to(roomKey(roomId)).emit('peer:left', { peerId: socket.data.peerId });
@@ -189,6 +199,15 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
         }),
     },
     sessionRevoked: (tokenHash) => disconnectSession(io, tokenHash),
+    close: async () => {
+      closing = true;
+      // io.close() drops this node's transports without a disconnect packet, so browsers see
+      // a lost connection and retry by themselves (a disconnect packet would stop their retries).
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
   };
 }
 

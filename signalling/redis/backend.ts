@@ -39,6 +39,7 @@ export async function openRedisBackend(
         io.adapter(createAdapter(redis, subscriber, { key: 'lc:socket.io' }));
         presence = startNodePresence(io, redis, log);
       },
+      shuttingDown: () => presence?.shuttingDown(),
       close: async () => {
         await presence?.stop();
         await shared.flush();

@@ -228,7 +228,7 @@ describe.skipIf(redisMissing !== undefined)(
       });
     });
 
-    it('tells members elsewhere at once when a node shuts down cleanly', async () => {
+    it('after a clean shutdown keeps those who resume elsewhere and lets the others go after a grace', async () => {
       const { a } = cluster;
       const leaving = await startNodeProcess(cluster.env);
       try {
@@ -236,16 +236,36 @@ describe.skipIf(redisMissing !== undefined)(
         const room = await createRoom(a.url, host);
         const hs = await connect(a.url, host);
         await joined(hs, room);
-        const guest = await connectSocket(new URL(leaving.url), (await registerUser(a.url)).cookie);
-        const guestAck = await joined(guest, room);
-        const left = nextEvent(hs, 'peer:left', peerLeftSchema, NODE_HEARTBEAT.intervalMs);
+        const nodeB = new URL(leaving.url);
+        const ann = await registerUser(nodeB);
+        const annAck = await joined(await connectSocket(nodeB, ann.cookie), room);
+        const bobAck = await joined(await connect(nodeB, await registerUser(nodeB)), room);
+        const left = recordEvents(hs, 'peer:left');
         await leaving.stop();
-        expect(await left).toEqual({ peerId: guestAck.self.peerId });
-        guest.close();
+
+        // Ann's browser reconnects through the node that is left and takes her peerId back.
+        const back = await connect(a.url, ann);
+        const annBack = joinSuccessSchema.parse(
+          await back.timeout(6000).emitWithAck('room:join', {
+            roomId: room.id,
+            pin: room.pin,
+            resume: { peerId: annAck.self.peerId, token: annAck.resumeToken ?? '' },
+          }),
+        );
+        expect(annBack.self.peerId).toBe(annAck.self.peerId);
+        expect(left).toEqual([]);
+        // Bob never comes back: after the grace he is let go, and only he.
+        await expect
+          .poll(() => left.length, {
+            timeout: NODE_HEARTBEAT.resumeGraceMs + 3 * NODE_HEARTBEAT.intervalMs,
+            interval: 200,
+          })
+          .toBe(1);
+        expect(left).toEqual([{ peerId: bobAck.self.peerId }]);
       } finally {
         await leaving.stop();
       }
-    });
+    }, 40_000);
 
     it('keeps the room when a node dies, lets its people back in through the other, and drops their ghosts', async () => {
       const { a } = cluster;
