@@ -16,7 +16,7 @@ export interface Server {
   url: string;
   /** Stops the server (its data stays); `crash` kills it without a graceful shutdown. */
   stop(options?: { crash?: boolean }): Promise<void>;
-  /** Starts it again on the same port with the same data. */
+  /** Starts it again on the same port with the same data; nothing to do if it is running. */
   start(): Promise<void>;
 }
 
@@ -152,6 +152,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
         url: running.url,
         stop: ({ crash = false } = {}) => stopServer(running.child, crash ? 'SIGKILL' : 'SIGTERM'),
         start: async () => {
+          if (running.child.exitCode === null && running.child.signalCode === null) return;
           running = await startServer(dataDir, serverEnv, Number(new URL(server.url).port));
         },
       };

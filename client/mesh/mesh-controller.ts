@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiError } from '../../shared/errors';
 import type { PeerMessage } from '../../shared/peer-messages';
-import type { PeerInfo, Role } from '../../shared/socket';
+import type { JoinSuccess, PeerInfo, Resume, Role } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { api, HttpError } from '../api/http';
 import { accepts } from './message-policy';
@@ -59,8 +59,16 @@ export class MeshController implements ReactiveController {
 
   readonly #links = new Map<string, PeerLink>();
   readonly #pending = new Map<string, unknown[]>();
-  /** peer:joined events that arrive while our own join is still unanswered. */
+  /** Our join is sent and unanswered: peer:joined events wait in #earlyJoins until it is. */
+  #awaitingAck = false;
   #earlyJoins: PeerInfo[] = [];
+  /** What takes our peerId back when we join again after the socket dropped. */
+  #resume: Resume | null = null;
+  /**
+   * Members kept across a reconnection, with a live link, whom the server has not listed since
+   * (they have not rejoined yet). If their link breaks before they do, they are taken as gone.
+   */
+  readonly #unconfirmed = new Set<string>();
   readonly #listeners = new Set<MeshListener>();
   #signalling: SignallingClient | null = null;
   #outgoing: OutgoingMedia | null = null;
@@ -172,15 +180,27 @@ export class MeshController implements ReactiveController {
   async #join(): Promise<void> {
     const signalling = this.#signalling;
     if (!signalling || this.phase === 'ended') return;
-    // A (re)connection is a new peerId: connections made under the old one are gone for the others.
-    this.#closeLinks();
-    this.phase = 'joining';
-    const ack = await signalling.join(this.room);
+    this.#awaitingAck = true;
+    const ack = await signalling.join({ ...this.room, resume: this.#resume ?? undefined });
+    this.#awaitingAck = false;
     if (this.#ended()) return;
     if (!ack.ok) {
       this.#end(joinFailure(ack.error));
       return;
     }
+    this.#resume = ack.resumeToken ? { peerId: ack.self.peerId, token: ack.resumeToken } : null;
+    if (this.selfPeerId === ack.self.peerId) this.#rejoined(ack);
+    else this.#joined(ack);
+    const listed = new Set(ack.peers.map((p) => p.peerId));
+    const early = this.#earlyJoins;
+    this.#earlyJoins = [];
+    for (const peer of early) if (!listed.has(peer.peerId)) this.#onPeerJoined(peer);
+    this.host.requestUpdate();
+  }
+
+  /** A first join, or one under a new peerId: links made under an old one are gone for the others. */
+  #joined(ack: JoinSuccess): void {
+    this.#closeLinks();
     this.#self = { name: ack.self.name, userId: ack.self.userId };
     this.selfPeerId = ack.self.peerId;
     const previousHost = this.hostPeerId;
@@ -200,10 +220,58 @@ export class MeshController implements ReactiveController {
     for (const peer of ack.peers) this.#openLink(peer, true);
     if (previousHost !== ack.hostPeerId)
       this.#emit((l) => l.hostChanged?.(ack.hostPeerId, previousHost));
-    const early = this.#earlyJoins;
-    this.#earlyJoins = [];
-    for (const peer of early) if (!this.#links.has(peer.peerId)) this.#onPeerJoined(peer);
-    this.host.requestUpdate();
+  }
+
+  /**
+   * Back under the same peerId after the socket dropped (e.g. a server restart): every link
+   * still connected is kept, so chat and video never stop. Those listed get a fresh offer only
+   * where our link broke; those not listed yet may simply rejoin later than us, so a live link
+   * to them stays (and with it a host the server does not know again yet).
+   */
+  #rejoined(ack: JoinSuccess): void {
+    const listed = new Set(ack.peers.map((p) => p.peerId));
+    const gone: Member[] = [];
+    const kept: Member[] = [];
+    for (const member of this.members) {
+      if (member.link === 'self' || listed.has(member.peerId)) continue;
+      if (this.#isLive(member.peerId)) {
+        this.#unconfirmed.add(member.peerId);
+        kept.push(member);
+      } else {
+        this.#dropLink(member.peerId);
+        gone.push(member);
+      }
+    }
+    const fresh: PeerInfo[] = [];
+    const listedMembers = ack.peers.map((peer): Member => {
+      this.#unconfirmed.delete(peer.peerId);
+      const before = this.#member(peer.peerId);
+      if (before && before.link !== 'self' && this.#isLive(peer.peerId))
+        return { ...before, ...peer };
+      this.#dropLink(peer.peerId);
+      fresh.push(peer);
+      return { ...peer, link: 'connecting' };
+    });
+    const self = this.members.filter((m) => m.link === 'self');
+    this.members = [...self, ...listedMembers, ...kept];
+    const previousHost = this.hostPeerId;
+    const hostKept = previousHost !== null && this.#unconfirmed.has(previousHost);
+    this.hostPeerId = ack.hostPeerId ?? (hostKept ? previousHost : null);
+    if (this.hostPeerId) this.hostSeen = true;
+    this.phase = 'joined';
+    for (const peer of fresh) this.#openLink(peer, true);
+    for (const member of gone) this.#emit((l) => l.memberLeft?.(member));
+    if (previousHost !== this.hostPeerId)
+      this.#emit((l) => l.hostChanged?.(this.hostPeerId, previousHost));
+  }
+
+  #isLive(peerId: string): boolean {
+    return this.#links.get(peerId)?.state === 'connected';
+  }
+
+  #dropLink(peerId: string): void {
+    this.#links.get(peerId)?.close();
+    this.#links.delete(peerId);
   }
 
   #openLink(peer: PeerInfo, initiator: boolean): PeerLink {
@@ -244,25 +312,38 @@ export class MeshController implements ReactiveController {
     this.#emit((l) => l.message?.(member, message));
   }
 
+  /**
+   * Someone (re)joined. A peerId we still have a connected link with is someone back after a
+   * dropped socket: the link stays. Otherwise they offer to us, so we wait as the answering side.
+   */
   #onPeerJoined(peer: PeerInfo): void {
-    if (this.phase === 'joining') this.#earlyJoins = [...this.#earlyJoins, peer];
+    if (this.#awaitingAck) {
+      this.#earlyJoins = [...this.#earlyJoins, peer];
+      return;
+    }
     if (this.phase !== 'joined' || peer.peerId === this.selfPeerId) return;
-    this.#links.get(peer.peerId)?.close();
-    const member: Member = { ...peer, link: 'connecting' };
-    this.members = [...this.members.filter((m) => m.peerId !== peer.peerId), member];
-    if (peer.role === 'host') {
+    this.#unconfirmed.delete(peer.peerId);
+    const before = this.#member(peer.peerId);
+    const keep = before !== undefined && this.#isLive(peer.peerId);
+    if (!keep) this.#dropLink(peer.peerId);
+    const member: Member = keep ? { ...before, ...peer } : { ...peer, link: 'connecting' };
+    this.members = before
+      ? this.members.map((m) => (m.peerId === peer.peerId ? member : m))
+      : [...this.members, member];
+    if (peer.role === 'host' && this.hostPeerId !== peer.peerId) {
       const previous = this.hostPeerId;
       this.hostPeerId = peer.peerId;
       this.hostSeen = true;
       this.#emit((l) => l.hostChanged?.(peer.peerId, previous));
     }
-    this.#emit((l) => l.memberJoined?.(member));
-    this.#openLink(peer, false);
+    if (!before) this.#emit((l) => l.memberJoined?.(member));
+    if (!keep) this.#openLink(peer, false);
     this.host.requestUpdate();
   }
 
   #onPeerLeft(peerId: string): void {
     const member = this.#member(peerId);
+    this.#unconfirmed.delete(peerId);
     this.#links.get(peerId)?.close();
     this.#links.delete(peerId);
     this.#pending.delete(peerId);
@@ -317,6 +398,10 @@ export class MeshController implements ReactiveController {
 
   #setLinkState(peerId: string, state: LinkState, reason: string): void {
     if (!this.#links.has(peerId)) return;
+    if (state !== 'connected' && this.#unconfirmed.has(peerId)) {
+      // After the link has finished reporting: closing it from inside its own callback would race its retry.
+      queueMicrotask(() => this.#forgetUnconfirmed(peerId));
+    }
     this.members = this.members.map((m) => {
       if (m.peerId !== peerId) return m;
       // Kept through the retries that follow, until a connection finally forms.
@@ -328,6 +413,17 @@ export class MeshController implements ReactiveController {
       return { ...m, link: state, relayUnreachable };
     });
     this.host.requestUpdate();
+  }
+
+  /**
+   * A member kept across our reconnection lost its link and the server, online and answering,
+   * has not seen them since: they are gone (while the server is away, wait for its list).
+   */
+  #forgetUnconfirmed(peerId: string): void {
+    const online = this.server === 'online' && !this.#awaitingAck && this.phase === 'joined';
+    if (!online || !this.#unconfirmed.has(peerId) || this.#isLive(peerId)) return;
+    this.#unconfirmed.delete(peerId);
+    this.#onPeerLeft(peerId);
   }
 
   /** A method, not a field read, so TypeScript does not narrow it across an await. */
@@ -358,6 +454,7 @@ export class MeshController implements ReactiveController {
   }
 
   #closeLinks(): void {
+    this.#unconfirmed.clear();
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
     this.#pending.clear();

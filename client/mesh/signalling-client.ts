@@ -28,7 +28,7 @@ export type ServerLink = 'connecting' | 'online' | 'reconnecting' | 'refused';
 
 export interface SignallingListener {
   status(status: ServerLink): void;
-  /** Called on every (re)connection: a new socket means a new peerId, so join again. */
+  /** Called on every (re)connection: a new socket is in no room, so join again (resuming our peerId). */
   connected(): void;
   peerJoined(peer: PeerInfo): void;
   peerLeft(peerId: string): void;

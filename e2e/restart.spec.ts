@@ -1,0 +1,138 @@
+import type { Page } from '@playwright/test';
+import { CLIPS } from './clips';
+import { expect, type Person, type PersonOptions, test } from './fixtures';
+import {
+  chatLog,
+  createRoom,
+  expectMesh,
+  joinRoom,
+  peopleList,
+  roomStatus,
+  sendChat,
+} from './room';
+import { frameStats, motion, playerVideo } from './video';
+
+/** Counts the page's RTCPeerConnections, so a test can tell a kept link from a rebuilt one. */
+const countPeerConnections: PersonOptions = {
+  beforeGoto: (page) =>
+    void page.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      const counted = window as unknown as { peerConnections: number };
+      counted.peerConnections = 0;
+      window.RTCPeerConnection = class extends Native {
+        constructor(config?: RTCConfiguration) {
+          super(config);
+          counted.peerConnections += 1;
+        }
+      };
+    }),
+};
+
+const peerConnections = (page: Page): Promise<number> =>
+  page.evaluate(() => (window as unknown as { peerConnections: number }).peerConnections);
+
+const UNREACHABLE = 'The server cannot be reached';
+
+/** `text` shows exactly once in the chat of every page in `people`. */
+async function expectLine(people: readonly Person[], text: string): Promise<void> {
+  for (const p of people) {
+    await expect(chatLog(p.page).getByRole('listitem').filter({ hasText: text })).toHaveCount(1);
+  }
+}
+
+/** A guest's player shows the host's stream: lit (not black) frames in which the box moves. */
+async function expectStreaming(guest: Person): Promise<void> {
+  const video = playerVideo(guest.page);
+  await expect
+    .poll(async () => (await frameStats(video)).lit, { timeout: 20_000 })
+    .toBeGreaterThan(0.9);
+  await expect.poll(() => motion(video), { timeout: 20_000 }).toBeGreaterThan(3);
+}
+
+test.afterEach(async ({ server }) => {
+  // A test that failed during its outage leaves the worker's server for the next one running.
+  await server.start();
+});
+
+for (const crash of [false, true]) {
+  test(`peer links outlive a server ${crash ? 'crash (SIGKILL)' : 'restart (SIGTERM)'}: nothing lost, nothing rebuilt`, async ({
+    signUp,
+    server,
+  }) => {
+    test.setTimeout(150_000);
+    const [host, ann, bob] = await Promise.all([
+      signUp('host', countPeerConnections),
+      signUp('ann', countPeerConnections),
+      signUp('bob', countPeerConnections),
+    ]);
+    const access = await createRoom(host);
+    await joinRoom(ann, access);
+    await joinRoom(bob, access);
+    const trio = [host, ann, bob];
+    for (const p of trio)
+      await expectMesh(
+        p.page,
+        p,
+        trio.filter((o) => o !== p),
+      );
+    await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+    // The clip lasts a minute and this test longer: loop it, so the stream never ends.
+    await playerVideo(host.page).evaluate((v: HTMLVideoElement) => {
+      v.loop = true;
+    });
+    for (const guest of [ann, bob]) await expectStreaming(guest);
+    await sendChat(host.page, 'before the outage');
+    await expectLine(trio, 'before the outage');
+    const before = await Promise.all(trio.map((p) => peerConnections(p.page)));
+    for (const n of before) expect(n).toBeGreaterThanOrEqual(2);
+
+    await server.stop({ crash });
+    for (const p of trio) await expect(roomStatus(p.page)).toContainText(UNREACHABLE);
+    // Everything between the people goes on without the server, every line to everyone.
+    for (const p of trio) await sendChat(p.page, `${p.name} during the outage`);
+    for (const p of trio) await expectLine(trio, `${p.name} during the outage`);
+    for (const guest of [ann, bob]) await expectStreaming(guest);
+    for (const p of trio) await expect(roomStatus(p.page)).toContainText(UNREACHABLE);
+
+    await server.start();
+    for (const p of trio) {
+      await expect(roomStatus(p.page)).not.toContainText(UNREACHABLE, { timeout: 20_000 });
+      await expectMesh(
+        p.page,
+        p,
+        trio.filter((o) => o !== p),
+      );
+    }
+    await sendChat(ann.page, 'after the restart');
+    await expectLine(trio, 'after the restart');
+
+    // A newcomer connects to everyone, chats with them and gets the stream.
+    const cat = await signUp('cat', countPeerConnections);
+    await joinRoom(cat, access);
+    const all = [...trio, cat];
+    for (const p of all)
+      await expectMesh(
+        p.page,
+        p,
+        all.filter((o) => o !== p),
+      );
+    await sendChat(cat.page, 'hello from the newcomer');
+    await expectLine(all, 'hello from the newcomer');
+    await sendChat(bob.page, 'welcome, newcomer');
+    await expectLine(all, 'welcome, newcomer');
+    await expectStreaming(cat);
+    for (const guest of [ann, bob]) await expectStreaming(guest);
+
+    // The links from before were kept: one more connection each, the newcomer's.
+    expect(await Promise.all(trio.map((p) => peerConnections(p.page)))).toEqual(
+      before.map((n) => n + 1),
+    );
+    expect(await peerConnections(cat.page)).toBe(3);
+    for (const p of all) {
+      await expect(peopleList(p.page).getByRole('listitem')).toHaveCount(4);
+      await expect(chatLog(p.page)).not.toContainText(' left');
+      // The browser itself logs each refused reconnection attempt during the outage.
+      expect(p.errors.filter((e) => !/^WebSocket connection to .* failed/.test(e))).toEqual([]);
+    }
+  });
+}
