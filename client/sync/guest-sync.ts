@@ -248,7 +248,7 @@ export class GuestSync {
 
     const actual = player.currentTime;
     const correction: Correction = this.#jumpPending
-      ? this.#controller.jump(target, sync.rate, sync.paused, now)
+      ? this.#controller.jump(target, sync.rate, sync.paused, now, actual)
       : this.#controller.update({ actual, target, hostRate: sync.rate, paused: sync.paused, now });
     this.#jumpPending = false;
     if (player.playbackRate !== correction.rate) player.playbackRate = correction.rate;

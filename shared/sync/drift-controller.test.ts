@@ -110,6 +110,54 @@ describe('DriftController', () => {
     if (r.kind === 'seek') expect(r.position).toBeCloseTo(50.2, 2);
   });
 
+  it('learns the seek delay from where its seeks land, so it also counts the wait to play on', () => {
+    const c = new DriftController();
+    // Every seek is reported to take 20 ms, but the player only plays on 60 ms later.
+    const landed = (aimedAt: number, requestedAt: number) => {
+      c.seekLanded(20);
+      const now = requestedAt + DEFAULT_DRIFT_PARAMS.seekCooldown + 100;
+      const target = 50 + now / 1000;
+      const actual = aimedAt + (now - requestedAt - 80) / 1000;
+      return c.update({ actual, target, hostRate: 1, paused: false, now });
+    };
+    let now = 0;
+    for (let i = 0; i < 4; i++) {
+      const jump = c.jump(50 + now / 1000, 1, false, now);
+      if (jump.kind !== 'seek') throw new Error('expected a seek');
+      landed(jump.position, now);
+      now += 5000;
+    }
+    expect(c.seekDelay).toBeCloseTo(0.08, 3);
+  });
+
+  it('is not thrown by one slow seek on a busy machine', () => {
+    const c = new DriftController();
+    const seekLandingAt = (delayS: number, now: number) => {
+      const jump = c.jump(50 + now / 1000, 1, false, now);
+      if (jump.kind !== 'seek') throw new Error('expected a seek');
+      const later = now + 1000;
+      c.update({
+        actual: jump.position + (later - now) / 1000 - delayS,
+        target: 50 + later / 1000,
+        hostRate: 1,
+        paused: false,
+        now: later,
+      });
+    };
+    for (const [i, delay] of [0.05, 0.06, 0.9, 0.05, 0.07].entries())
+      seekLandingAt(delay, i * 5000);
+    expect(c.seekDelay).toBeCloseTo(0.06, 3);
+  });
+
+  it('does not seek for a host jump it is already at (a resume after a pause)', () => {
+    const c = new DriftController();
+    expect(c.jump(42, 1, false, 0, 42.02)).toEqual({ kind: 'none', rate: 1 });
+    expect(c.jump(42, 1, true, 0, 42.01)).toEqual({ kind: 'none', rate: 1 });
+    expect(c.jump(42, 1, false, 0, 42.2).kind).toBe('seek');
+    expect(c.jump(42, 1, true, 0, 42.05)).toEqual({ kind: 'seek', position: 42, rate: 1 });
+    expect(c.seeks).toBe(2);
+  });
+
   it('brings a paused guest to rest within a frame of the host', () => {
     const c = new DriftController();
     const far = c.update({ actual: 12.3, target: 12, hostRate: 1, paused: true, now: 0 });

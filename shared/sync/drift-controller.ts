@@ -16,7 +16,10 @@ export interface DriftInput {
 }
 
 export interface DriftParams {
-  /** |error| (s) under which a playing guest is left alone */
+  /**
+   * |error| (s) under which a playing guest is left alone. Above the noise of a player's
+   * position: Chromium's currentTime wanders ±5 ms around the truth while the rate is not 1.
+   */
   deadBand: number;
   /** once nudging, keep going until |error| (s) falls below this, so the rate does not flap at the band's edge */
   settleBand: number;
@@ -41,8 +44,8 @@ export interface DriftParams {
 }
 
 export const DEFAULT_DRIFT_PARAMS: DriftParams = {
-  deadBand: 0.003,
-  settleBand: 0.001,
+  deadBand: 0.01,
+  settleBand: 0.004,
   gain: 2,
   maxNudge: 0.05,
   seekThreshold: 0.15,
@@ -52,6 +55,10 @@ export const DEFAULT_DRIFT_PARAMS: DriftParams = {
   landingSeekThreshold: 0.05,
   maxReseeks: 2,
 };
+
+/** How many landings the seek delay is the median of: one slow seek on a busy machine is not the rule. */
+const LANDINGS = 5;
+const MAX_SEEK_DELAY_S = 2;
 
 /**
  * Keeps a guest's player on the host's timeline: nothing inside a dead band, a playback-rate
@@ -65,18 +72,28 @@ export class DriftController {
   #reseeks = 0;
   /** seconds a seek takes to land, smoothed; the first guess is refined by seekLanded() */
   #seekDelay = 0.08;
+  /** the seek delay (s) the last seek of a playing guest aimed ahead by, until its landing is seen */
+  #aimedAhead: number | null = null;
+  /** seek delays seen from where seeks landed, newest last */
+  #landings: number[] = [];
   seeks = 0;
 
   constructor(readonly params: DriftParams = DEFAULT_DRIFT_PARAMS) {}
 
+  /**
+   * Seconds from asking for a seek to playing on from it: the median of the last landings
+   * (where seeks really ended up), or while none is known, the smoothed seek durations.
+   */
   get seekDelay(): number {
-    return this.#seekDelay;
+    if (this.#landings.length === 0) return this.#seekDelay;
+    const sorted = [...this.#landings].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1] ?? this.#seekDelay;
   }
 
   /** Report how long (ms) the last seek took from request to `seeked`. */
   seekLanded(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
-    this.#seekDelay = 0.7 * this.#seekDelay + 0.3 * Math.min(ms / 1000, 2);
+    this.#seekDelay = 0.7 * this.#seekDelay + 0.3 * Math.min(ms / 1000, MAX_SEEK_DELAY_S);
   }
 
   update(input: DriftInput): Correction {
@@ -85,6 +102,7 @@ export class DriftController {
     if (input.now < this.#cooldownUntil) return { kind: 'none', rate };
     const error = input.actual - input.target;
     const size = Math.abs(error);
+    this.#learnLanding(error, input);
 
     if (input.paused) {
       this.#nudging = false;
@@ -95,7 +113,8 @@ export class DriftController {
     if (size >= (landing ? p.landingSeekThreshold : p.seekThreshold)) {
       this.#nudging = false;
       this.#reseeks = landing ? this.#reseeks + 1 : 0;
-      return this.#seek(input.target + this.#seekDelay * rate, rate, input.now);
+      this.#aimedAhead = this.seekDelay;
+      return this.#seek(input.target + this.#aimedAhead * rate, rate, input.now);
     }
     if (this.#nudging ? size < p.settleBand : size <= p.deadBand) {
       this.#nudging = false;
@@ -106,11 +125,31 @@ export class DriftController {
     return { kind: 'nudge', rate: rate * (1 - nudge) };
   }
 
-  /** The host jumped (seek, resume, first sync): seek to where it will be when the seek lands. */
-  jump(target: number, rate: number, paused: boolean, now: number): Correction {
+  /**
+   * The host jumped (seek, pause, resume, first sync): seek to where it will be when the seek
+   * lands. A guest already there (`actual`, s) does not seek: after a pause it rests on the
+   * host's frame and just plays on, which costs less than a seek's delay.
+   */
+  jump(target: number, rate: number, paused: boolean, now: number, actual?: number): Correction {
     this.#nudging = false;
     this.#reseeks = 0;
-    return this.#seek(paused ? target : target + this.#seekDelay * rate, rate, now);
+    const near = paused ? this.params.pausedTolerance : this.params.landingSeekThreshold;
+    if (actual !== undefined && Math.abs(actual - target) <= near) return { kind: 'none', rate };
+    this.#aimedAhead = paused ? null : this.seekDelay;
+    return this.#seek(target + (this.#aimedAhead ?? 0) * rate, rate, now);
+  }
+
+  /**
+   * The first check after a playing guest's seek shows where it landed: the delay it should
+   * have aimed ahead by is what it did aim minus how far ahead it is now. This counts what the
+   * `seeked` event does not: Chromium plays on some 40 ms after it.
+   */
+  #learnLanding(error: number, input: DriftInput): void {
+    const aimed = this.#aimedAhead;
+    this.#aimedAhead = null;
+    if (aimed === null || input.paused || input.hostRate <= 0) return;
+    const delay = Math.min(MAX_SEEK_DELAY_S, Math.max(0, aimed - error / input.hostRate));
+    this.#landings = [...this.#landings.slice(1 - LANDINGS), delay];
   }
 
   #seek(position: number, rate: number, now: number): Correction {
