@@ -12,8 +12,11 @@ export interface Policy {
   readonly intervalMs: number;
   decide(input: DriftInput): Correction;
   seekLanded(ms: number): void;
-  /** Where to seek when the host jumps: ours aims ahead by the seek's own delay, the others do not. */
-  jump(target: number, rate: number, paused: boolean, now: number): number;
+  /**
+   * Where to seek when the host jumps, or null to play on from `actual`: ours aims ahead by the
+   * seek's own delay and does not seek when already there, the others always seek to the target.
+   */
+  jump(target: number, rate: number, paused: boolean, now: number, actual: number): number | null;
 }
 
 const plainJump = (target: number) => target;
@@ -26,9 +29,9 @@ export function liveConnect(params: DriftParams = DEFAULT_DRIFT_PARAMS): Policy 
     intervalMs: 250,
     decide: (i) => c.update(i),
     seekLanded: (ms) => c.seekLanded(ms),
-    jump: (target, rate, paused, now) => {
-      const r = c.jump(target, rate, paused, now);
-      return r.kind === 'seek' ? r.position : target;
+    jump: (target, rate, paused, now, actual) => {
+      const r = c.jump(target, rate, paused, now, actual);
+      return r.kind === 'seek' ? r.position : null;
     },
   };
 }

@@ -39,6 +39,13 @@ export interface Scenario {
   heartbeatMs: number;
   netDelayMs: [number, number];
   seekLatencyMs: [number, number];
+  /** after a seek lands the player stands still this long before it plays on (Chromium: ~40 ms) */
+  seekRestartMs: [number, number];
+  /**
+   * a guest reads its position this far off (±, uniform) while its rate differs from the
+   * host's: Chromium's currentTime wanders so around the truth during time-stretching
+   */
+  readNoiseMs: number;
   offsetErrorMs: number;
   seed: number;
 }
@@ -59,6 +66,8 @@ export const DEFAULT_SCENARIO: Scenario = {
   heartbeatMs: 1000,
   netDelayMs: [10, 40],
   seekLatencyMs: [60, 250],
+  seekRestartMs: [30, 60],
+  readNoiseMs: 5,
   offsetErrorMs: 2,
   seed: 42,
 };
@@ -103,6 +112,8 @@ export interface GuestResult {
   /** correction seeks more than FOLLOW_UP_MS after any earlier seek: a jump the viewer notices */
   standaloneSeeks: number;
   eventSeeks: number;
+  /** times the policy changed the playback rate */
+  rateChanges: number;
 }
 
 /** A seek this soon after another lands while the picture is still settling from the first jump. */
@@ -139,8 +150,15 @@ export function simulateGuest(
   let paused = true;
   let rate = 1;
   let pendingSeek: { landAt: number; position: number; startedAt: number } | null = null;
+  let restartAt = Number.NEGATIVE_INFINITY;
   let nextDecision = spec.joinAt;
-  const result: GuestResult = { trace: [], correctionSeeks: 0, standaloneSeeks: 0, eventSeeks: 0 };
+  const result: GuestResult = {
+    trace: [],
+    correctionSeeks: 0,
+    standaloneSeeks: 0,
+    eventSeeks: 0,
+    rateChanges: 0,
+  };
   let lastSeekAt = Number.NEGATIVE_INFINITY;
 
   const startSeek = (t: number, to: number, counts: 'event' | 'correction') => {
@@ -175,7 +193,8 @@ export function simulateGuest(
       if (sync.event || joining) {
         paused = sync.paused;
         const target = targetPosition(sync, t + offsetError);
-        startSeek(t, policy.jump(target, sync.rate, sync.paused, t), 'event');
+        const to = policy.jump(target, sync.rate, sync.paused, t, position);
+        if (to !== null) startSeek(t, to, 'event');
       }
     }
 
@@ -188,7 +207,8 @@ export function simulateGuest(
       position = seek.position;
       policy.seekLanded(seek.landAt - seek.startedAt);
       pendingSeek = null;
-    } else if (!seek && !paused && !stalled) {
+      restartAt = t + between(s.seekRestartMs);
+    } else if (!seek && !paused && !stalled && t >= restartAt) {
       const effective = forced ? s.offRate.rate : rate;
       position += dt * effective * (1 + spec.driftPpm / 1e6);
     }
@@ -196,13 +216,15 @@ export function simulateGuest(
     if (last && t >= nextDecision && !pendingSeek && !stalled) {
       nextDecision = t + policy.intervalMs;
       const target = targetPosition(last, t + offsetError);
+      const noise = rate === last.rate ? 0 : ((rand() * 2 - 1) * s.readNoiseMs) / 1000;
       const c = policy.decide({
-        actual: position,
+        actual: position + noise,
         target,
         hostRate: last.rate,
         paused: last.paused,
         now: t,
       });
+      if (c.rate !== rate) result.rateChanges += 1;
       rate = c.rate;
       if (c.kind === 'seek') startSeek(t, c.position, 'correction');
     }
