@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from '@playwright/test';
+import { type Browser, chromium, type Page, type Route } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { serveClips } from '../../e2e/clip-server';
 import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
 import { createRoom, type Person, pressJoin, signUp } from '../lib/people';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import { syncClip } from './clip';
-import { type ClipServer, PACE_HEADER, serveClip } from './clip-server';
 import {
   alignTimes,
   type Disturbance,
@@ -31,26 +31,27 @@ import { type Drained, installSyncProbes } from './real-probes';
  * targets are met (1 only when the run itself breaks).
  */
 
-/** ms after the host loads the URL */
+/** ms after the host loads the URL; the clip (150 s) outlasts both jumps and the run */
 const PLAN = {
   seekAt: 15_000,
-  seekBySeconds: 20,
+  seekBySeconds: 10,
   pauseAt: 25_000,
   resumeAt: 28_000,
   offRateAt: 36_000,
   offRateUntil: 46_000,
   /** g2's player runs this much faster than every rate the app sets */
   offRateFactor: 1.08,
-  /** g1's paced download stops; it stalls once its buffer (PACE_LEAD_S) is played out */
+  /**
+   * The stall: g1's requests for the clip are held while the host jumps far ahead, so g1's
+   * seek lands where it has no data; they go on stallHoldMs after g1 is seen starving.
+   */
   stallAt: 48_000,
-  /** how long g1 stays stalled before its download resumes at full speed */
+  stallSeekBySeconds: 40,
   stallHoldMs: 2_000,
-  stallWaitMs: 20_000,
+  stallWaitMs: 10_000,
   lateJoinAt: 68_000,
-  endAt: 98_000,
+  endAt: 92_000,
 };
-/** seconds of media g1's paced download may run ahead of real time */
-const PACE_LEAD_S = 10;
 /** the clip's frame period, s */
 const FRAME_S = 1 / 30;
 const SAMPLE_MS = 20;
@@ -62,8 +63,8 @@ const ALIGN_HOLD_MS = 1000;
 const SETTLE_MS = 3000;
 /** host samples further apart than this are not interpolated between */
 const MAX_GAP_MS = 120;
-/** a 'waiting' this soon after 'seeking' is the seek's own wait, not a stall */
-const SEEK_WAIT_MS = 300;
+/** a seek this soon after another finishes its landing (as in the simulation) */
+const FOLLOW_UP_MS = 1500;
 const RUN_TIMEOUT_MS = 6 * 60_000;
 const TARGETS = { p50Ms: 15, p95Ms: 40, alignMs: 1000, rateMin: 0.95, rateMax: 1.05 };
 
@@ -119,7 +120,7 @@ interface Run {
   notes: string[];
 }
 
-async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promise<Run> {
+async function drive(browser: Browser, appUrl: string, clipUrl: string): Promise<Run> {
   const people = new Map<Label, Person>();
   for (const label of ['host', ...GUESTS] as Label[])
     people.set(label, await signUp(browser, appUrl, label, [installSyncProbes]));
@@ -129,10 +130,15 @@ async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promis
     return p;
   };
   const host = person('host');
-  // g1's downloads of the clip are paced, so that freezing them stalls it within seconds.
+  // While `holding`, g1's requests for the clip wait: its player cannot get new data.
+  let holding = false;
+  const held: Route[] = [];
   await person('g1').page.route(
-    (url) => clip.url.startsWith(url.origin),
-    (route) => route.continue({ headers: { ...route.request().headers(), [PACE_HEADER]: '1' } }),
+    (url) => clipUrl.startsWith(url.origin),
+    (route) => {
+      if (holding) held.push(route);
+      else void route.continue();
+    },
   );
   const access = await createRoom(host);
   for (const label of ['g1', 'g2', 'g3'] as Label[]) await enterRoom(person(label), host, access);
@@ -152,7 +158,7 @@ async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promis
 
   const disturbances: Disturbance[] = [];
   const notes: string[] = [];
-  await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clip.url);
+  await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clipUrl);
   const start = await pageNow(host.page);
   await host.page.getByRole('button', { name: 'Load URL' }).click();
   for (const g of ['g1', 'g2', 'g3'] as const)
@@ -162,7 +168,7 @@ async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promis
     if (wait > 0) await sleep(wait);
   };
   /** Acts on the host's player and returns when, on the page clock. */
-  const onHost = (action: 'seek' | 'pause' | 'play') =>
+  const onHost = (action: 'seek' | 'pause' | 'play', by = 0) =>
     shownVideo(host.page).evaluate(
       (v: HTMLVideoElement, [act, by]) => {
         if (act === 'seek') v.currentTime += by;
@@ -170,12 +176,12 @@ async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promis
         else void v.play();
         return performance.timeOrigin + performance.now();
       },
-      [action, PLAN.seekBySeconds] as const,
+      [action, by] as const,
     );
 
   try {
     await at(PLAN.seekAt);
-    const seekT = await onHost('seek');
+    const seekT = await onHost('seek', PLAN.seekBySeconds);
     disturbances.push({ kind: 'seek', at: seekT, until: seekT });
 
     await at(PLAN.pauseAt);
@@ -199,25 +205,25 @@ async function drive(browser: Browser, appUrl: string, clip: ClipServer): Promis
     disturbances.push({ kind: 'off-rate', at: offT, until: onT, guest: 'g2' });
 
     await at(PLAN.stallAt);
-    const g1 = recordings.get('g1') ?? emptyRecording();
-    const frozeAt = Date.now();
-    clip.freeze();
-    let stalledAt: number | undefined;
-    while (stalledAt === undefined && Date.now() - frozeAt < PLAN.stallWaitMs) {
-      await sleep(200);
-      await collect(person('g1').page, g1);
-      // A wait for data, not the brief one of a seek.
-      stalledAt = g1.waiting.find(
-        (t) =>
-          t >= frozeAt &&
-          !g1.events.some(([s, type]) => type === 'seeking' && s <= t && s > t - SEEK_WAIT_MS),
+    holding = true;
+    const jumpT = await onHost('seek', PLAN.stallSeekBySeconds);
+    for (const g of ['g2', 'g3'] as const)
+      disturbances.push({ kind: 'seek', at: jumpT, until: jumpT, guest: g });
+    let starvedAt: number | undefined;
+    while (starvedAt === undefined && (await pageNow(host.page)) - jumpT < PLAN.stallWaitMs) {
+      await sleep(100);
+      // Waiting for data: seeking or playing short of the next frames.
+      const starved = await shownVideo(person('g1').page).evaluate(
+        (v: HTMLVideoElement) => v.seeking || (!v.paused && v.readyState < 3),
       );
+      if (starved) starvedAt = await pageNow(host.page);
     }
-    if (stalledAt === undefined) notes.push('the stall did not happen: g1 never waited for data');
+    if (starvedAt === undefined) notes.push('the stall did not happen: g1 never waited for data');
     else await sleep(PLAN.stallHoldMs);
-    clip.release();
-    const releasedAt = Date.now();
-    disturbances.push({ kind: 'stall', at: stalledAt ?? frozeAt, until: releasedAt, guest: 'g1' });
+    holding = false;
+    for (const route of held.splice(0)) await route.continue();
+    const releasedAt = await pageNow(host.page);
+    disturbances.push({ kind: 'stall', at: jumpT, until: releasedAt, guest: 'g1' });
 
     await at(PLAN.lateJoinAt);
     const late = person('late');
@@ -255,7 +261,7 @@ function analyse(run: Run) {
   const host = recordings.get('host') ?? emptyRecording();
   const hostPositions = host.positions.filter((s) => !s.seeking);
   // The host waiting for data (a busy machine) disturbs everyone: counted, not steady state.
-  const planned = run.disturbances.filter((d) => !d.guest).map((d) => d.at);
+  const planned = run.disturbances.map((d) => d.at);
   const disturbances = [
     ...run.disturbances,
     ...unplannedStalls(host.waiting, hostPositions, planned, 2000),
@@ -272,14 +278,16 @@ function analyse(run: Run) {
     const byFrame = errors(rec.frames, host.frames, MAX_GAP_MS);
     const steady = (series: Array<{ t: number; error: number }>) =>
       series.filter((x) => !disturbed(disturbances, g, x.t, SETTLE_MS));
-    const seeks = rec.seeks.map(([t, from, to]) => {
+    const seeks = rec.seeks.map(([t, from, to], i) => {
       const before = byTime.filter((x) => x.t <= t && x.t > t - 300).at(-1);
+      const previous = rec.seeks[i - 1]?.[0] ?? Number.NEGATIVE_INFINITY;
       return {
         t: round(t - run.start, 0),
         from: round(from, 3),
         to: round(to, 3),
         errorBeforeMs: before ? round(before.error * 1000, 1) : null,
         steady: !disturbed(disturbances, g, t, SETTLE_MS),
+        followUp: t - previous < FOLLOW_UP_MS,
       };
     });
     return {
@@ -292,7 +300,10 @@ function analyse(run: Run) {
       seeks,
       underThresholdSteadySeeks: seeks.filter(
         (s) =>
-          s.steady && s.errorBeforeMs !== null && Math.abs(s.errorBeforeMs) < seekThreshold * 1000,
+          s.steady &&
+          !s.followUp &&
+          s.errorBeforeMs !== null &&
+          Math.abs(s.errorBeforeMs) < seekThreshold * 1000,
       ).length,
       waitingEvents: rec.waiting.length,
     };
@@ -347,7 +358,8 @@ function analyse(run: Run) {
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'lc-bench-sync-'));
-  const clip = await serveClip(syncClip(join('bench', '.clips')), PACE_LEAD_S);
+  const loadBefore = loadavg().map((x) => round(x, 1));
+  const clips = await serveClips();
   const server = await startServer({
     DATA_DIR: work,
     BCRYPT_COST: '10',
@@ -362,9 +374,10 @@ async function main(): Promise<void> {
         RUN_TIMEOUT_MS,
       );
     });
-    const run = await Promise.race([drive(browser, server.url, clip), timeout]).finally(() =>
-      clearTimeout(timer),
-    );
+    const run = await Promise.race([
+      drive(browser, server.url, clips.url(syncClip())),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
     const figures = analyse(run);
     // Every sample of every page, for a closer look at one run.
     const trace = process.env.SYNC_TRACE;
@@ -375,7 +388,13 @@ async function main(): Promise<void> {
       );
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version, chromium: browser.version() },
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        chromium: browser.version(),
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: loadavg().map((x) => round(x, 1)),
+      },
       method: {
         estimate:
           'each page samples currentTime with the page clock every 20 ms; the host position at a guest sample is interpolated',
@@ -396,7 +415,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
-    await clip.close();
+    await clips.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
