@@ -6,6 +6,7 @@ import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { api, HttpError } from '../api/http';
 import { accepts } from './message-policy';
 import { CONNECT_TIMEOUT, type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
+import { planRejoin } from './rejoin-plan';
 import { type ServerLink, SignallingClient } from './signalling-client';
 
 export interface Member extends PeerInfo {
@@ -224,43 +225,22 @@ export class MeshController implements ReactiveController {
 
   /**
    * Back under the same peerId after the socket dropped (e.g. a server restart): every link
-   * still connected is kept, so chat and video never stop. Those listed get a fresh offer only
-   * where our link broke; those not listed yet may simply rejoin later than us, so a live link
-   * to them stays (and with it a host the server does not know again yet).
+   * still connected is kept, so chat and video never stop (see planRejoin).
    */
   #rejoined(ack: JoinSuccess): void {
-    const listed = new Set(ack.peers.map((p) => p.peerId));
-    const gone: Member[] = [];
-    const kept: Member[] = [];
-    for (const member of this.members) {
-      if (member.link === 'self' || listed.has(member.peerId)) continue;
-      if (this.#isLive(member.peerId)) {
-        this.#unconfirmed.add(member.peerId);
-        kept.push(member);
-      } else {
-        this.#dropLink(member.peerId);
-        gone.push(member);
-      }
-    }
-    const fresh: PeerInfo[] = [];
-    const listedMembers = ack.peers.map((peer): Member => {
-      this.#unconfirmed.delete(peer.peerId);
-      const before = this.#member(peer.peerId);
-      if (before && before.link !== 'self' && this.#isLive(peer.peerId))
-        return { ...before, ...peer };
-      this.#dropLink(peer.peerId);
-      fresh.push(peer);
-      return { ...peer, link: 'connecting' };
-    });
-    const self = this.members.filter((m) => m.link === 'self');
-    this.members = [...self, ...listedMembers, ...kept];
     const previousHost = this.hostPeerId;
-    const hostKept = previousHost !== null && this.#unconfirmed.has(previousHost);
-    this.hostPeerId = ack.hostPeerId ?? (hostKept ? previousHost : null);
+    const plan = planRejoin(this.members, ack.peers, ack.hostPeerId, previousHost, (id) =>
+      this.#isLive(id),
+    );
+    for (const peer of ack.peers) this.#unconfirmed.delete(peer.peerId);
+    for (const id of plan.unconfirmed) this.#unconfirmed.add(id);
+    for (const id of [...plan.fresh, ...plan.gone].map((p) => p.peerId)) this.#dropLink(id);
+    this.members = [...this.members.filter((m) => m.link === 'self'), ...plan.members];
+    this.hostPeerId = plan.hostPeerId;
     if (this.hostPeerId) this.hostSeen = true;
     this.phase = 'joined';
-    for (const peer of fresh) this.#openLink(peer, true);
-    for (const member of gone) this.#emit((l) => l.memberLeft?.(member));
+    for (const peer of plan.fresh) this.#openLink(peer, true);
+    for (const member of plan.gone) this.#emit((l) => l.memberLeft?.(member));
     if (previousHost !== this.hostPeerId)
       this.#emit((l) => l.hostChanged?.(this.hostPeerId, previousHost));
   }
