@@ -26,12 +26,22 @@ export function sample(page: Page): Promise<Sample> {
 const positionAt = (s: Sample, at: number): number =>
   s.paused ? s.position : s.position + ((at - s.at) / 1000) * s.rate;
 
-/** The largest gap, s, between the host's position and any guest's, at one common instant. */
-export async function largestGap(host: Person, guests: readonly Person[]): Promise<number> {
+/**
+ * The largest gap, s, between the host's position and any guest's at one common instant `at`
+ * (the host's sample time, on the machine's clock all pages share).
+ */
+export async function gapNow(
+  host: Person,
+  guests: readonly Person[],
+): Promise<{ gap: number; at: number }> {
   const [h, ...g] = await Promise.all([host, ...guests].map((p) => sample(p.page)));
   if (!h) throw new Error('no host sample');
   const at = h.at;
-  return Math.max(...g.map((s) => Math.abs(positionAt(s, at) - positionAt(h, at))));
+  return { gap: Math.max(...g.map((s) => Math.abs(positionAt(s, at) - positionAt(h, at)))), at };
+}
+
+export async function largestGap(host: Person, guests: readonly Person[]): Promise<number> {
+  return (await gapNow(host, guests)).gap;
 }
 
 /** Waits until everyone's player is running and within 0.2 s of the host's. */
@@ -42,7 +52,10 @@ export async function expectPlayingTogether(
 ): Promise<void> {
   for (const person of [host, ...guests]) {
     await expect
-      .poll(() => sample(person.page).then((s) => !s.paused && s.position > 0.3), { timeout })
+      .poll(() => sample(person.page).then((s) => !s.paused && s.position > 0.3), {
+        timeout,
+        message: `${person.name}'s player is playing`,
+      })
       .toBe(true);
   }
   await expect.poll(() => largestGap(host, guests), { timeout }).toBeLessThan(0.2);
