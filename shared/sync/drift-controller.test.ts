@@ -149,6 +149,23 @@ describe('DriftController', () => {
     expect(c.seekDelay).toBeCloseTo(0.06, 3);
   });
 
+  it('takes the middle two of an even count of landings, not the larger', () => {
+    const c = new DriftController();
+    for (const [i, delay] of [0.4, 0.1].entries()) {
+      const now = i * 5000;
+      const jump = c.jump(50 + now / 1000, 1, false, now);
+      if (jump.kind !== 'seek') throw new Error('expected a seek');
+      c.update({
+        actual: jump.position + 1 - delay,
+        target: 50 + now / 1000 + 1,
+        hostRate: 1,
+        paused: false,
+        now: now + 1000,
+      });
+    }
+    expect(c.seekDelay).toBeCloseTo(0.25, 3);
+  });
+
   it('does not seek for a host jump it is already at (a resume after a pause)', () => {
     const c = new DriftController();
     expect(c.jump(42, 1, false, 0, 42.02)).toEqual({ kind: 'none', rate: 1 });

@@ -87,7 +87,9 @@ export class DriftController {
   get seekDelay(): number {
     if (this.#landings.length === 0) return this.#seekDelay;
     const sorted = [...this.#landings].sort((a, b) => a - b);
-    return sorted[sorted.length >> 1] ?? this.#seekDelay;
+    const upper = sorted[sorted.length >> 1] ?? this.#seekDelay;
+    const lower = sorted[(sorted.length - 1) >> 1] ?? upper;
+    return (lower + upper) / 2;
   }
 
   /** Report how long (ms) the last seek took from request to `seeked`. */
