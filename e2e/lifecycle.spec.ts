@@ -18,12 +18,13 @@ test('leaving, the host away and back, and closing the room are shown to everyon
   const access = await createRoom(host);
   await host.page.goto('/lobby');
 
-  // A guest who arrives before the host waits for them.
+  // The host entered the room on creating it, so a guest who arrives while the host is in the
+  // lobby is told the host is away and until when the room waits.
   await joinRoom(ann, access);
-  await expect(roomStatus(ann.page)).toContainText('Waiting for the host');
+  await expect(roomStatus(ann.page)).toContainText('The host is away. The room closes at');
   await host.page.getByRole('button', { name: `Open room ${access.roomId}` }).click();
   await expectMesh(ann.page, ann, [host]);
-  await expect(roomStatus(ann.page)).not.toContainText('Waiting');
+  await expect(roomStatus(ann.page)).not.toContainText('away');
   await joinRoom(bob, access);
   await expectMesh(ann.page, ann, [host, bob]);
 

@@ -65,6 +65,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       return realtime.notifier;
     },
     childLogger(logger, 'rooms'),
+    { lock: backend.joinLock, graceSeconds: config.hostGraceSeconds },
   );
   realtime = createSocketServer({
     httpServer,
@@ -143,6 +144,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   }, SESSION_PRUNE_MS);
   pruneTimer.unref();
   await sessions.prune();
+  // Every node sweeps: rooms whose host left before a restart or on another node close too.
+  const hostAwaySweep = rooms.hostAway.start();
 
   return {
     httpServer,
@@ -162,6 +165,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       }),
     close: async () => {
       clearInterval(pruneTimer);
+      await hostAwaySweep.stop();
       backend.shuttingDown();
       await rt.close();
       await backend.close();

@@ -39,6 +39,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** 32 bytes shared by every node; unset: DATA_DIR/pin-secret, or one created once in Redis. */
   pinSecret: Buffer | undefined;
+  /** How long a room waits for its host to come back before it closes by itself. */
+  hostGraceSeconds: number;
   limits: LimitsConfig;
 }
 
@@ -141,6 +143,13 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
     description:
       'The key that protects room PINs, as 64 hex digits or base64 of 32 bytes; give every node the same one. Unset: DATA_DIR/pin-secret with lowdb, or a key created once in Redis with REDIS_URL (it then sits beside the data it protects).',
     example: '5f0c7a1e9b3d2c4a6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f',
+  },
+  {
+    name: 'HOST_GRACE_SECONDS',
+    default: '600',
+    description:
+      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it, and a room whose host never came stays open.',
+    example: '600',
   },
   {
     name: 'AUTH_WINDOW',
@@ -302,6 +311,7 @@ export const configEnvSchema = z.object({
   STATIC_DIR: text(),
   REDIS_URL: redisUrl,
   PIN_SECRET: pinSecret,
+  HOST_GRACE_SECONDS: integer(1, SECONDS_MAX),
   AUTH_WINDOW: integer(1, SECONDS_MAX),
   AUTH_LIMIT_PER_USERNAME: integer(1, COUNT_MAX),
   AUTH_LIMIT_PER_IP: integer(1, COUNT_MAX),
@@ -352,6 +362,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     staticDir: resolve(e.STATIC_DIR ?? './dist/client'),
     redisUrl: e.REDIS_URL,
     pinSecret: e.PIN_SECRET,
+    hostGraceSeconds: e.HOST_GRACE_SECONDS ?? 600,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW ?? 900,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME ?? 10,

@@ -54,6 +54,7 @@ export class MeshController implements ReactiveController {
   hostPeerId: string | null = null;
   /** Whether a host has been here since we joined, to tell "waiting" from "away". */
   hostSeen = false;
+  #hostAwayUntil: number | null = null;
   /** Wrong PINs for our room, reported to the host only. */
   pinAttempts: { failed: number; windowSeconds: number } | null = null;
   members: readonly Member[] = [];
@@ -85,6 +86,11 @@ export class MeshController implements ReactiveController {
 
   get isHost(): boolean {
     return this.selfPeerId !== null && this.selfPeerId === this.hostPeerId;
+  }
+
+  /** While the host is away: when the room closes unless they return (server clock, ms). */
+  get hostAwayUntil(): number | null {
+    return this.hostPeerId === null ? this.#hostAwayUntil : null;
   }
 
   get selfRole(): Role {
@@ -167,8 +173,19 @@ export class MeshController implements ReactiveController {
       peerJoined: (p) => this.#onPeerJoined(p),
       peerLeft: (id) => this.#onPeerLeft(id),
       signal: ({ from, data }) => this.#onSignal(from, data),
-      roomClosed: () =>
-        this.#end({ reason: 'closed', message: 'The host closed the room.', forgetPin: true }),
+      roomClosed: ({ reason }) =>
+        this.#end({
+          reason: 'closed',
+          message:
+            reason === 'host_did_not_return'
+              ? 'The room closed because the host did not come back.'
+              : 'The host closed the room.',
+          forgetPin: true,
+        }),
+      hostAway: ({ closesAt }) => {
+        this.#hostAwayUntil = closesAt;
+        this.host.requestUpdate();
+      },
       pinAttempts: (p) => {
         this.pinAttempts = p;
         this.host.requestUpdate();

@@ -2,6 +2,8 @@ import { io, type Socket } from 'socket.io-client';
 import {
   type ClientToServerEvents,
   failureSchema,
+  type HostAway,
+  hostAwaySchema,
   type JoinAck,
   type JoinRequest,
   joinSuccessSchema,
@@ -34,6 +36,7 @@ export interface SignallingListener {
   peerLeft(peerId: string): void;
   signal(message: RelayedSignal): void;
   roomClosed(message: RoomClosed): void;
+  hostAway(message: HostAway): void;
   pinAttempts(message: PinAttempts): void;
   serverError(message: SocketError): void;
 }
@@ -81,6 +84,10 @@ export class SignallingClient {
     s.on('room:closed', (raw) => {
       const p = roomClosedSchema.safeParse(raw);
       if (p.success) listener.roomClosed(p.data);
+    });
+    s.on('room:host-away', (raw) => {
+      const p = hostAwaySchema.safeParse(raw);
+      if (p.success) listener.hostAway(p.data);
     });
     s.on('room:pin-attempts', (raw) => {
       const p = pinAttemptsSchema.safeParse(raw);

@@ -9,6 +9,7 @@ import { ChatController } from '../chat/chat-controller';
 import { MeshController, type MeshEnd } from '../mesh/mesh-controller';
 import { GuestPlayback } from '../playback/guest-playback';
 import { HostPlayback } from '../playback/host-playback';
+import { HostResumeStore } from '../playback/host-resume';
 import '../room/lc-chat';
 import '../room/lc-host-controls';
 import '../room/lc-own-copy';
@@ -16,6 +17,7 @@ import '../room/lc-people';
 import '../room/lc-player';
 import '../ui/lc-copy';
 import { baseStyles } from '../ui/styles';
+import { formatClock } from '../util/format';
 
 /**
  * A room: the player beside the chat and the people, joined over the mesh. Each part has its
@@ -52,7 +54,8 @@ export class LcRoom extends LitElement {
       .credentials span {
         font-weight: 600;
       }
-      .banner {
+      .banner,
+      .note {
         margin: 0.75rem 0;
         padding: 0.5rem 0.75rem;
         border-radius: var(--lc-radius);
@@ -107,7 +110,11 @@ export class LcRoom extends LitElement {
         { relayOnly: relayOnlyWanted(localStorage) },
       );
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
-      this.#hostPlayback = new HostPlayback(this, this.#mesh);
+      this.#hostPlayback = new HostPlayback(
+        this,
+        this.#mesh,
+        new HostResumeStore(localStorage, this.roomId),
+      );
       this.#guestPlayback = new GuestPlayback(this, this.#mesh);
       this.#mesh.subscribe({ ended: (end) => this._onEnded(end) });
     }
@@ -146,7 +153,12 @@ export class LcRoom extends LitElement {
                     this.#hostPlayback.setPolicy(e.detail.policy)}
                   @lc-guest-control=${(e: HTMLElementEventMap['lc-guest-control']) =>
                     this.#hostPlayback.setGuestControl(e.detail.allowed)}
-                  @lc-close-room=${this._onCloseRoom}></lc-host-controls>`
+                  @lc-close-room=${this._onCloseRoom}></lc-host-controls>
+                ${
+                  this.#hostPlayback.resumePrompt
+                    ? html`<p class="note" role="status">${this.#hostPlayback.resumePrompt}</p>`
+                    : nothing
+                }`
               : html`<lc-player mode="guest" .stream=${this.#guestPlayback.stream}
                   .media=${guestMedia ? [guestMedia] : []} .duration=${this.#guestPlayback.duration}
                   .blocked=${this.#guestPlayback.blocked}
@@ -212,6 +224,10 @@ export class LcRoom extends LitElement {
       return `${attempts.failed} wrong PIN attempt(s) for this room in the last ${Math.round(attempts.windowSeconds / 60)} min.`;
     }
     if (mesh.hostPeerId === null) {
+      const closesAt = mesh.hostAwayUntil;
+      if (closesAt !== null) {
+        return `The host is away. The room closes at ${formatClock(closesAt)} unless they return; you can keep chatting until then.`;
+      }
       return mesh.hostSeen
         ? 'The host is away. You can keep chatting until they return.'
         : 'Waiting for the host to arrive.';
@@ -237,7 +253,9 @@ export class LcRoom extends LitElement {
   private _guestIdleText(): string {
     const mesh = this.#mesh;
     if (mesh.hostPeerId === null)
-      return mesh.hostSeen ? 'The host is away.' : 'Waiting for the host.';
+      return mesh.hostSeen || mesh.hostAwayUntil !== null
+        ? 'The host is away.'
+        : 'Waiting for the host.';
     const sync = this.#guestPlayback.sync;
     if (sync?.source.kind === 'local') return 'Open your copy of the host’s file to watch along.';
     if (sync && sync.source.kind !== 'none') return 'Connecting to the host’s video…';

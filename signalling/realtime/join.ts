@@ -133,8 +133,14 @@ async function enter(
   socket.to(key).emit('peer:joined', self);
   const hostPeerId = isHost ? self.peerId : (peers.find((p) => p.role === 'host')?.peerId ?? null);
   ctx.log.info({ roomId: room.id, userId: self.userId, role: self.role }, 'joined');
+  // Told after the ack, so the joiner already knows the room; only while no host is here.
+  const closesAt = hostPeerId === null ? ctx.rooms.hostAway.closesAt(fresh) : null;
   const after = async (): Promise<void> => {
-    if (!isHost) return;
+    if (!isHost) {
+      if (closesAt !== null) socket.emit('room:host-away', { roomId: room.id, closesAt });
+      return;
+    }
+    await ctx.rooms.hostAway.hostReturned(room.id);
     const failed = await spent(ctx.limits.pinRoom, room.id);
     if (failed > 0) {
       socket.emit('room:pin-attempts', {

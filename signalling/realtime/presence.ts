@@ -1,4 +1,4 @@
-import type { PeerInfo, PinAttempts } from '../../shared/socket';
+import type { PeerInfo, PinAttempts, RoomClosedReason } from '../../shared/socket';
 import type { LcServer, LcSocket, SocketData } from './types';
 
 /**
@@ -48,8 +48,8 @@ export async function notifyHost(
   }
 }
 
-export function closeRoom(io: LcServer, roomId: string): void {
-  io.in(roomKey(roomId)).emit('room:closed', { roomId, reason: 'closed_by_host' });
+export function closeRoom(io: LcServer, roomId: string, reason: RoomClosedReason): void {
+  io.in(roomKey(roomId)).emit('room:closed', { roomId, reason });
   io.in(roomKey(roomId)).socketsLeave(roomKey(roomId));
 }
 

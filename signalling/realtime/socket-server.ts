@@ -16,6 +16,7 @@ import {
   currentRoom,
   disconnectSession,
   leaveCurrentRoom,
+  membersOf,
   notifyHost,
   roomKey,
   sessionKey,
@@ -108,6 +109,12 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
     log,
   };
   let closing = false;
+  /** Not awaited by the socket's events: the room's lock may wait for a join in progress. */
+  const hostLeft = (roomId: string): void => {
+    deps.rooms.hostAway
+      .hostLeft(roomId)
+      .catch((err: unknown) => log.error({ err, roomId }, 'marking the host away failed'));
+  };
 
   io.use(async (socket, next) => {
     try {
@@ -175,7 +182,9 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
     on('room:join', (payload) => handleJoin(ctx, socket, payload));
     on('signal', (payload) => handleSignal(ctx, socket, payload));
     on('room:leave', async () => {
+      const { roomId, role } = socket.data;
       await leaveCurrentRoom(socket);
+      if (role === 'host' && roomId !== null) hostLeft(roomId);
       return { reply: { ok: true } };
     });
 
@@ -184,6 +193,7 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
       const roomId = currentRoom(socket);
       if (roomId !== null) {
         socket.to(roomKey(roomId)).emit('peer:left', { peerId: socket.data.peerId });
+        if (socket.data.role === 'host') hostLeft(roomId);
       }
     });
   });
@@ -191,7 +201,12 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
   return {
     io,
     notifier: {
-      roomClosed: async (roomId) => closeRoom(io, roomId),
+      roomClosed: async (roomId, reason) => closeRoom(io, roomId, reason),
+      hostPresent: async (roomId) =>
+        (await membersOf(io, roomId)).some((member) => member.role === 'host'),
+      hostAway: async (roomId, closesAt) => {
+        io.to(roomKey(roomId)).emit('room:host-away', { roomId, closesAt });
+      },
       pinRotated: (roomId, hostId) =>
         notifyHost(io, roomId, hostId, {
           failed: 0,

@@ -1,14 +1,20 @@
 import type { Room, User } from '../../shared/http';
+import type { RoomClosedReason } from '../../shared/socket';
 import type { Logger } from '../log';
 import type { Limits } from '../security/limits';
 import type { RoomRecord, Store } from '../store/types';
+import { createHostAwayRule, type HostAwayOptions, type HostAwayRule } from './host-away';
 import { generatePin, generateRoomId } from './ids';
 import type { PinVault } from './pin-secret';
 
-/** What the realtime side must do when a room changes over HTTP. */
+/** What the realtime side must do when a room changes, and what it knows of who is there. */
 export interface RoomNotifier {
-  roomClosed(roomId: string): Promise<void>;
+  roomClosed(roomId: string, reason: RoomClosedReason): Promise<void>;
   pinRotated(roomId: string, hostId: string): Promise<void>;
+  /** Whether a connection of the room's host is in it now, on any node. */
+  hostPresent(roomId: string): Promise<boolean>;
+  /** Tells the room's members that the host is away and when the room closes unless they return. */
+  hostAway(roomId: string, closesAt: number): Promise<void>;
 }
 
 export type HostAction<T> =
@@ -16,6 +22,8 @@ export type HostAction<T> =
   | { ok: false; code: 'room_not_found' | 'forbidden' };
 
 export interface RoomService {
+  /** What happens while a room's host is away, and past the grace. */
+  hostAway: HostAwayRule;
   create(host: User, name: string | undefined): Promise<Room>;
   listForHost(userId: string): Promise<Room[]>;
   find(roomId: string): Promise<RoomRecord | undefined>;
@@ -32,6 +40,7 @@ export function createRoomService(
   limits: Limits,
   notifier: () => RoomNotifier,
   log: Logger,
+  hostAway: Pick<HostAwayOptions, 'lock' | 'graceSeconds'>,
 ): RoomService {
   const view = (r: RoomRecord): Room => ({
     id: r.id,
@@ -49,6 +58,8 @@ export function createRoomService(
   };
 
   return {
+    hostAway: createHostAwayRule({ ...hostAway, store, limits, notifier, log }),
+
     async create(host, name) {
       for (let i = 0; i < ID_ATTEMPTS; i += 1) {
         const id = generateRoomId();
@@ -81,7 +92,7 @@ export function createRoomService(
       if (!found.ok) return found;
       await store.updateRoom(roomId, { state: 'closed' });
       await limits.pinRoom.delete(roomId);
-      await notifier().roomClosed(roomId);
+      await notifier().roomClosed(roomId, 'closed_by_host');
       log.info({ roomId }, 'room closed');
       return { ok: true, value: null };
     },

@@ -1,0 +1,177 @@
+import { basename } from 'node:path';
+import { serveClips } from './clip-server';
+import { CLIPS } from './clips';
+import { expect, type Person, test } from './fixtures';
+import { expectPlayingTogether, largestGap, type Sample, sample, shownVideo } from './playback';
+import { chatLog, createRoom, expectMesh, joinRoom, roomStatus, sendChat } from './room';
+
+// Long enough for a host to come back under load, short enough to wait out in the second test.
+const GRACE_SECONDS = 15;
+test.use({ serverEnv: { HOST_GRACE_SECONDS: String(GRACE_SECONDS) } });
+
+/**
+ * The host's browser opens the room URL again in a new tab; without the PIN (session storage
+ * went with the closed tab) the lobby offers the host's own room. Resolves when it is entered.
+ */
+async function reopen(host: Person, roomId: string): Promise<Person & { enteredAt: number }> {
+  const page = await host.context.newPage();
+  await page.goto(`/room/${roomId}`);
+  const open = page.getByRole('button', { name: `Open room ${roomId}` });
+  await open.waitFor();
+  const enteredAt = Date.now();
+  await open.click();
+  return { ...host, page, enteredAt };
+}
+
+/** Where a sampled player should be at `at` had it played on untouched, in seconds. */
+const playedOn = (s: Sample, at: number): number =>
+  s.paused ? s.position : s.position + ((at - s.at) / 1000) * s.rate;
+
+test('the host closes its tab and comes back: guests chat and play on, then follow the host again', async ({
+  signUp,
+}) => {
+  const clips = await serveClips();
+  try {
+    const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+    const guests = [ann, bob];
+    const access = await createRoom(host);
+    await joinRoom(ann, access);
+    await joinRoom(bob, access);
+    await expectMesh(host.page, host, guests);
+    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
+    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await expectPlayingTogether(host, guests, 20_000);
+
+    await host.page.close();
+    for (const guest of guests) {
+      await expect(roomStatus(guest.page)).toContainText(
+        /The host is away\. The room closes at \d{1,2}:\d{2}.* unless they return/,
+      );
+    }
+    await sendChat(ann.page, 'carrying on without the host');
+    await expect(
+      chatLog(bob.page).getByRole('listitem').filter({ hasText: 'carrying on without the host' }),
+    ).toHaveCount(1);
+    // Their players keep going on the host's last timeline, together.
+    const before = await Promise.all(guests.map((g) => sample(g.page)));
+    await ann.page.waitForTimeout(1500);
+    const after = await Promise.all(guests.map((g) => sample(g.page)));
+    for (const [i, s] of after.entries()) {
+      expect(s.paused).toBe(false);
+      expect(s.position - (before[i]?.position ?? 0)).toBeGreaterThan(1);
+    }
+    expect(await largestGap(ann, [bob])).toBeLessThan(0.2);
+
+    // Tagged, to tell later that the same players played on (none was replaced or restarted).
+    for (const guest of guests) {
+      await shownVideo(guest.page).evaluate((v: HTMLVideoElement) => {
+        v.dataset.kept = 'yes';
+      });
+    }
+    const beforeReturn = await Promise.all(guests.map((g) => sample(g.page)));
+
+    const opened = Date.now();
+    const back = await reopen(host, access.roomId);
+    // The 5 s count from entering the room; loading the page before is the browser's.
+    const deadline = back.enteredAt + 5000;
+    for (const guest of guests) {
+      await expect(roomStatus(guest.page)).not.toContainText('away', {
+        timeout: deadline - Date.now(),
+      });
+    }
+    await expect
+      .poll(
+        async () => {
+          const s = await sample(back.page);
+          return !s.paused && (await largestGap(back, guests)) < 0.3;
+        },
+        { timeout: Math.max(1, deadline - Date.now()), intervals: [100] },
+      )
+      .toBe(true);
+    const now = Date.now();
+    console.log(
+      `host in step with its guests ${now - back.enteredAt} ms after entering the room (${now - opened} ms after opening its URL)`,
+    );
+    expect(now).toBeLessThan(deadline);
+    // The guests' own players went on along the timeline they had kept: the host took it up,
+    // rather than the guests going back to where the host had left (seconds behind).
+    for (const [i, guest] of guests.entries()) {
+      await expect(shownVideo(guest.page)).toHaveAttribute('data-kept', 'yes');
+      const before = beforeReturn[i];
+      const after = await sample(guest.page);
+      if (!before) throw new Error('no sample');
+      expect(Math.abs(after.position - playedOn(before, after.at))).toBeLessThan(0.3);
+    }
+    await expectPlayingTogether(back, guests);
+    for (const guest of guests) expect(guest.errors).toEqual([]);
+  } finally {
+    await clips.close();
+  }
+});
+
+test('a host who does not come back within the grace: the room closes and guests are told why', async ({
+  signUp,
+}) => {
+  test.setTimeout(60_000 + GRACE_SECONDS * 1000);
+  const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+  const guests = [ann, bob];
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await joinRoom(bob, access);
+  await expectMesh(host.page, host, guests);
+
+  const left = Date.now();
+  await host.page.close();
+  for (const guest of guests) {
+    await expect(roomStatus(guest.page)).toContainText('The room closes at');
+  }
+  for (const guest of guests) {
+    await expect(guest.page).toHaveURL(/\/lobby$/, { timeout: (GRACE_SECONDS + 15) * 1000 });
+    await expect(
+      guest.page
+        .getByRole('status')
+        .filter({ hasText: 'The room closed because the host did not come back.' }),
+    ).toBeVisible();
+  }
+  expect(Date.now() - left).toBeGreaterThanOrEqual(GRACE_SECONDS * 1000);
+  // Gone from the host's own list of open rooms too.
+  const page = await host.context.newPage();
+  await page.goto('/lobby');
+  await expect(page.getByRole('button', { name: 'Create room' })).toBeVisible();
+  await expect(page.getByRole('button', { name: `Open room ${access.roomId}` })).toHaveCount(0);
+});
+
+test('a host streaming a file comes back, is asked for the file again and carries on from there', async ({
+  signUp,
+}) => {
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await expectMesh(host.page, host, [ann]);
+  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await expect
+    .poll(() => sample(host.page).then((s) => s.position), { timeout: 20_000 })
+    .toBeGreaterThan(3);
+  await shownVideo(host.page).evaluate((v: HTMLVideoElement) => v.pause());
+  // The pause reaches the saved state with its sync.
+  await host.page.waitForTimeout(300);
+  const stopped = (await sample(host.page)).position;
+
+  await host.page.close();
+  // No frozen picture: the guest's player says the host is away.
+  await expect(ann.page.getByText('The host is away.', { exact: true })).toBeVisible();
+
+  const back = await reopen(host, access.roomId);
+  const name = basename(CLIPS.blue.file);
+  const prompt = back.page.getByRole('status').filter({ hasText: 'choose it again to continue' });
+  await expect(prompt).toContainText(`You were showing ${name} at 0:0${Math.floor(stopped)}`);
+  await back.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await expect(prompt).toHaveCount(0);
+  await expect
+    .poll(async () => {
+      const s = await sample(back.page);
+      return s.paused && Math.abs(s.position - stopped) < 0.1;
+    })
+    .toBe(true);
+  await expect(ann.page.getByLabel('Now playing')).toContainText(name);
+});

@@ -1,0 +1,233 @@
+import { readFile } from 'node:fs/promises';
+import { join as joinPath } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Room, roomListReplySchema, roomReplySchema } from '../../shared/http';
+import {
+  hostAwaySchema,
+  type JoinAck,
+  joinSuccessSchema,
+  peerInfoSchema,
+  roomClosedSchema,
+} from '../../shared/socket';
+import { DB_FILE } from '../store/lowdb-store';
+import { startCluster } from '../testing/cluster';
+import {
+  type Account,
+  api,
+  type ClientSocket,
+  connectSocket,
+  nextEvent,
+  recordEvents,
+  registerUser,
+  startTestServer,
+  type TestServer,
+} from '../testing/harness';
+import { redisMissing } from '../testing/redis-server';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const undo of cleanups.splice(0).reverse()) await undo();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds; generous, since the machine may be busy. */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+async function server(grace: number, dataDir?: string): Promise<TestServer> {
+  const s = await startTestServer({
+    env: { HOST_GRACE_SECONDS: String(grace) },
+    ...(dataDir ? { dataDir } : {}),
+  });
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+async function connect(base: URL, account: Account): Promise<ClientSocket> {
+  const s = await connectSocket(base, account.cookie);
+  cleanups.push(() => {
+    s.close();
+  });
+  return s;
+}
+
+async function createRoom(base: URL, host: Account): Promise<Room> {
+  const res = await api(base, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
+  return roomReplySchema.parse(await res.json()).room;
+}
+
+function join(socket: ClientSocket, room: Room): Promise<JoinAck> {
+  return socket.timeout(3000).emitWithAck('room:join', { roomId: room.id, pin: room.pin });
+}
+
+async function openRooms(base: URL, host: Account): Promise<string[]> {
+  const res = await api(base, 'GET', '/api/rooms', { cookie: host.cookie });
+  return roomListReplySchema.parse(await res.json()).rooms.map((r) => r.id);
+}
+
+/** A server, a room, its host and one guest in it. */
+async function roomWithGuest(grace: number) {
+  const s = await server(grace);
+  const host = await registerUser(s.url);
+  const guest = await registerUser(s.url);
+  const room = await createRoom(s.url, host);
+  const hs = await connect(s.url, host);
+  joinSuccessSchema.parse(await join(hs, room));
+  const gs = await connect(s.url, guest);
+  joinSuccessSchema.parse(await join(gs, room));
+  return { s, host, guest, room, hs, gs };
+}
+
+describe('a room whose host is away', () => {
+  it('tells guests when it will close and closes past the grace, sending them away', async () => {
+    const { s, host, room, hs, gs } = await roomWithGuest(1);
+    const away = nextEvent(gs, 'room:host-away', hostAwaySchema);
+    const left = Date.now();
+    hs.close();
+    const { closesAt } = await away;
+    expect(closesAt).toBeGreaterThanOrEqual(left + 1000 - 50);
+    expect(closesAt).toBeLessThanOrEqual(Date.now() + 1000);
+
+    const closed = await nextEvent(gs, 'room:closed', roomClosedSchema, 10_000);
+    expect(closed).toEqual({ roomId: room.id, reason: 'host_did_not_return' });
+    // Not before the time the guests were told (the sweep runs a quarter-grace apart).
+    expect(Date.now()).toBeGreaterThanOrEqual(closesAt);
+    expect(await openRooms(s.url, host)).not.toContain(room.id);
+    const again = await connect(s.url, host);
+    expect(await join(again, room)).toMatchObject({ ok: false, error: { code: 'room_closed' } });
+  });
+
+  it('tells a guest who joins while the host is away the same closing time', async () => {
+    const { s, room, hs, gs } = await roomWithGuest(30);
+    const away = nextEvent(gs, 'room:host-away', hostAwaySchema);
+    hs.emit('room:leave');
+    const { closesAt } = await away;
+    const late = await connect(s.url, await registerUser(s.url));
+    const told = nextEvent(late, 'room:host-away', hostAwaySchema);
+    const ack = joinSuccessSchema.parse(await join(late, room));
+    expect(ack.hostPeerId).toBeNull();
+    expect(await told).toEqual({ roomId: room.id, closesAt });
+  });
+
+  it('stays open when the host comes back within the grace, and its clock starts afresh', async () => {
+    const { s, host, room, hs, gs } = await roomWithGuest(4);
+    const closed = recordEvents(gs, 'room:closed');
+    const away = nextEvent(gs, 'room:host-away', hostAwaySchema);
+    hs.close();
+    await away;
+    await sleep(300);
+    const back = nextEvent(gs, 'peer:joined', peerInfoSchema);
+    const hs2 = await connect(s.url, host);
+    expect(joinSuccessSchema.parse(await join(hs2, room)).hostPeerId).not.toBeNull();
+    expect((await back).role).toBe('host');
+    const late = await connect(s.url, await registerUser(s.url));
+    const lateAway = recordEvents(late, 'room:host-away');
+    joinSuccessSchema.parse(await join(late, room));
+    await sleep(4500);
+    expect(closed).toEqual([]);
+    expect(lateAway).toEqual([]);
+    expect(await openRooms(s.url, host)).toContain(room.id);
+
+    // Leaving again starts a full grace from the new departure, not from the first one.
+    const again = nextEvent(gs, 'room:host-away', hostAwaySchema);
+    const left = Date.now();
+    hs2.close();
+    expect((await again).closesAt).toBeGreaterThanOrEqual(left + 4000);
+  });
+
+  it('does not count the host as away while another of its tabs is in the room', async () => {
+    const { s, host, room, hs, gs } = await roomWithGuest(1);
+    const second = await connect(s.url, host);
+    joinSuccessSchema.parse(await join(second, room));
+    const away = recordEvents(gs, 'room:host-away');
+    const closed = recordEvents(gs, 'room:closed');
+    hs.close();
+    await sleep(2000);
+    expect(away).toEqual([]);
+    expect(closed).toEqual([]);
+  });
+
+  it('leaves a room whose host never came as it is', async () => {
+    const s = await server(1);
+    const host = await registerUser(s.url);
+    const room = await createRoom(s.url, host);
+    const gs = await connect(s.url, await registerUser(s.url));
+    joinSuccessSchema.parse(await join(gs, room));
+    gs.close();
+    await sleep(1500);
+    expect(await openRooms(s.url, host)).toContain(room.id);
+  });
+});
+
+describe('the host-away rule across a restart', () => {
+  it('does not take a server shutdown for the host leaving', async () => {
+    const first = await startTestServer({ env: { HOST_GRACE_SECONDS: '1' } });
+    const host = await registerUser(first.url);
+    const room = await createRoom(first.url, host);
+    const hs = await connectSocket(first.url, host.cookie);
+    joinSuccessSchema.parse(await join(hs, room));
+    await first.stop({ keepData: true });
+    hs.close();
+    expect(await readFile(joinPath(first.dataDir, DB_FILE), 'utf8')).not.toContain('hostAwaySince');
+
+    const second = await server(1, first.dataDir);
+    await sleep(1500);
+    expect(await openRooms(second.url, host)).toContain(room.id);
+  });
+
+  it('closes a room whose host left before the restart once its grace runs out', async () => {
+    const first = await startTestServer({ env: { HOST_GRACE_SECONDS: '5' } });
+    const host = await registerUser(first.url);
+    const room = await createRoom(first.url, host);
+    const hs = await connectSocket(first.url, host.cookie);
+    joinSuccessSchema.parse(await join(hs, room));
+    hs.close();
+    const db = joinPath(first.dataDir, DB_FILE);
+    await until(async () => (await readFile(db, 'utf8')).includes('hostAwaySince'));
+    const left = Date.now();
+    await first.stop({ keepData: true });
+
+    const second = await server(5, first.dataDir);
+    // Still waiting for its host right after the restart, closed once the grace has run out.
+    if (Date.now() < left + 4000) expect(await openRooms(second.url, host)).toContain(room.id);
+    await until(async () => !(await openRooms(second.url, host)).includes(room.id));
+    expect(Date.now()).toBeGreaterThanOrEqual(left + 4000);
+  });
+});
+
+describe.skipIf(redisMissing !== undefined)(
+  `the host-away rule on two nodes${redisMissing ? ` (skipped: ${redisMissing})` : ''}`,
+  () => {
+    it('closes the room once for members on both nodes when the host left from one', async () => {
+      const cluster = await startCluster({ HOST_GRACE_SECONDS: '1' });
+      cleanups.push(() => cluster.stop());
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      const hs = await connect(a.url, host);
+      joinSuccessSchema.parse(await join(hs, room));
+      const onA = await connect(a.url, await registerUser(a.url));
+      const onB = await connect(b.url, await registerUser(b.url));
+      joinSuccessSchema.parse(await join(onA, room));
+      joinSuccessSchema.parse(await join(onB, room));
+      const closedA = recordEvents(onA, 'room:closed');
+      const closedB = recordEvents(onB, 'room:closed');
+      const awayB = nextEvent(onB, 'room:host-away', hostAwaySchema);
+      hs.close();
+      await awayB;
+      await until(async () => closedA.length > 0 && closedB.length > 0);
+      // Both nodes sweep; a second close would arrive within a sweep (a quarter of the grace).
+      await sleep(1000);
+      const expected = [{ roomId: room.id, reason: 'host_did_not_return' }];
+      expect(closedA).toEqual(expected);
+      expect(closedB).toEqual(expected);
+      expect(await openRooms(b.url, host)).not.toContain(room.id);
+    });
+  },
+);
