@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { type ApiError, apiErrorSchema } from './errors';
 import { pinSchema, roomIdSchema } from './ids';
 
@@ -6,7 +6,7 @@ import { pinSchema, roomIdSchema } from './ids';
 export const SDP_MAX = 64 * 1024;
 export const PEER_ID_MAX = 64;
 
-export const peerIdSchema = z.string().min(1).max(PEER_ID_MAX);
+export const peerIdSchema = z.string().check(z.minLength(1), z.maxLength(PEER_ID_MAX));
 export const roleSchema = z.enum(['host', 'guest']);
 export type Role = z.infer<typeof roleSchema>;
 
@@ -22,15 +22,15 @@ export type PeerInfo = z.infer<typeof peerInfoSchema>;
 export const signalDataSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
-    sdp: z.string().max(SDP_MAX),
+    sdp: z.string().check(z.maxLength(SDP_MAX)),
   }),
   z.object({
     type: z.literal('candidate'),
     candidate: z.object({
-      candidate: z.string().max(2048),
-      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
-      sdpMid: z.string().max(64).nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional(),
+      candidate: z.string().check(z.maxLength(2048)),
+      sdpMLineIndex: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(1024)))),
+      sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+      usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
     }),
   }),
   z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
@@ -38,9 +38,11 @@ export const signalDataSchema = z.discriminatedUnion('type', [
     type: z.literal('transceiverRequest'),
     transceiverRequest: z.object({
       kind: z.enum(['audio', 'video']),
-      init: z
-        .object({ direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional() })
-        .optional(),
+      init: z.optional(
+        z.object({
+          direction: z.optional(z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive'])),
+        }),
+      ),
     }),
   }),
 ]);
@@ -64,7 +66,7 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export const joinSuccessSchema = z.object({
   ok: z.literal(true),
   self: z.object({ peerId: peerIdSchema, userId: z.string(), name: z.string() }),
-  hostPeerId: peerIdSchema.nullable(),
+  hostPeerId: z.nullable(peerIdSchema),
   peers: z.array(peerInfoSchema),
   /** Proves a later join may take `self.peerId` again (see docs/protocol.md, resume). */
   resumeToken: z.optional(resumeTokenSchema),
@@ -87,20 +89,10 @@ export type PeerLeft = z.infer<typeof peerLeftSchema>;
 
 export const roomClosedSchema = z.object({ roomId: roomIdSchema, reason: z.string() });
 export type RoomClosed = z.infer<typeof roomClosedSchema>;
-/** The reasons the server gives; a client shows any other as a plain close. */
-export type RoomClosedReason = 'closed_by_host' | 'host_did_not_return';
-
-/** The host's last connection left: the room closes at `closesAt` unless the host returns. */
-export const hostAwaySchema = z.object({
-  roomId: roomIdSchema,
-  /** Server clock, milliseconds since the epoch. */
-  closesAt: z.number().check(z.gte(0)),
-});
-export type HostAway = z.infer<typeof hostAwaySchema>;
 
 export const pinAttemptsSchema = z.object({
-  failed: z.number().int().min(0),
-  windowSeconds: z.number().int().positive(),
+  failed: z.int().check(z.gte(0)),
+  windowSeconds: z.int().check(z.gt(0)),
 });
 export type PinAttempts = z.infer<typeof pinAttemptsSchema>;
 
@@ -123,7 +115,6 @@ export interface ServerToClientEvents {
   'peer:left': (msg: PeerLeft) => void;
   signal: (msg: RelayedSignal) => void;
   'room:closed': (msg: RoomClosed) => void;
-  'room:host-away': (msg: HostAway) => void;
   'room:pin-attempts': (msg: PinAttempts) => void;
   'server:error': (msg: SocketError) => void;
 }
