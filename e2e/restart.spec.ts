@@ -95,14 +95,20 @@ for (const crash of [false, true]) {
     for (const p of trio) await expect(roomStatus(p.page)).toContainText(UNREACHABLE);
 
     await server.start();
-    for (const p of trio) {
-      await expect(roomStatus(p.page)).not.toContainText(UNREACHABLE, { timeout: 20_000 });
+    const startedAt = Date.now();
+    const back = await Promise.all(
+      trio.map(async (p) => {
+        await expect(roomStatus(p.page)).not.toContainText(UNREACHABLE, { timeout: 20_000 });
+        return Date.now() - startedAt;
+      }),
+    );
+    console.log(`pages re-attached ${back.join(' ms, ')} ms after the server listened again`);
+    for (const p of trio)
       await expectMesh(
         p.page,
         p,
         trio.filter((o) => o !== p),
       );
-    }
     await sendChat(ann.page, 'after the restart');
     await expectLine(trio, 'after the restart');
 
