@@ -89,6 +89,16 @@ export type PeerLeft = z.infer<typeof peerLeftSchema>;
 
 export const roomClosedSchema = z.object({ roomId: roomIdSchema, reason: z.string() });
 export type RoomClosed = z.infer<typeof roomClosedSchema>;
+/** The reasons the server gives; a client shows any other as a plain close. */
+export type RoomClosedReason = 'closed_by_host' | 'host_did_not_return';
+
+/** The host's last connection left: the room closes at `closesAt` unless the host returns. */
+export const hostAwaySchema = z.object({
+  roomId: roomIdSchema,
+  /** Server clock, milliseconds since the epoch. */
+  closesAt: z.number().check(z.gte(0)),
+});
+export type HostAway = z.infer<typeof hostAwaySchema>;
 
 export const pinAttemptsSchema = z.object({
   failed: z.int().check(z.gte(0)),
@@ -115,6 +125,7 @@ export interface ServerToClientEvents {
   'peer:left': (msg: PeerLeft) => void;
   signal: (msg: RelayedSignal) => void;
   'room:closed': (msg: RoomClosed) => void;
+  'room:host-away': (msg: HostAway) => void;
   'room:pin-attempts': (msg: PinAttempts) => void;
   'server:error': (msg: SocketError) => void;
 }
