@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
+import { recordPeerConnections, videoBytesReceived } from './peer-connections';
 import {
   expectHostRate,
   expectPausedTogether,
@@ -28,8 +29,8 @@ test('everyone plays their own copy in step; a different file is refused and a l
   // Cid signs up now (the slow part) and joins late, while the clip still has a while to run.
   const [host, ann, bob, cid] = await Promise.all([
     signUp('host'),
-    signUp('ann'),
-    signUp('bob'),
+    signUp('ann', recordPeerConnections),
+    signUp('bob', recordPeerConnections),
     signUp('cid'),
   ]);
   const guests = [ann, bob];
@@ -38,12 +39,24 @@ test('everyone plays their own copy in step; a different file is refused and a l
   await joinRoom(bob, access);
   await expectMesh(host.page, host, guests);
 
+  // The host streams a file first; its own copy then replaces the stream.
+  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.red.file);
+  for (const guest of guests)
+    await expect.poll(() => videoBytesReceived(guest.page), { timeout: 20_000 }).toBeGreaterThan(0);
   await host.page.getByLabel('Open own copy').setInputFiles(CLIPS.blue.file);
   for (const guest of guests) await openCopy(guest, CLIPS.blue.file);
   await expectPlayingTogether(host, guests, 20_000);
-  // Nothing is streamed: guests play their own file, never a picture from the host.
-  for (const guest of guests)
+  // Nothing is streamed any more: no picture from the host, and no video bytes arrive.
+  for (const guest of guests) {
     await expect(guest.page.getByLabel('Video from the host')).toHaveCount(0);
+    await expect
+      .poll(async () => {
+        const before = await videoBytesReceived(guest.page);
+        await guest.page.waitForTimeout(1000);
+        return (await videoBytesReceived(guest.page)) - before;
+      })
+      .toBe(0);
+  }
 
   await hostVideo(host).evaluate((v: HTMLVideoElement) => v.pause());
   await expectPausedTogether(host, guests);

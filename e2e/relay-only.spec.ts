@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { type Coturn, coturnMissing, startCoturn } from '../signalling/testing/coturn';
-import { expect, type PersonOptions, test } from './fixtures';
+import { expect, test } from './fixtures';
+import { recordPeerConnections } from './peer-connections';
 import {
   chatLog,
   createRoom,
@@ -18,22 +19,6 @@ interface PairSeen {
   local: string | undefined;
   remote: string | undefined;
 }
-
-/** Keeps every RTCPeerConnection the page makes on `window.__lcPeers`, for getStats below. */
-const recordPeers: PersonOptions = {
-  beforeGoto: (page) =>
-    void page.addInitScript(() => {
-      const Native = window.RTCPeerConnection;
-      const seen: RTCPeerConnection[] = [];
-      Object.assign(window, { __lcPeers: seen });
-      window.RTCPeerConnection = class extends Native {
-        constructor(config?: RTCConfiguration) {
-          super(config);
-          seen.push(this);
-        }
-      };
-    }),
-};
 
 async function selectedPairs(page: Page): Promise<PairSeen[]> {
   return page.evaluate(async () => {
@@ -93,8 +78,8 @@ test.describe('relay only', () => {
     'host and guest who both hide their address chat over a relay/relay pair',
     async ({ signUp }) => {
       const [host, guest] = await Promise.all([
-        signUp('host', recordPeers),
-        signUp('guest', recordPeers),
+        signUp('host', recordPeerConnections),
+        signUp('guest', recordPeerConnections),
       ]);
       for (const { page } of [host, guest]) {
         await expect(relayBox(page)).toBeEnabled();

@@ -1,6 +1,6 @@
-import type { Page } from '@playwright/test';
 import { CLIPS } from './clips';
-import { expect, type Person, type PersonOptions, test } from './fixtures';
+import { expect, type Person, test } from './fixtures';
+import { peerConnectionCount, recordPeerConnections } from './peer-connections';
 import {
   chatLog,
   createRoom,
@@ -11,25 +11,6 @@ import {
   sendChat,
 } from './room';
 import { frameStats, motion, playerVideo } from './video';
-
-/** Counts the page's RTCPeerConnections, so a test can tell a kept link from a rebuilt one. */
-const countPeerConnections: PersonOptions = {
-  beforeGoto: (page) =>
-    void page.addInitScript(() => {
-      const Native = window.RTCPeerConnection;
-      const counted = window as unknown as { peerConnections: number };
-      counted.peerConnections = 0;
-      window.RTCPeerConnection = class extends Native {
-        constructor(config?: RTCConfiguration) {
-          super(config);
-          counted.peerConnections += 1;
-        }
-      };
-    }),
-};
-
-const peerConnections = (page: Page): Promise<number> =>
-  page.evaluate(() => (window as unknown as { peerConnections: number }).peerConnections);
 
 const UNREACHABLE = 'The server cannot be reached';
 
@@ -61,9 +42,9 @@ for (const crash of [false, true]) {
   }) => {
     test.setTimeout(150_000);
     const [host, ann, bob] = await Promise.all([
-      signUp('host', countPeerConnections),
-      signUp('ann', countPeerConnections),
-      signUp('bob', countPeerConnections),
+      signUp('host', recordPeerConnections),
+      signUp('ann', recordPeerConnections),
+      signUp('bob', recordPeerConnections),
     ]);
     const access = await createRoom(host);
     await joinRoom(ann, access);
@@ -83,7 +64,7 @@ for (const crash of [false, true]) {
     for (const guest of [ann, bob]) await expectStreaming(guest);
     await sendChat(host.page, 'before the outage');
     await expectLine(trio, 'before the outage');
-    const before = await Promise.all(trio.map((p) => peerConnections(p.page)));
+    const before = await Promise.all(trio.map((p) => peerConnectionCount(p.page)));
     for (const n of before) expect(n).toBeGreaterThanOrEqual(2);
 
     await server.stop({ crash });
@@ -113,7 +94,7 @@ for (const crash of [false, true]) {
     await expectLine(trio, 'after the restart');
 
     // A newcomer connects to everyone, chats with them and gets the stream.
-    const cat = await signUp('cat', countPeerConnections);
+    const cat = await signUp('cat', recordPeerConnections);
     await joinRoom(cat, access);
     const all = [...trio, cat];
     for (const p of all)
@@ -130,10 +111,10 @@ for (const crash of [false, true]) {
     for (const guest of [ann, bob]) await expectStreaming(guest);
 
     // The links from before were kept: one more connection each, the newcomer's.
-    expect(await Promise.all(trio.map((p) => peerConnections(p.page)))).toEqual(
+    expect(await Promise.all(trio.map((p) => peerConnectionCount(p.page)))).toEqual(
       before.map((n) => n + 1),
     );
-    expect(await peerConnections(cat.page)).toBe(3);
+    expect(await peerConnectionCount(cat.page)).toBe(3);
     for (const p of all) {
       await expect(peopleList(p.page).getByRole('listitem')).toHaveCount(4);
       await expect(chatLog(p.page)).not.toContainText(' left');
