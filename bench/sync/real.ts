@@ -357,16 +357,24 @@ function analyse(run: Run) {
 }
 
 async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'lc-bench-sync-'));
   const loadBefore = loadavg().map((x) => round(x, 1));
-  const clips = await serveClips();
-  const server = await startServer({
-    DATA_DIR: work,
-    BCRYPT_COST: '10',
-    STATIC_DIR: 'dist/client',
-  });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+  // Undone in reverse whatever fails, so no server or browser outlives the run.
+  const undo: Array<() => unknown> = [];
   try {
+    const clip = syncClip();
+    const work = mkdtempSync(join(tmpdir(), 'lc-bench-sync-'));
+    undo.push(() => rmSync(work, { recursive: true, force: true }));
+    const clips = await serveClips();
+    undo.push(() => clips.close());
+    const server = await startServer({
+      DATA_DIR: work,
+      BCRYPT_COST: '10',
+      STATIC_DIR: 'dist/client',
+    });
+    undo.push(() => server.stop());
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+    undo.push(() => browser.close());
+
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -374,10 +382,9 @@ async function main(): Promise<void> {
         RUN_TIMEOUT_MS,
       );
     });
-    const run = await Promise.race([
-      drive(browser, server.url, clips.url(syncClip())),
-      timeout,
-    ]).finally(() => clearTimeout(timer));
+    const run = await Promise.race([drive(browser, server.url, clips.url(clip)), timeout]).finally(
+      () => clearTimeout(timer),
+    );
     const figures = analyse(run);
     // Every sample of every page, for a closer look at one run.
     const trace = process.env.SYNC_TRACE;
@@ -413,10 +420,13 @@ async function main(): Promise<void> {
       `${JSON.stringify(results, null, 2)}\n`,
     );
   } finally {
-    await browser.close();
-    await server.stop();
-    await clips.close();
-    rmSync(work, { recursive: true, force: true });
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        console.error('cleaning up:', err);
+      }
+    }
   }
 }
 
