@@ -182,14 +182,22 @@ describe('GuestSync', () => {
     expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(0.04);
   });
 
-  it('tells the host about a seek that waits for data as long as a stall', async () => {
-    const { clock, element, player, host, guest, reports } = await setup({ seekMs: 3000 });
+  it('tells the host about a seek that waits for data too long, not one that is merely slow', async () => {
+    const { clock, element, player, host, guest, reports } = await setup({ seekMs: 1500 });
     guest.attach(player, host.source);
     guest.receive(host.sync());
     await clock.advance(10);
-    // The seek to the host's position lands where the network has brought nothing yet.
-    element.stall(2500);
+    // A slow seek: no data for 1.2 s of its 1.5 s.
+    element.stall(1200);
+    await clock.advance(3000);
+    expect(reports).toEqual([]);
+
+    // A seek that lands where the network has brought nothing for a long while.
+    guest.receive(host.rebase(() => (host.position += 60)));
+    element.stall(4500);
     await clock.advance(1000);
+    expect(reports).toEqual([]);
+    await clock.advance(1500);
     expect(reports).toEqual([true]);
     expect(guest.status.state).toBe('buffering');
     await clock.advance(2500);

@@ -70,6 +70,12 @@ export interface GuestSyncOptions {
   tickMs?: number;
   /** a stall shorter than this (a seek's brief wait) is not reported to the host, ms */
   stallReportMs?: number;
+  /**
+   * a seek waits for data by nature; one still waiting after this long is reported as a stall
+   * (shorter, and a guest whose seeks are merely slow would hold up a waiting host on every
+   * seek), ms
+   */
+  seekStallReportMs?: number;
   listener?: GuestSyncListener;
 }
 
@@ -111,11 +117,13 @@ export class GuestSync {
   #detach: Array<() => void> = [];
   readonly #clock: Clock;
   readonly #stallReportMs: number;
+  readonly #seekStallReportMs: number;
   readonly #stop: () => void;
 
   constructor(private readonly options: GuestSyncOptions) {
     this.#clock = options.clock ?? realClock;
     this.#stallReportMs = options.stallReportMs ?? 500;
+    this.#seekStallReportMs = options.seekStallReportMs ?? 2000;
     this.#stop = every(this.#clock, options.tickMs ?? 250, () => this.tick());
   }
 
@@ -268,7 +276,8 @@ export class GuestSync {
   #stalled(player: PlayerAdapter, now: number): boolean {
     if (player.buffering) {
       this.#stalledSince ??= now;
-      if (!this.#stallReported && now - this.#stalledSince >= this.#stallReportMs) {
+      const reportAfter = this.#seeking ? this.#seekStallReportMs : this.#stallReportMs;
+      if (!this.#stallReported && now - this.#stalledSince >= reportAfter) {
         this.#stallReported = true;
         this.options.listener?.buffering?.(true);
       }
