@@ -2,6 +2,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Member } from '../mesh/mesh-controller';
 import { baseStyles } from '../ui/styles';
+import { listChanged } from '../util/list-changed';
 
 const LINK_TEXT: Record<Member['link'], string> = {
   self: 'you',
@@ -58,7 +59,7 @@ export class LcPeople extends LitElement {
 
   @property({ attribute: false }) members: readonly Member[] = [];
   /** Peer IDs whose players are buffering, as the host knows them. */
-  @property({ attribute: false }) buffering: readonly string[] = [];
+  @property({ attribute: false, hasChanged: listChanged }) buffering: readonly string[] = [];
 
   override render() {
     return html`<h2 id="people-h">People (${this.members.length})</h2>
