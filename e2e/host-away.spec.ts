@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { Page } from '@playwright/test';
 import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
@@ -21,6 +22,41 @@ async function reopen(host: Person, roomId: string): Promise<Person & { enteredA
   const enteredAt = Date.now();
   await open.click();
   return { ...host, page, enteredAt };
+}
+
+/**
+ * Resolves with the page-clock time (ms since the epoch) at which the page's shown player first
+ * plays within 0.3 s of `timeline`, or null after `limitMs`. It watches in the page every 50 ms,
+ * since round trips from the test runner take seconds on a busy machine.
+ */
+function inStepAt(page: Page, timeline: Sample, limitMs: number): Promise<number | null> {
+  return page.evaluate(
+    ({ t, limitMs }) =>
+      new Promise<number | null>((resolve) => {
+        const shown = (root: Document | ShadowRoot): HTMLVideoElement | null => {
+          for (const el of root.querySelectorAll('*')) {
+            if (el instanceof HTMLVideoElement && !el.hidden) return el;
+            const inner = el.shadowRoot && shown(el.shadowRoot);
+            if (inner) return inner;
+          }
+          return null;
+        };
+        const started = performance.now();
+        const timer = setInterval(() => {
+          const now = performance.timeOrigin + performance.now();
+          const target = t.paused ? t.position : t.position + ((now - t.at) / 1000) * t.rate;
+          const video = shown(document);
+          if (video && !video.paused && Math.abs(video.currentTime - target) < 0.3) {
+            clearInterval(timer);
+            resolve(now);
+          } else if (performance.now() - started > limitMs) {
+            clearInterval(timer);
+            resolve(null);
+          }
+        }, 50);
+      }),
+    { t: timeline, limitMs },
+  );
 }
 
 /** Where a sampled player should be at `at` had it played on untouched, in seconds. */
@@ -73,34 +109,31 @@ test('the host closes its tab and comes back: guests chat and play on, then foll
     const opened = Date.now();
     const back = await reopen(host, access.roomId);
     // The 5 s count from entering the room; loading the page before is the browser's.
-    const deadline = back.enteredAt + 5000;
-    for (const guest of guests) {
-      await expect(roomStatus(guest.page)).not.toContainText('away', {
-        timeout: deadline - Date.now(),
-      });
-    }
-    await expect
-      .poll(
-        async () => {
-          const s = await sample(back.page);
-          return !s.paused && (await largestGap(back, guests)) < 0.3;
-        },
-        { timeout: Math.max(1, deadline - Date.now()), intervals: [100] },
-      )
-      .toBe(true);
-    const now = Date.now();
+    const timeline = beforeReturn[0];
+    if (!timeline) throw new Error('no sample');
+    const inStep = await inStepAt(back.page, timeline, 10_000);
+    if (inStep === null) throw new Error('the host never got in step with its guests');
     console.log(
-      `host in step with its guests ${now - back.enteredAt} ms after entering the room (${now - opened} ms after opening its URL)`,
+      `host in step with its guests ${Math.round(inStep - back.enteredAt)} ms after entering the room (${Math.round(inStep - opened)} ms after opening its URL)`,
     );
-    expect(now).toBeLessThan(deadline);
+    expect(inStep - back.enteredAt).toBeLessThan(5000);
+    for (const guest of guests) {
+      await expect(roomStatus(guest.page)).not.toContainText('away');
+    }
+    await expect.poll(() => largestGap(back, guests)).toBeLessThan(0.3);
     // The guests' own players went on along the timeline they had kept: the host took it up,
     // rather than the guests going back to where the host had left (seconds behind).
     for (const [i, guest] of guests.entries()) {
       await expect(shownVideo(guest.page)).toHaveAttribute('data-kept', 'yes');
       const before = beforeReturn[i];
-      const after = await sample(guest.page);
       if (!before) throw new Error('no sample');
-      expect(Math.abs(after.position - playedOn(before, after.at))).toBeLessThan(0.3);
+      // Polled: a guest starved by a busy machine falls behind for a moment and catches up.
+      await expect
+        .poll(async () => {
+          const after = await sample(guest.page);
+          return Math.abs(after.position - playedOn(before, after.at));
+        })
+        .toBeLessThan(0.3);
     }
     await expectPlayingTogether(back, guests);
     for (const guest of guests) expect(guest.errors).toEqual([]);
