@@ -268,6 +268,9 @@ export class HostPlayback implements ReactiveController {
     this.#closeOwn();
     pending.element.hidden = false;
     this.#own = pending;
+    // Something else plays now: the file the host was asked for is no longer wanted.
+    this.#streamResume = null;
+    this.resumePrompt = null;
     this.#setSource(source);
     if (autoplay) {
       pending.player.play().catch(() => {
