@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
-import { expectPlayingTogether, sample } from './playback';
-import { createRoom, expectMesh, joinRoom, peopleList } from './room';
+import { expectPlayingTogether, loadUrl, sample } from './playback';
+import { openRoomWith, peopleList } from './room';
 
 /**
  * What the slow guest's network holds back: from a few seconds into the clip to near its end
@@ -29,15 +29,11 @@ test('a guest whose data stops is shown buffering; the host plays on or waits fo
     const url = clips.url(CLIPS.blue.file);
     // Bob's network stops after the first seconds of the clip; everyone else's is fine.
     await bob.page.route(url, (route) => route.continue({ url: clips.heldUrl(CLIPS.blue.file) }));
-    const access = await createRoom(host);
-    await joinRoom(ann, access);
-    await joinRoom(bob, access);
-    await expectMesh(host.page, host, guests);
+    await openRoomWith(host, guests);
 
     // Let them catch up (the default): Bob runs dry and is marked for everyone, the host plays on.
     await expect(host.page.getByLabel('When someone is buffering')).toHaveValue('continue');
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(url);
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await loadUrl(host, url);
     for (const viewer of [host, ann, bob])
       await expect(bufferingMark(viewer, bob)).toBeVisible({ timeout: 20_000 });
     await expect(bufferingMark(host, ann)).toHaveCount(0);

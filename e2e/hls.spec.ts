@@ -1,8 +1,8 @@
 import { serveClips } from './clip-server';
 import { HLS_CLIP } from './clips';
 import { expect, type Person, test } from './fixtures';
-import { expectPausedTogether, expectPlayingTogether, shownVideo } from './playback';
-import { createRoom, expectMesh, joinRoom } from './room';
+import { expectPausedTogether, expectPlayingTogether, loadUrl, shownVideo } from './playback';
+import { openRoomWith } from './room';
 
 const HLS_MIME = 'application/vnd.apple.mpegurl';
 
@@ -29,13 +29,9 @@ test('three people play an HLS playlist in step through hls.js', async ({ signUp
       });
       return seen;
     });
-    const access = await createRoom(host);
-    await joinRoom(guests[0], access);
-    await joinRoom(guests[1], access);
-    await expectMesh(host.page, host, guests);
+    await openRoomWith(host, guests);
 
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(HLS_CLIP.playlist));
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await loadUrl(host, clips.url(HLS_CLIP.playlist));
     await expectPlayingTogether(host, guests, 20_000);
     // hls.js feeds the <video> through Media Source Extensions: its src is a blob: URL.
     for (const person of people)

@@ -3,8 +3,24 @@ import type { Page } from '@playwright/test';
 import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
-import { expectPlayingTogether, largestGap, type Sample, sample, shownVideo } from './playback';
-import { chatLog, createRoom, expectMesh, joinRoom, roomStatus, sendChat } from './room';
+import {
+  expectPlayingTogether,
+  largestGap,
+  loadUrl,
+  positionAt,
+  type Sample,
+  sample,
+  shownVideo,
+} from './playback';
+import {
+  chatLog,
+  createRoom,
+  expectMesh,
+  joinRoom,
+  openRoomWith,
+  roomStatus,
+  sendChat,
+} from './room';
 
 // Long enough for a host to come back under load, short enough to wait out in the second test.
 const GRACE_SECONDS = 15;
@@ -59,10 +75,6 @@ function inStepAt(page: Page, timeline: Sample, limitMs: number): Promise<number
   );
 }
 
-/** Where a sampled player should be at `at` had it played on untouched, in seconds. */
-const playedOn = (s: Sample, at: number): number =>
-  s.paused ? s.position : s.position + ((at - s.at) / 1000) * s.rate;
-
 test('the host closes its tab and comes back: guests chat and play on, then follow the host again', async ({
   signUp,
 }) => {
@@ -70,12 +82,8 @@ test('the host closes its tab and comes back: guests chat and play on, then foll
   try {
     const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
     const guests = [ann, bob];
-    const access = await createRoom(host);
-    await joinRoom(ann, access);
-    await joinRoom(bob, access);
-    await expectMesh(host.page, host, guests);
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    const access = await openRoomWith(host, guests);
+    await loadUrl(host, clips.url(CLIPS.blue.file));
     await expectPlayingTogether(host, guests, 20_000);
 
     await host.page.close();
@@ -131,7 +139,7 @@ test('the host closes its tab and comes back: guests chat and play on, then foll
       await expect
         .poll(async () => {
           const after = await sample(guest.page);
-          return Math.abs(after.position - playedOn(before, after.at));
+          return Math.abs(after.position - positionAt(before, after.at));
         })
         .toBeLessThan(0.3);
     }
@@ -148,10 +156,7 @@ test('a host who does not come back within the grace: the room closes and guests
   test.setTimeout(60_000 + GRACE_SECONDS * 1000);
   const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
   const guests = [ann, bob];
-  const access = await createRoom(host);
-  await joinRoom(ann, access);
-  await joinRoom(bob, access);
-  await expectMesh(host.page, host, guests);
+  const access = await openRoomWith(host, guests);
 
   const left = Date.now();
   await host.page.close();

@@ -6,7 +6,7 @@ import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { joinAsNodePeer } from './node-peer';
-import { sample, shownVideo } from './playback';
+import { loadUrl, sample, shownVideo } from './playback';
 import { chatLog, createRoom, expectMesh, joinRoom, peopleList, sendChat } from './room';
 
 const FLOOD_SIZE = 5000;
@@ -223,8 +223,7 @@ test('a hostile guest cannot take over the host’s playback', async ({ signUp, 
   const host = await signUp('host');
   const access = await createRoom(host);
   // A URL, not a streamed file: the Node peer has no media stack to take the stream's tracks.
-  await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
-  await host.page.getByRole('button', { name: 'Load URL' }).click();
+  await loadUrl(host, clips.url(CLIPS.blue.file));
   const video = shownVideo(host.page);
   await expect
     .poll(() => sample(host.page).then((s) => !s.paused && s.position > 0.5), { timeout: 20_000 })

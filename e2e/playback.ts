@@ -22,8 +22,14 @@ export function sample(page: Page): Promise<Sample> {
   }));
 }
 
-/** Where a sampled player is at the instant `at`, in seconds. */
-const positionAt = (s: Sample, at: number): number =>
+/** The host types a video URL and loads it for everyone. */
+export async function loadUrl(host: Person, url: string): Promise<void> {
+  await host.page.getByRole('textbox', { name: 'Video URL' }).fill(url);
+  await host.page.getByRole('button', { name: 'Load URL' }).click();
+}
+
+/** Where a sampled player is at the instant `at`, in seconds (had it played on untouched). */
+export const positionAt = (s: Sample, at: number): number =>
   s.paused ? s.position : s.position + ((at - s.at) / 1000) * s.rate;
 
 /**

@@ -40,6 +40,14 @@ export async function joinRoom(guest: Person, access: RoomAccess, expectIn = tru
   ).toBeVisible();
 }
 
+/** The host opens a room, every guest joins it, and the host sees them all connected. */
+export async function openRoomWith(host: Person, guests: readonly Person[]): Promise<RoomAccess> {
+  const access = await createRoom(host);
+  for (const guest of guests) await joinRoom(guest, access);
+  await expectMesh(host.page, host, guests);
+  return access;
+}
+
 /** Waits until `page` lists exactly these people, each other one as connected. */
 export async function expectMesh(
   page: Page,

@@ -7,10 +7,11 @@ import {
   expectPlayingTogether,
   gapNow,
   largestGap,
+  loadUrl,
   sample,
   shownVideo,
 } from './playback';
-import { createRoom, expectMesh, joinRoom } from './room';
+import { joinRoom, openRoomWith } from './room';
 import { frameStats, playerVideo } from './video';
 
 const hostVideo = (host: Person) => shownVideo(host.page);
@@ -22,13 +23,9 @@ test('the host loads a video URL and every guest follows its position, pause and
   try {
     const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
     const guests = [ann, bob];
-    const access = await createRoom(host);
-    await joinRoom(ann, access);
-    await joinRoom(bob, access);
-    await expectMesh(host.page, host, guests);
+    await openRoomWith(host, guests);
 
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await loadUrl(host, clips.url(CLIPS.blue.file));
     for (const person of [host, ...guests]) {
       await expect
         .poll(() => sample(person.page).then((s) => !s.paused && s.position > 0.5), {
@@ -78,11 +75,9 @@ test('the host loads a video URL and every guest follows its position, pause and
 
     // Text that is no link, and a URL that is not there: the host is told, and everyone keeps
     // watching the clip.
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill('not a link');
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await loadUrl(host, 'not a link');
     await expect(host.page.getByRole('alert')).toContainText('not a web address');
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url('missing.webm'));
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    await loadUrl(host, clips.url('missing.webm'));
     await expect(host.page.getByRole('alert')).toContainText('could not be loaded', {
       timeout: 25_000,
     });
@@ -110,12 +105,8 @@ test('a speed change reaches everyone, and a late joiner aligns within a second 
   try {
     const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
     const guests = [ann, bob];
-    const access = await createRoom(host);
-    await joinRoom(ann, access);
-    await joinRoom(bob, access);
-    await expectMesh(host.page, host, guests);
-    await host.page.getByRole('textbox', { name: 'Video URL' }).fill(clips.url(CLIPS.blue.file));
-    await host.page.getByRole('button', { name: 'Load URL' }).click();
+    const access = await openRoomWith(host, guests);
+    await loadUrl(host, clips.url(CLIPS.blue.file));
     await expectPlayingTogether(host, guests, 20_000);
 
     await host.page.getByLabel('Playback speed').selectOption('1.25');
