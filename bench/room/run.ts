@@ -184,7 +184,7 @@ function clientGzipBytes() {
   return {
     chunks,
     initialGzipBytes: sum(chunks.filter((c) => c.initial)),
-    appGzipBytes: sum(chunks.filter((c) => !c.file.startsWith('hls-'))),
+    appGzipBytes: sum(chunks.filter((c) => !c.file.startsWith('hls'))),
     allGzipBytes: sum(chunks),
   };
 }

@@ -113,13 +113,15 @@ describe('PeerLink', () => {
   });
 
   it('times out a connection that never forms, then retries from the chosen side', async () => {
-    const { a, b, block } = pair({ connectTimeoutMs: 400 });
+    // Long enough that a retry, once signals flow, connects within it on a busy machine too
+    // (node-datachannel in one process takes a few hundred ms under load).
+    const { a, b, block } = pair({ connectTimeoutMs: 1500 });
     block(true);
     b.link.start(false);
     a.link.start(true);
     await until(() => a.states.includes('retrying') && b.states.includes('failed'));
     block(false);
-    await until(() => a.link.state === 'connected' && b.link.state === 'connected');
+    await until(() => a.link.state === 'connected' && b.link.state === 'connected', 15_000);
     expect(a.states).toContain('failed');
   });
 

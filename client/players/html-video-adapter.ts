@@ -34,7 +34,7 @@ export type HlsStart = (
 
 /** Loads hls.js on first use only (its own chunk: the first page load stays small); null when this browser has no MSE. */
 export async function loadHlsJs(): Promise<HlsStart | null> {
-  const { default: Hls } = await import('hls.js');
+  const { default: Hls } = await import('hls.js/light');
   if (!Hls.isSupported()) return null;
   return (video, url, fatal) => {
     if (!(video instanceof HTMLMediaElement)) throw new TypeError('hls.js needs a media element');
