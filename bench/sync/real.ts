@@ -38,7 +38,7 @@ const PLAN = {
   pauseAt: 25_000,
   resumeAt: 28_000,
   offRateAt: 36_000,
-  offRateUntil: 46_000,
+  offRateUntil: 44_000,
   /** g2's player runs this much faster than every rate the app sets */
   offRateFactor: 1.08,
   /**
