@@ -12,6 +12,12 @@ export type FrameSample = [number, number];
 export type SeekRecord = [number, number, number];
 /** [time, rate]: the page set playbackRate (as the page asked, before any forced factor) */
 export type RateRecord = [number, number];
+/**
+ * [time, ms]: the host clock offset the page's player is given (lc-player's `clockOffset`),
+ * recorded when it changes. Every page reads the machine's one clock, so the true offset is 0
+ * and this is the estimate's error.
+ */
+export type OffsetRecord = [number, number];
 
 export interface Drained {
   positions: PositionSample[];
@@ -20,6 +26,7 @@ export interface Drained {
   rates: RateRecord[];
   /** [time, type] of the shown video's media events that tell about data and seeks */
   events: Array<[number, string]>;
+  offsets: OffsetRecord[];
 }
 
 export interface SyncProbes {
@@ -39,7 +46,7 @@ declare global {
 
 export function installSyncProbes(): void {
   const now = () => performance.timeOrigin + performance.now();
-  let log: Drained = { positions: [], frames: [], seeks: [], rates: [], events: [] };
+  let log: Drained = { positions: [], frames: [], seeks: [], rates: [], events: [], offsets: [] };
   let factor = 1;
 
   // Seeks and rates are recorded where the page sets them, whichever element it uses.
@@ -83,6 +90,14 @@ export function installSyncProbes(): void {
   const EVENTS = ['waiting', 'canplay', 'playing', 'seeking', 'seeked', 'pause', 'play', 'error'];
   let shown: HTMLVideoElement | null = null;
   let started = false;
+  let lastOffset: number | null = null;
+  /** The clock offset the shown video's lc-player follows, if it is in one. */
+  const offsetOf = (video: HTMLVideoElement): number | null => {
+    const root = video.getRootNode();
+    const player = root instanceof ShadowRoot ? root.host : null;
+    const offset = (player as { clockOffset?: unknown } | null)?.clockOffset;
+    return player?.localName === 'lc-player' && typeof offset === 'number' ? offset : null;
+  };
   const watch = (video: HTMLVideoElement) => {
     for (const type of EVENTS)
       video.addEventListener(type, () =>
@@ -107,7 +122,13 @@ export function installSyncProbes(): void {
         }
         if (!shown) return;
         const position = shown.currentTime;
-        log.positions.push([now(), position, shown.paused ? 1 : 0, shown.seeking ? 1 : 0]);
+        const t = now();
+        log.positions.push([t, position, shown.paused ? 1 : 0, shown.seeking ? 1 : 0]);
+        const offset = offsetOf(shown);
+        if (offset !== null && offset !== lastOffset) {
+          lastOffset = offset;
+          log.offsets.push([t, offset]);
+        }
       }, everyMs);
     },
     forceRate(next) {
@@ -118,7 +139,7 @@ export function installSyncProbes(): void {
     },
     drain() {
       const out = log;
-      log = { positions: [], frames: [], seeks: [], rates: [], events: [] };
+      log = { positions: [], frames: [], seeks: [], rates: [], events: [], offsets: [] };
       return out;
     },
   };

@@ -77,6 +77,7 @@ interface Recording {
   seeks: Drained['seeks'];
   rates: Drained['rates'];
   events: Drained['events'];
+  offsets: Drained['offsets'];
   /** times of 'waiting' events */
   waiting: number[];
 }
@@ -87,7 +88,7 @@ const pageNow = (page: Page): Promise<number> =>
 const shownVideo = (page: Page) => page.locator('video[aria-label="Video player"]:not([hidden])');
 
 function emptyRecording(): Recording {
-  return { positions: [], frames: [], seeks: [], rates: [], events: [], waiting: [] };
+  return { positions: [], frames: [], seeks: [], rates: [], events: [], offsets: [], waiting: [] };
 }
 
 async function collect(page: Page, into: Recording): Promise<void> {
@@ -98,6 +99,7 @@ async function collect(page: Page, into: Recording): Promise<void> {
   into.seeks.push(...d.seeks);
   into.rates.push(...d.rates);
   into.events.push(...d.events);
+  into.offsets.push(...d.offsets);
   for (const [t, type] of d.events) if (type === 'waiting') into.waiting.push(t);
 }
 
@@ -256,6 +258,22 @@ async function drive(browser: Browser, appUrl: string, clipUrl: string): Promise
   return { recordings, disturbances: disturbances.sort((a, b) => a.at - b.at), start, end, notes };
 }
 
+/**
+ * The host clock offset a guest's player was given over the run (ms). All pages read one
+ * clock, so the truth is 0: these are the estimate's errors, in the first 3 s after the guest
+ * joined (the connect burst) and after.
+ */
+function offsetFigures(offsets: Drained['offsets'], joinedAt: number) {
+  const worst = (xs: Drained['offsets']) =>
+    xs.length === 0 ? null : round(Math.max(...xs.map(([, ms]) => Math.abs(ms))), 1);
+  return {
+    first: offsets[0] ? round(offsets[0][1], 1) : null,
+    worstFirst3s: worst(offsets.filter(([t]) => t < joinedAt + 3000)),
+    worstAfter: worst(offsets.filter(([t]) => t >= joinedAt + 3000)),
+    changes: offsets.length,
+  };
+}
+
 function analyse(run: Run) {
   const { recordings, end } = run;
   const host = recordings.get('host') ?? emptyRecording();
@@ -306,6 +324,7 @@ function analyse(run: Run) {
           Math.abs(s.errorBeforeMs) < seekThreshold * 1000,
       ).length,
       waitingEvents: rec.waiting.length,
+      clockOffset: offsetFigures(rec.offsets, joinedAt),
     };
   });
   const ms = (xs: Array<{ error: number }>) => xs.map((x) => Math.abs(x.error) * 1000);
@@ -338,6 +357,7 @@ function analyse(run: Run) {
     rates: Object.fromEntries(perGuest.map((g) => [g.guest, g.rates])),
     seeks: Object.fromEntries(perGuest.map((g) => [g.guest, g.seeks])),
     waitingEvents: Object.fromEntries(perGuest.map((g) => [g.guest, g.waitingEvents])),
+    clockOffsetMs: Object.fromEntries(perGuest.map((g) => [g.guest, g.clockOffset])),
     targets: {
       p50: { target: TARGETS.p50Ms, met: byTime.p50 <= TARGETS.p50Ms },
       p95: { target: TARGETS.p95Ms, met: byTime.p95 <= TARGETS.p95Ms },
@@ -451,6 +471,11 @@ function print(r: ReturnType<typeof analyse> & { notes: string[] }): void {
   for (const [g, x] of Object.entries(r.rates))
     console.log(
       `  ${g.padEnd(5)} rates ${x.min.toFixed(3)}–${x.max.toFixed(3)}, ${x.changes} changes, seeks ${r.seeks[g]?.length ?? 0}`,
+    );
+  console.log('clock-offset estimate error (truth is 0: one machine clock), ms:');
+  for (const [g, o] of Object.entries(r.clockOffsetMs))
+    console.log(
+      `  ${g.padEnd(5)} first ${o.first ?? '–'}, worst in the first 3 s ${o.worstFirst3s ?? '–'}, worst after ${o.worstAfter ?? '–'} (${o.changes} estimates)`,
     );
   console.log(`target p50 ≤ ${t.p50.target} ms: ${yes(t.p50.met)}`);
   console.log(`target p95 ≤ ${t.p95.target} ms: ${yes(t.p95.met)}`);
