@@ -91,6 +91,50 @@ describe('HostSync', () => {
     expect(applied('g1', 50)).toBe(CONTROL_BURST);
   });
 
+  it('reports the line from the paused position while a resume settles, not Chromium’s leap ahead', async () => {
+    const { clock, player, host, sent } = await setup();
+    // Chromium's currentTime leaps ~70 ms ahead as its audio starts, then stands still.
+    let leap = 0;
+    const leaping = new Proxy(player, {
+      get(target, key) {
+        if (key === 'currentTime') return target.currentTime + leap;
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    host.setSource(leaping, SOURCES[0] ?? { kind: 'none' });
+    const seek = player.seek(42);
+    await clock.advance(100);
+    await seek;
+    expect(sent.at(-1)).toMatchObject({ paused: true });
+    expect(sent.at(-1)?.position).toBeCloseTo(42, 3);
+
+    leap = 0.07;
+    const before = sent.length;
+    await player.play();
+    await clock.advance(10);
+    host.setGuestControl(false);
+    const resumedAt = sent.slice(before).find((m) => !m.paused);
+    const latest = sent.at(-1);
+    if (!resumedAt || !latest) throw new Error('no sync after the resume');
+    // On the line from 42, within a ms, though the player says 70 ms more.
+    expect(latest.position - (42 + (latest.at - resumedAt.at) / 1000)).toBeCloseTo(0, 2);
+    expect(Math.abs(latest.position - leaping.currentTime)).toBeGreaterThan(0.06);
+
+    // Once settled, the player's own position again.
+    await clock.advance(1000);
+    host.setGuestControl(false);
+    expect(sent.at(-1)?.position).toBeCloseTo(leaping.currentTime, 3);
+    // A seek is never taken for a leap.
+    leap = 0;
+    await player.pause();
+    await player.play();
+    const jump = player.seek(60);
+    await clock.advance(100);
+    await jump;
+    expect(sent.at(-1)?.position).toBeGreaterThanOrEqual(60);
+  });
+
   it('waits for every buffering guest, then resumes', async () => {
     const { clock, player, host } = await setup();
     host.setPolicy('wait');

@@ -2,7 +2,7 @@ import { BUFFERING_PEERS_MAX, type PeerMessageOf, type Source } from '../../shar
 import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
 import { TokenBucket } from '../util/token-bucket';
 import { type Clock, every, realClock } from './clock';
-import type { SyncMessage } from './guest-sync';
+import { type SyncMessage, sameSource } from './guest-sync';
 
 /**
  * wait: the host pauses while any guest buffers and resumes when all are ready (up to
@@ -24,6 +24,14 @@ export interface HostSyncOptions {
 /** A guest may steer in short bursts and then about once a second: a person's pace. */
 export const CONTROL_BURST = 4;
 export const CONTROL_PER_SECOND = 1;
+/**
+ * For this long after a resume, a position within RESUME_GLITCH_S of the line from the paused
+ * position is reported as that line: Chromium's currentTime leaps some 70 ms ahead as its audio
+ * starts and then stands still until the picture catches up, and a guest that followed the leap
+ * would seek ahead and spend seconds nudging back.
+ */
+const RESUME_SETTLE_MS = 500;
+const RESUME_GLITCH_S = 0.15;
 const RATE_MIN = 0.0625;
 const RATE_MAX = 16;
 /** Player events after which guests must hear the new state at once. */
@@ -51,6 +59,9 @@ export class HostSync {
   #seq = 0;
   #buffering = new Set<string>();
   #controlBuckets = new Map<string, TokenBucket>();
+  #last: SyncMessage | null = null;
+  /** Where and when playback resumed from a pause, while its start-up settles. */
+  #resumed: { position: number; at: number } | null = null;
   /** We paused for buffering guests and will resume when they are ready. */
   #holding = false;
   #cancelHold = (): void => {};
@@ -108,18 +119,37 @@ export class HostSync {
   message(): SyncMessage {
     const player = this.#player;
     this.#seq += 1;
-    return {
+    const at = this.#clock.now();
+    // A host waiting for data is not moving: guests wait with it instead of running ahead.
+    const paused = player ? player.paused || player.buffering : true;
+    const rate = player
+      ? Math.min(RATE_MAX, Math.max(RATE_MIN, finite(player.playbackRate, 1)))
+      : 1;
+    const current = player ? Math.max(0, finite(player.currentTime)) : 0;
+    const message: SyncMessage = {
       type: 'sync',
       seq: this.#seq,
       source: this.#source,
-      // A host waiting for data is not moving: guests wait with it instead of running ahead.
-      paused: player ? player.paused || player.buffering : true,
-      position: player ? Math.max(0, finite(player.currentTime)) : 0,
-      rate: player ? Math.min(RATE_MAX, Math.max(RATE_MIN, finite(player.playbackRate, 1))) : 1,
-      at: this.#clock.now(),
+      paused,
+      position: paused ? current : this.#settledPosition(current, rate, at),
+      rate,
+      at,
       guestControl: this.guestControl,
       buffering: this.bufferingPeers.slice(0, BUFFERING_PEERS_MAX),
     };
+    this.#last = message;
+    return message;
+  }
+
+  /** The player's position, or shortly after a resume the line it is really on (see RESUME_SETTLE_MS). */
+  #settledPosition(current: number, rate: number, at: number): number {
+    const resumed = this.#resumed;
+    if (!resumed || at - resumed.at > RESUME_SETTLE_MS) {
+      this.#resumed = null;
+      return current;
+    }
+    const line = resumed.position + ((at - resumed.at) / 1000) * rate;
+    return Math.abs(current - line) <= RESUME_GLITCH_S ? line : current;
   }
 
   /**
@@ -177,6 +207,9 @@ export class HostSync {
   #onPlayerChange(type: PlayerEventName): void {
     // The host pressed play while we held for buffering guests: they catch up instead.
     if (type === 'play' && this.#holding && this.#buffering.size > 0) this.#release(false);
+    if (type === 'play' && this.#last?.paused && sameSource(this.#last.source, this.#source))
+      this.#resumed = { position: this.#last.position, at: this.#clock.now() };
+    else if (type !== 'playing' && type !== 'ratechange') this.#resumed = null;
     this.#broadcast();
   }
 
