@@ -1,4 +1,7 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+
+/** What a page runs before the app: a function, or a script's text. */
+export type InitScript = Parameters<BrowserContext['addInitScript']>[0];
 
 /** Someone signed up in a browser context of their own, for the browser benchmarks. */
 export interface Person {
@@ -23,7 +26,7 @@ export async function signUp(
   browser: Browser,
   url: string,
   prefix: string,
-  initScripts: Array<() => void> = [],
+  initScripts: InitScript[] = [],
 ): Promise<Person> {
   const context = await browser.newContext({ baseURL: url });
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });

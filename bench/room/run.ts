@@ -2,8 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type Browser, chromium, type Page } from '@playwright/test';
+import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { createRoom, type InitScript, type Person, signUp as signUpPerson } from '../lib/people';
 import { findPid, treeCpuSeconds } from '../lib/proc';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
@@ -16,27 +17,19 @@ import { installProbes } from './probes';
  * glass-to-glass latency, host CPU per guest and the client's gzip size. Prints the figures
  * and writes bench/results/room.json; never fails on a timing.
  */
-const PASSWORD = 'correct horse battery';
 const CHAT_MESSAGES = 40;
 const FRAME_WINDOW_MS = 8000;
 const CPU_WINDOW_MS = 8000;
 
-interface Person {
-  name: string;
-  page: Page;
-}
-
-let counter = 0;
-async function signUp(browser: Browser, url: string, prefix: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL: url });
-  // tsx (esbuild) wraps named functions in __name(); the page has no such helper.
-  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-  await context.addInitScript(installProbes);
-  // BENCH_ROOM_JITTER_TARGET=0 asks every receiver for that jitter buffer (ms), to compare
-  // glass-to-glass with and without it; the app itself leaves the browser's default.
+/**
+ * BENCH_ROOM_JITTER_TARGET=0 asks every receiver for that jitter buffer (ms), to compare
+ * glass-to-glass with and without it; the app itself leaves the browser's default.
+ */
+function jitterTargetScript(): InitScript[] {
   const jitterTarget = process.env.BENCH_ROOM_JITTER_TARGET;
-  if (jitterTarget !== undefined) {
-    await context.addInitScript({
+  if (jitterTarget === undefined) return [];
+  return [
+    {
       content: `{
         const Native = RTCPeerConnection;
         window.RTCPeerConnection = class extends Native {
@@ -46,30 +39,12 @@ async function signUp(browser: Browser, url: string, prefix: string): Promise<Pe
           }
         };
       }`,
-    });
-  }
-  const page = await context.newPage();
-  counter += 1;
-  const name = `${prefix}${counter}_${Date.now().toString(36)}`;
-  await page.goto('/');
-  await page.getByRole('textbox', { name: 'Username' }).fill(name);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Create room' }).waitFor();
-  return { name, page };
+    },
+  ];
 }
 
-async function createRoom(host: Person): Promise<{ roomId: string; pin: string }> {
-  const { page } = host;
-  await page.getByRole('button', { name: 'Create room' }).click();
-  const created = page.getByRole('group', { name: 'New room' });
-  const roomId =
-    (await created.locator('lc-copy[label="Room ID"] output').textContent())?.trim() ?? '';
-  const pin = (await created.locator('lc-copy[label="PIN"] output').textContent())?.trim() ?? '';
-  await page.getByRole('button', { name: 'Enter room' }).click();
-  await page.waitForURL(`**/room/${roomId}`);
-  return { roomId, pin };
-}
+const signUp = (browser: Browser, url: string, prefix: string): Promise<Person> =>
+  signUpPerson(browser, url, prefix, [installProbes, ...jitterTargetScript()]);
 
 /** Joins and returns ms from pressing "Join room" to the first presented remote frame. */
 async function joinAndTimeFirstFrame(
