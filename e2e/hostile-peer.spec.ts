@@ -52,6 +52,26 @@ function forgeHostMessages(json: (value: unknown) => void, hostName: string, t: 
 const lines = (person: Person, text: string) =>
   chatLog(person.page).getByRole('listitem').filter({ hasText: text });
 
+/**
+ * Sends a chat line with `text` until every one of `people` shows it once (the same id shows
+ * once, so resending is harmless): the throttle may drop it while its bucket refills. The
+ * channel is ordered, so once it shows, everything sent before it has arrived.
+ */
+async function deliverMarker(
+  send: (data: string) => void,
+  people: readonly Person[],
+  id: string,
+  text: string,
+): Promise<void> {
+  const marker = JSON.stringify({ type: 'chat', id, text, sentAt: Date.now() });
+  await expect(async () => {
+    send(marker);
+    for (const person of people) {
+      await expect(lines(person, text)).toHaveCount(1, { timeout: 1000 });
+    }
+  }).toPass({ timeout: 30_000 });
+}
+
 test('a hostile peer cannot crash, freeze, mislead or silence the others', async ({
   signUp,
   server,
@@ -149,20 +169,8 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     for (const person of [host, guest]) await expectResponsive(person.page);
     await sendChat(guest.page, 'guest during the flood');
     await Promise.all([hostile.drained(hostPeer.peerId), hostile.drained(guestPeer.peerId)]);
-    // A last line, sent until the refilled bucket lets it in (the same id shows once), arrives
-    // after every flood line because the channel is ordered.
-    const marker = JSON.stringify({
-      type: 'chat',
-      id: 'marker-2',
-      text: 'HOSTILE-MARKER two',
-      sentAt: Date.now(),
-    });
-    await expect(async () => {
-      toBoth(marker);
-      for (const person of [host, guest]) {
-        await expect(lines(person, 'HOSTILE-MARKER two')).toHaveCount(1, { timeout: 1000 });
-      }
-    }).toPass({ timeout: 30_000 });
+    // A last line arrives after every flood line.
+    await deliverMarker(toBoth, [host, guest], 'marker-2', 'HOSTILE-MARKER two');
     const bound = INCOMING_BURST + (INCOMING_RATE_PER_SECOND * (Date.now() - floodStart)) / 1000;
     for (const person of [host, guest]) {
       const shown = await lines(person, 'FLOOD#').count();
@@ -173,22 +181,10 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     }
 
     // The bucket has refilled: forged host messages are refused on their merits, not by the
-    // throttle. A marker after them (the channel is ordered) proves they were delivered.
+    // throttle. A marker after them proves they were delivered.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     forgeHostMessages(json, host.name, Date.now());
-    await expect(async () => {
-      toBoth(
-        JSON.stringify({
-          type: 'chat',
-          id: 'marker-3',
-          text: 'HOSTILE-MARKER three',
-          sentAt: Date.now(),
-        }),
-      );
-      for (const person of [host, guest]) {
-        await expect(lines(person, 'HOSTILE-MARKER three')).toHaveCount(1, { timeout: 1000 });
-      }
-    }).toPass({ timeout: 30_000 });
+    await deliverMarker(toBoth, [host, guest], 'marker-3', 'HOSTILE-MARKER three');
 
     // Nothing forged or invalid shows, and the guest's player still has nothing loaded.
     for (const person of [host, guest]) {
@@ -246,18 +242,10 @@ test('a hostile guest cannot take over the host’s playback', async ({ signUp, 
   try {
     const hostPeer = hostile.members.find((m) => m.role === 'host');
     if (!hostPeer) throw new Error('the join ack lists no host');
-    const send = (value: unknown): void => hostile.send(hostPeer.peerId, JSON.stringify(value));
-    /**
-     * A chat line after the requests, sent until the throttle lets it in (the same id shows
-     * once): once it shows, every request before it has arrived, the channel being ordered.
-     */
-    const delivered = async (id: string): Promise<void> => {
-      const marker = { type: 'chat', id, text: `MARKER ${id}`, sentAt: Date.now() };
-      await expect(async () => {
-        send(marker);
-        await expect(lines(host, `MARKER ${id}`)).toHaveCount(1, { timeout: 1000 });
-      }).toPass({ timeout: 30_000 });
-    };
+    const toHost = (data: string): void => hostile.send(hostPeer.peerId, data);
+    const send = (value: unknown): void => toHost(JSON.stringify(value));
+    /** Every request sent before this has arrived at the host. */
+    const delivered = (id: string) => deliverMarker(toHost, [host], id, `MARKER ${id}`);
 
     // Guests may not steer: nothing the hostile guest asks for happens.
     send({ type: 'control', action: 'pause' });
@@ -269,7 +257,7 @@ test('a hostile guest cannot take over the host’s playback', async ({ signUp, 
 
     // Once the host allows it, malformed requests still change nothing...
     await host.page.getByLabel('Allow guests to control playback').check();
-    hostile.send(hostPeer.peerId, '{"type":"control","action":"seek","position":1e309}');
+    toHost('{"type":"control","action":"seek","position":1e309}');
     for (const bad of [
       { type: 'control', action: 'seek' },
       { type: 'control', action: 'seek', position: -5 },
