@@ -13,13 +13,21 @@ export interface Policy {
   decide(input: DriftInput): Correction;
   seekLanded(ms: number): void;
   /**
-   * Where to seek when the host jumps, or null to play on from `actual`: ours aims ahead by the
-   * seek's own delay and does not seek when already there, the others always seek to the target.
+   * What to do when the host jumps (`resting`: the guest is paused now): ours does nothing when
+   * already there and otherwise holds a frame ahead to start on time, the others seek to the target.
    */
-  jump(target: number, rate: number, paused: boolean, now: number, actual: number): number | null;
+  jump(input: DriftInput, resting: boolean): Correction;
+  /** For a 'start': ms to hold the frame at `position` before playing, null when too late. */
+  startIn?(position: number, target: number, rate: number): number | null;
+  /** A start's play() at `now`. */
+  started?(now: number): void;
 }
 
-const plainJump = (target: number) => target;
+const plainJump = (i: DriftInput): Correction => ({
+  kind: 'seek',
+  position: i.target,
+  rate: i.hostRate,
+});
 
 /** LiveConnect's controller (shared/sync/drift-controller.ts), checked four times a second. */
 export function liveConnect(params: DriftParams = DEFAULT_DRIFT_PARAMS): Policy {
@@ -29,10 +37,9 @@ export function liveConnect(params: DriftParams = DEFAULT_DRIFT_PARAMS): Policy 
     intervalMs: 250,
     decide: (i) => c.update(i),
     seekLanded: (ms) => c.seekLanded(ms),
-    jump: (target, rate, paused, now, actual) => {
-      const r = c.jump(target, rate, paused, now, actual);
-      return r.kind === 'seek' ? r.position : null;
-    },
+    jump: (input, resting) => c.jump(input, resting),
+    startIn: (position, target, rate) => c.startIn(position, target, rate),
+    started: (now) => c.started(now),
   };
 }
 

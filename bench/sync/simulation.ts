@@ -1,3 +1,4 @@
+import type { Correction } from '../../shared/sync/drift-controller';
 import { type PlaybackState, targetPosition } from '../../shared/sync/target';
 import type { Policy } from './policies';
 
@@ -116,6 +117,14 @@ export interface GuestResult {
   rateChanges: number;
 }
 
+interface Seek {
+  landAt: number;
+  position: number;
+  startedAt: number;
+  /** a start: hold the landed frame until the policy says play */
+  hold: boolean;
+}
+
 /** A seek this soon after another lands while the picture is still settling from the first jump. */
 const FOLLOW_UP_MS = 1500;
 
@@ -149,8 +158,10 @@ export function simulateGuest(
   let position = 0;
   let paused = true;
   let rate = 1;
-  let pendingSeek: { landAt: number; position: number; startedAt: number } | null = null;
+  let pendingSeek: Seek | null = null;
   let restartAt = Number.NEGATIVE_INFINITY;
+  /** a start's frame is held (the player paused) until then */
+  let holdUntil: number | null = null;
   let nextDecision = spec.joinAt;
   const result: GuestResult = {
     trace: [],
@@ -161,8 +172,15 @@ export function simulateGuest(
   };
   let lastSeekAt = Number.NEGATIVE_INFINITY;
 
-  const startSeek = (t: number, to: number, counts: 'event' | 'correction') => {
-    pendingSeek = { landAt: t + between(s.seekLatencyMs), position: to, startedAt: t };
+  const startSeek = (t: number, c: Correction, counts: 'event' | 'correction') => {
+    if (c.kind !== 'seek' && c.kind !== 'start') return;
+    holdUntil = null;
+    pendingSeek = {
+      landAt: t + between(s.seekLatencyMs),
+      position: c.position,
+      startedAt: t,
+      hold: c.kind === 'start',
+    };
     if (counts === 'event') result.eventSeeks += 1;
     else {
       result.correctionSeeks += 1;
@@ -191,10 +209,18 @@ export function simulateGuest(
       const joining = last === null;
       last = sync;
       if (sync.event || joining) {
+        const resting = paused || holdUntil !== null;
         paused = sync.paused;
+        holdUntil = null;
         const target = targetPosition(sync, t + offsetError);
-        const to = policy.jump(target, sync.rate, sync.paused, t, position);
-        if (to !== null) startSeek(t, to, 'event');
+        const input = {
+          actual: position,
+          target,
+          hostRate: sync.rate,
+          paused: sync.paused,
+          now: t,
+        };
+        startSeek(t, policy.jump(input, resting), 'event');
       }
     }
 
@@ -202,18 +228,32 @@ export function simulateGuest(
     const dt = s.stepMs / 1000;
     const stalled = spec.name === s.stall.guest && t >= s.stall.at && t < s.stall.until;
     const forced = spec.name === s.offRate.guest && t >= s.offRate.at && t < s.offRate.until;
-    const seek = pendingSeek as { landAt: number; position: number; startedAt: number } | null;
+    const seek = pendingSeek as Seek | null;
     if (seek && t >= seek.landAt) {
       position = seek.position;
       policy.seekLanded(seek.landAt - seek.startedAt);
       pendingSeek = null;
       restartAt = t + between(s.seekRestartMs);
-    } else if (!seek && !paused && !stalled && t >= restartAt) {
+      if (seek.hold && last) {
+        const target = targetPosition(last, t + offsetError);
+        const wait = policy.startIn?.(position, target, last.rate) ?? null;
+        if (wait !== null) holdUntil = t + wait;
+        else {
+          const input = { actual: position, target, hostRate: last.rate, paused: false, now: t };
+          startSeek(t, policy.jump(input, true), 'correction');
+        }
+      }
+    } else if (holdUntil !== null && t >= holdUntil) {
+      holdUntil = null;
+      policy.started?.(t);
+      // play() on a held frame: the picture moves after the same short wait as after a seek
+      restartAt = t + between(s.seekRestartMs);
+    } else if (!seek && holdUntil === null && !paused && !stalled && t >= restartAt) {
       const effective = forced ? s.offRate.rate : rate;
       position += dt * effective * (1 + spec.driftPpm / 1e6);
     }
 
-    if (last && t >= nextDecision && !pendingSeek && !stalled) {
+    if (last && t >= nextDecision && !pendingSeek && holdUntil === null && !stalled) {
       nextDecision = t + policy.intervalMs;
       const target = targetPosition(last, t + offsetError);
       const noise = rate === last.rate ? 0 : ((rand() * 2 - 1) * s.readNoiseMs) / 1000;
@@ -226,7 +266,7 @@ export function simulateGuest(
       });
       if (c.rate !== rate) result.rateChanges += 1;
       rate = c.rate;
-      if (c.kind === 'seek') startSeek(t, c.position, 'correction');
+      startSeek(t, c, 'correction');
     }
 
     if (last && t % 50 === 0) {

@@ -7,6 +7,8 @@ export interface FakeVideoOptions {
   /** time from setting currentTime to seeked, ms; time stands still meanwhile */
   seekMs?: number;
   duration?: number;
+  /** after play() the picture stands this long before it moves, ms (Chromium: ~80) */
+  startMs?: number;
   /** the media clock's drift against wall time, e.g. 1e-4 for +100 ppm */
   drift?: number;
   /** MediaError code the next source fails with */
@@ -67,7 +69,7 @@ export class FakeVideo extends EventTarget implements VideoElementLike {
 
   get currentTime(): number {
     if (this.paused || this.#seeking || this.#starved) return this.#base;
-    const elapsed = (this.clock.now() - this.#baseAt) / 1000;
+    const elapsed = Math.max(0, this.clock.now() - this.#baseAt) / 1000;
     return this.#base + elapsed * this.#rate * (1 + (this.options.drift ?? 0));
   }
 
@@ -100,6 +102,7 @@ export class FakeVideo extends EventTarget implements VideoElementLike {
     }
     if (this.paused) {
       this.#rebase(this.currentTime);
+      this.#baseAt += this.options.startMs ?? 0;
       this.paused = false;
       this.#fire('play');
       this.#fire('playing');

@@ -157,6 +157,8 @@ export class HtmlVideoAdapter implements PlayerAdapter {
     try {
       await this.video.play();
     } catch (err) {
+      // Interrupted by a pause() (the sync engine, or the host pausing at once): not a failure.
+      if (err instanceof Error && err.name === 'AbortError') return;
       if (err instanceof Error && err.name === 'NotAllowedError')
         throw new PlayerError('refused', 'The browser wants you to press play first.');
       throw new PlayerError('unsupported', CANNOT_PLAY);

@@ -109,6 +109,8 @@ export class GuestSync {
   /** The host is back on a new connection, whose seq numbers start again. */
   #newConnection = false;
   #seeking = false;
+  /** A start whose frame is held until the host reaches it (see Correction 'start'). */
+  #hold: { position: number; landed: boolean; cancel: () => void } | null = null;
   #starting = false;
   #stalledSince: number | null = null;
   #stallReported = false;
@@ -136,9 +138,9 @@ export class GuestSync {
     return this.#sync;
   }
 
-  /** How long this player's seeks take to land, as learned so far, ms. */
-  get seekDelayMs(): number {
-    return this.#controller.seekDelay * 1000;
+  /** How far ahead of the host this player holds a frame to start from, as learned so far, ms. */
+  get leadMs(): number {
+    return this.#controller.lead * 1000;
   }
 
   /** The source the host shows that no player here is showing yet (load it, then attach). */
@@ -155,8 +157,12 @@ export class GuestSync {
     this.#newConnection = false;
     this.#sync = sync;
     if (!previous || isJump(previous, sync)) {
+      this.#cancelHold();
       this.#jumpPending = true;
       this.tick();
+    } else if (this.#hold) {
+      // The host refined its line (a heartbeat): play when it reaches the held frame by the new one.
+      this.#scheduleStart();
     }
   }
 
@@ -188,6 +194,7 @@ export class GuestSync {
     );
     this.#jumpPending = true;
     this.#seeking = false;
+    this.#cancelHold();
     this.#blocked = null;
     this.#playerError = null;
     this.#stalledSince = null;
@@ -214,6 +221,7 @@ export class GuestSync {
 
   destroy(): void {
     this.#stop();
+    this.#cancelHold();
     for (const off of this.#detach.splice(0)) off();
     this.#player = null;
   }
@@ -242,29 +250,31 @@ export class GuestSync {
     }
     if (this.#seeking) return;
 
-    const hostNow = now + (this.options.hostClock.estimate()?.offset ?? 0);
-    let target = targetPosition(sync, hostNow);
-    const duration = player.duration;
-    if (duration !== null) target = Math.min(target, duration);
+    const target = this.#target(sync, player);
     // Refused once, play() is retried only on a click (retryPlay) or when the host pauses anyway.
     if (sync.paused) this.#blocked = null;
-    if (!this.#blocked) this.#applyPaused(player, sync.paused);
     if (this.#blocked) {
       this.#setStatus('blocked', null, this.#blocked);
       return;
     }
+    // Paused first, so the position read is the frame the picture rests on.
+    if (sync.paused) this.#applyPaused(player, true);
 
     const actual = player.currentTime;
+    const input = { actual, target, hostRate: sync.rate, paused: sync.paused, now };
     const correction: Correction = this.#jumpPending
-      ? this.#controller.jump(target, sync.rate, sync.paused, now, actual)
-      : this.#controller.update({ actual, target, hostRate: sync.rate, paused: sync.paused, now });
+      ? this.#controller.jump(input, player.paused)
+      : this.#controller.update(input);
     this.#jumpPending = false;
     if (player.playbackRate !== correction.rate) player.playbackRate = correction.rate;
     if (correction.kind === 'seek') this.#seek(player, correction.position, now);
+    // A start plays when its held frame is due; playing now would only be paused again.
+    if (correction.kind === 'start') this.#start(player, correction.position, now);
+    else if (!sync.paused) this.#applyPaused(player, false);
 
     const error = actual - target;
     const aligned =
-      correction.kind !== 'seek' &&
+      (correction.kind === 'none' || correction.kind === 'nudge') &&
       Math.abs(error) <=
         (sync.paused
           ? this.#controller.params.pausedTolerance
@@ -312,14 +322,81 @@ export class GuestSync {
     );
   }
 
+  /** Where the host is now by our clock and its last sync, within this player's duration (s). */
+  #target(sync: SyncMessage, player: PlayerAdapter): number {
+    const hostNow = this.#clock.now() + (this.options.hostClock.estimate()?.offset ?? 0);
+    const target = targetPosition(sync, hostNow);
+    const duration = player.duration;
+    return duration === null ? target : Math.min(target, duration);
+  }
+
   #seek(player: PlayerAdapter, position: number, startedAt: number): void {
     this.#seeking = true;
     const done = (): void => {
       if (this.#player !== player) return;
       this.#seeking = false;
       this.#controller.seekLanded(this.#clock.now() - startedAt);
+      // The host jumped while we were seeking: follow it now, not at the next check.
+      if (this.#jumpPending) this.tick();
     };
     player.seek(position).then(done, done);
+  }
+
+  /**
+   * Pauses on the frame at `position`, ahead of the host, and plays as the host reaches it. A
+   * seek while playing lands wherever the player happens to be ready (tens to hundreds of ms
+   * off, then nudged for seconds); a held frame starts on time whatever the seek took.
+   */
+  #start(player: PlayerAdapter, position: number, startedAt: number): void {
+    this.#seeking = true;
+    player.pause();
+    const hold = { position, landed: false, cancel: (): void => {} };
+    this.#hold = hold;
+    const landed = (): void => {
+      if (this.#player !== player) return;
+      hold.landed = true;
+      this.#controller.seekLanded(this.#clock.now() - startedAt);
+      if (this.#hold === hold) {
+        this.#scheduleStart();
+        return;
+      }
+      // Dropped while seeking: the check that waited for the seek runs now.
+      this.#seeking = false;
+      this.tick();
+    };
+    player.seek(position).then(landed, landed);
+  }
+
+  /** Times play() for the held frame by the host's latest line; a host already past it means again. */
+  #scheduleStart(): void {
+    const hold = this.#hold;
+    const sync = this.#sync;
+    const player = this.#player;
+    if (!hold || !sync || !player) return;
+    hold.cancel();
+    const wait = this.#controller.startIn(hold.position, this.#target(sync, player), sync.rate);
+    if (wait === null) {
+      this.#cancelHold();
+      this.#jumpPending = true;
+      this.tick();
+      return;
+    }
+    hold.cancel = this.#clock.after(wait, () => {
+      if (this.#hold !== hold) return;
+      this.#hold = null;
+      this.#seeking = false;
+      this.#controller.started(this.#clock.now());
+      this.#applyPaused(player, false);
+    });
+  }
+
+  /** Drops a start (the host jumped, the player changed); the next check after its seek decides anew. */
+  #cancelHold(): void {
+    const hold = this.#hold;
+    if (!hold) return;
+    hold.cancel();
+    this.#hold = null;
+    if (hold.landed) this.#seeking = false;
   }
 
   #setStatus(state: GuestSyncState, errorMs: number | null, message: string | null = null): void {

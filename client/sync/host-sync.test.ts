@@ -50,10 +50,14 @@ describe('HostSync', () => {
     expect(sent.at(-1)).toMatchObject({ paused: false });
     await clock.advance(500);
     const seek = player.seek(42);
-    await clock.advance(100);
+    await clock.advance(50);
     await seek;
-    expect(sent.at(-1)).toMatchObject({ paused: false });
-    expect(sent.at(-1)?.position).toBeCloseTo(42, 3);
+    // landed: waiting until the picture is seen moving, two polls later
+    expect(sent.at(-1)).toMatchObject({ paused: true, position: 42 });
+    await clock.advance(50);
+    const moving = sent.at(-1);
+    expect(moving).toMatchObject({ paused: false });
+    expect(moving?.position).toBeCloseTo(42 + ((moving?.at ?? 0) - clock.now() + 50) / 1000, 3);
     const seqs = sent.map((m) => m.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -89,6 +93,68 @@ describe('HostSync', () => {
     expect(applied('g1', 50)).toBe(1);
     host.peerLeft('g1');
     expect(applied('g1', 50)).toBe(CONTROL_BURST);
+  });
+
+  it('after a seek, tells guests the host waits until its picture moves, then sends that line', async () => {
+    const { clock, player, host, sent } = await setup();
+    await player.play();
+    await clock.advance(500);
+    // As Chromium after seeked: currentTime leaps 20 ms, stands for 100 ms, then plays on.
+    const landing = clock.now() + 50;
+    const standUntil = landing + 100;
+    const standing = new Proxy(player, {
+      get(target, key) {
+        if (key === 'currentTime') {
+          const now = clock.now();
+          if (now < landing) return target.currentTime;
+          return 42.02 + Math.max(0, now - standUntil) / 1000;
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    host.setSource(standing, SOURCES[0] ?? { kind: 'none' });
+    const seek = player.seek(42);
+    await clock.advance(50);
+    await seek;
+    const landedAt = sent.length;
+    await clock.advance(60);
+    // standing (and the leap) is reported as waiting, never as playing from where it stands
+    expect(sent.slice(landedAt - 1).every((m) => m.paused)).toBe(true);
+    await clock.advance(200);
+    const line = sent.slice(landedAt).find((m) => !m.paused);
+    if (!line) throw new Error('no playing sync once the picture moved');
+    // the line the picture is really on: 42.02 from standUntil
+    expect(line.position - (42.02 + (line.at - standUntil) / 1000)).toBeCloseTo(0, 3);
+    expect(line.at - standUntil).toBeLessThanOrEqual(60);
+  });
+
+  it('after a play whose picture stands, tells guests the host waits until it moves', async () => {
+    const { clock, player, host, sent } = await setup();
+    // A first play: Chromium's picture may stand 200 ms and more before it moves.
+    let movesAt = Number.POSITIVE_INFINITY;
+    const slow = new Proxy(player, {
+      get(target, key) {
+        if (key === 'currentTime') return Math.max(0, clock.now() - movesAt) / 1000;
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    host.setSource(slow, SOURCES[0] ?? { kind: 'none' });
+    movesAt = clock.now() + 250;
+    const before = sent.length;
+    await player.play();
+    await clock.advance(200);
+    host.setGuestControl(false);
+    // on the line from 0 at first (a resume usually moves with it), then waiting once off it
+    expect(sent[before]).toMatchObject({ paused: false, position: 0 });
+    expect(sent.at(-1)).toMatchObject({ paused: true, position: 0 });
+    await clock.advance(200);
+    const waiting = sent.findIndex((m, i) => i > before && m.paused);
+    const line = sent.slice(waiting).find((m) => !m.paused);
+    if (!line) throw new Error('no playing sync once the picture moved');
+    expect(line.position - (line.at - movesAt) / 1000).toBeCloseTo(0, 3);
+    expect(line.at - movesAt).toBeLessThanOrEqual(60);
   });
 
   it('reports the line from the paused position while a resume settles, not Chromium’s leap ahead', async () => {
@@ -190,7 +256,7 @@ describe('HostSync', () => {
 
   it('drives a guest through the wire: encoded, decoded, followed', async () => {
     const { clock, player, host } = await setup();
-    const guestVideo = new FakeVideo(clock, { seekMs: 120 });
+    const guestVideo = new FakeVideo(clock, { seekMs: 120, startMs: 80 });
     const guestPlayer = new HtmlVideoAdapter(guestVideo, { clock });
     const loaded = guestPlayer.load({ kind: 'url', url: 'https://media.example/film.mp4' });
     await clock.advance(100);

@@ -25,12 +25,19 @@ export interface HostSyncOptions {
 export const CONTROL_BURST = 4;
 export const CONTROL_PER_SECOND = 1;
 /**
- * For this long after a resume, a position within RESUME_GLITCH_S of the line from the paused
- * position is reported as that line: Chromium's currentTime leaps some 70 ms ahead as its audio
- * starts and then stands still until the picture catches up, and a guest that followed the leap
- * would seek ahead and spend seconds nudging back.
+ * Chromium's picture does not move when its events say so. After `seeked`, or `playing` after a
+ * stall, it stands ~100 ms (its currentTime leaps ~20 ms and stands too), and a line taken then
+ * runs ~80 ms ahead of the host until the next heartbeat; after a resume its currentTime leaps
+ * some 70 ms ahead as audio starts and stands until the picture catches up (and the first play
+ * of a video may stand for 200 ms). So after each of these HostSync watches the position until it
+ * advances at about the rate for MOTION_STEPS polls in a row (or MOTION_MAX_MS passed), then
+ * sends the line it is really on. Meanwhile guests are told the host waits, except after a
+ * resume: they start with it on the line from the paused position (what a resume usually is),
+ * within RESUME_GLITCH_S of which the leap is not reported.
  */
-const RESUME_SETTLE_MS = 500;
+const MOTION_POLL_MS = 20;
+const MOTION_STEPS = 2;
+const MOTION_MAX_MS = 1000;
 const RESUME_GLITCH_S = 0.15;
 const RATE_MIN = 0.0625;
 const RATE_MAX = 16;
@@ -60,8 +67,10 @@ export class HostSync {
   #buffering = new Set<string>();
   #controlBuckets = new Map<string, TokenBucket>();
   #last: SyncMessage | null = null;
-  /** Where and when playback resumed from a pause, while its start-up settles. */
+  /** Where and when playback resumed from a pause, until the picture is seen moving. */
   #resumed: { position: number; at: number } | null = null;
+  /** Watching for the picture to move (see MOTION_POLL_MS); `waiting`: tell guests the host waits. */
+  #motion: { stop: () => void; waiting: boolean } | null = null;
   /** We paused for buffering guests and will resume when they are ready. */
   #holding = false;
   #cancelHold = (): void => {};
@@ -93,6 +102,7 @@ export class HostSync {
   /** The host's player and what it shows ({kind:'none'} and null when nothing). */
   setSource(player: PlayerAdapter | null, source: Source): void {
     for (const off of this.#detach.splice(0)) off();
+    this.#endMotionWatch();
     this.#player = player;
     this.#source = player ? source : { kind: 'none' };
     this.#release(false);
@@ -120,18 +130,21 @@ export class HostSync {
     const player = this.#player;
     this.#seq += 1;
     const at = this.#clock.now();
-    // A host waiting for data is not moving: guests wait with it instead of running ahead.
-    const paused = player ? player.paused || player.buffering : true;
     const rate = player
       ? Math.min(RATE_MAX, Math.max(RATE_MIN, finite(player.playbackRate, 1)))
       : 1;
     const current = player ? Math.max(0, finite(player.currentTime)) : 0;
+    const line = this.#resumeLine(current, rate, at);
+    // A host waiting for data, or for its picture to move, is not moving: guests wait with it.
+    const paused = player
+      ? player.paused || player.buffering || this.#motion?.waiting === true || line === false
+      : true;
     const message: SyncMessage = {
       type: 'sync',
       seq: this.#seq,
       source: this.#source,
       paused,
-      position: paused ? current : this.#settledPosition(current, rate, at),
+      position: typeof line === 'number' && !paused ? line : current,
       rate,
       at,
       guestControl: this.guestControl,
@@ -141,15 +154,16 @@ export class HostSync {
     return message;
   }
 
-  /** The player's position, or shortly after a resume the line it is really on (see RESUME_SETTLE_MS). */
-  #settledPosition(current: number, rate: number, at: number): number {
+  /**
+   * While a resume settles, the line from the paused position (null when not resuming), or false
+   * when the picture is off it by more than a leap: it has not started yet (a first play may
+   * stand 200 ms), so the host waits until it is seen moving.
+   */
+  #resumeLine(current: number, rate: number, at: number): number | false | null {
     const resumed = this.#resumed;
-    if (!resumed || at - resumed.at > RESUME_SETTLE_MS) {
-      this.#resumed = null;
-      return current;
-    }
+    if (!resumed) return null;
     const line = resumed.position + ((at - resumed.at) / 1000) * rate;
-    return Math.abs(current - line) <= RESUME_GLITCH_S ? line : current;
+    return Math.abs(current - line) <= RESUME_GLITCH_S ? line : false;
   }
 
   /**
@@ -200,6 +214,7 @@ export class HostSync {
   destroy(): void {
     this.#stop();
     this.#cancelHold();
+    this.#endMotionWatch();
     for (const off of this.#detach.splice(0)) off();
     this.#player = null;
   }
@@ -210,7 +225,40 @@ export class HostSync {
     if (type === 'play' && this.#last?.paused && sameSource(this.#last.source, this.#source))
       this.#resumed = { position: this.#last.position, at: this.#clock.now() };
     else if (type !== 'playing' && type !== 'ratechange') this.#resumed = null;
+    const player = this.#player;
+    if (type === 'pause' || type === 'waiting' || !player || player.paused) this.#endMotionWatch();
+    else if (type === 'play' && this.#resumed) this.#watchMotion(player, false);
+    else if (type === 'seeked') {
+      this.#endMotionWatch();
+      this.#watchMotion(player, true);
+    } else if (type === 'playing' && this.#last?.paused && !this.#resumed)
+      this.#watchMotion(player, true);
     this.#broadcast();
+  }
+
+  /** Sends the line the host is really on once its position advances (see MOTION_POLL_MS). */
+  #watchMotion(player: PlayerAdapter, waiting: boolean): void {
+    if (this.#motion) return;
+    const since = this.#clock.now();
+    let last = { at: since, position: player.currentTime };
+    let steps = 0;
+    const stop = every(this.#clock, MOTION_POLL_MS, () => {
+      const now = { at: this.#clock.now(), position: player.currentTime };
+      const expected = ((now.at - last.at) / 1000) * player.playbackRate;
+      const moved = now.position - last.position;
+      steps = moved > expected / 2 && moved < expected * 1.5 ? steps + 1 : 0;
+      last = now;
+      if (steps < MOTION_STEPS && now.at - since < MOTION_MAX_MS) return;
+      this.#endMotionWatch();
+      this.#broadcast();
+    });
+    this.#motion = { stop, waiting };
+  }
+
+  #endMotionWatch(): void {
+    this.#motion?.stop();
+    this.#motion = null;
+    this.#resumed = null;
   }
 
   /** Pauses for buffering guests, or resumes once none is left, under the 'wait' policy. */

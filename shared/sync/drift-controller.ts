@@ -1,8 +1,15 @@
-/** What a guest's player should do now. `rate` is always the playback rate to set. */
+/**
+ * What a guest's player should do now. `rate` is always the playback rate to set.
+ * seek: the host is paused; rest at `position`.
+ * start: the host plays; pause, seek to `position` (ahead of the host by more than a seek takes),
+ * hold that frame and play when the host reaches it (DriftController.startIn), so the picture
+ * lands on the host's instead of wherever a playing seek happens to end up.
+ */
 export type Correction =
   | { kind: 'none'; rate: number }
   | { kind: 'nudge'; rate: number }
-  | { kind: 'seek'; position: number; rate: number };
+  | { kind: 'seek'; position: number; rate: number }
+  | { kind: 'start'; position: number; rate: number };
 
 export interface DriftInput {
   /** the guest player's position, seconds */
@@ -56,46 +63,102 @@ export const DEFAULT_DRIFT_PARAMS: DriftParams = {
   maxReseeks: 2,
 };
 
-/** How many landings the seek delay is the median of: one slow seek on a busy machine is not the rule. */
-const LANDINGS = 5;
-const MAX_SEEK_DELAY_S = 2;
+/** How many seeks (and starts) the learned figures are the median of: one slow one is not the rule. */
+const RECENT = 5;
+const MAX_SEEK_S = 2;
+/**
+ * A start holds a frame this far ahead of the host at least (s): some time to spare after the
+ * seek even when seeks are quick, short enough that a held picture is not noticed as one.
+ */
+const MIN_LEAD_S = 0.1;
+const MAX_LEAD_S = 2;
+/** The first guess at how long a seek takes, before this player has done one (s). */
+const FIRST_SEEK_S = 0.12;
+/**
+ * The first guess at how long a player takes from play() on a held frame to a moving picture (s):
+ * 75–90 ms in Chromium 156 on the benchmark machine (bench:sync:real), learned per player after.
+ */
+const FIRST_START_LAG_S = 0.08;
+const MAX_START_LAG_S = 0.25;
+
+/** The median of a short list (mean of the middle two for an even count). */
+function median(values: readonly number[], fallback: number): number {
+  if (values.length === 0) return fallback;
+  const sorted = [...values].sort((a, b) => a - b);
+  const upper = sorted[sorted.length >> 1] ?? fallback;
+  const lower = sorted[(sorted.length - 1) >> 1] ?? upper;
+  return (lower + upper) / 2;
+}
 
 /**
  * Keeps a guest's player on the host's timeline: nothing inside a dead band, a playback-rate
- * nudge proportional to the error (capped) above it, and a seek that aims ahead by the seek's
- * own measured delay only for errors a nudge would take too long to absorb.
+ * nudge proportional to the error (capped) above it, and for errors a nudge would take too long
+ * to absorb a start: hold the frame the host will show a little later and play as it gets there.
+ * It learns how long this player's seeks take (for how far ahead to hold) and how long its
+ * picture takes to move after play() (to play that much early).
  */
 export class DriftController {
   #nudging = false;
   #cooldownUntil = Number.NEGATIVE_INFINITY;
   #landingUntil = Number.NEGATIVE_INFINITY;
   #reseeks = 0;
-  /** seconds a seek takes to land, smoothed; the first guess is refined by seekLanded() */
-  #seekDelay = 0.08;
-  /** the seek delay (s) the last seek of a playing guest aimed ahead by, until its landing is seen */
-  #aimedAhead: number | null = null;
-  /** seek delays seen from where seeks landed, newest last */
-  #landings: number[] = [];
+  /** starts in a row whose seek landed after the host had passed the held frame */
+  #late = 0;
+  /** seek durations (s), newest last */
+  #seekTimes: number[] = [];
+  /** start lags (s) learned from where starts ended up, newest last */
+  #startLags: number[] = [];
+  /** the start lag (s) the last start played early by, until its result is seen */
+  #startedWith: number | null = null;
   seeks = 0;
 
   constructor(readonly params: DriftParams = DEFAULT_DRIFT_PARAMS) {}
 
+  /** Seconds a seek takes from request to a shown frame: the median of the last ones. */
+  get seekTime(): number {
+    return median(this.#seekTimes, FIRST_SEEK_S);
+  }
+
+  /** Seconds from play() to a moving picture, as learned from where starts ended up. */
+  get startLag(): number {
+    return median(this.#startLags, FIRST_START_LAG_S);
+  }
+
   /**
-   * Seconds from asking for a seek to playing on from it: the median of the last landings
-   * (where seeks really ended up), or while none is known, the smoothed seek durations.
+   * How far ahead of the host a start holds its frame (s): twice a typical seek and a little,
+   * doubled for each start in a row that came too late (the seek fetched instead of finding data).
    */
-  get seekDelay(): number {
-    if (this.#landings.length === 0) return this.#seekDelay;
-    const sorted = [...this.#landings].sort((a, b) => a - b);
-    const upper = sorted[sorted.length >> 1] ?? this.#seekDelay;
-    const lower = sorted[(sorted.length - 1) >> 1] ?? upper;
-    return (lower + upper) / 2;
+  get lead(): number {
+    const lead = (2 * this.seekTime + 0.04) * 2 ** this.#late;
+    return Math.min(MAX_LEAD_S, Math.max(MIN_LEAD_S, lead));
   }
 
   /** Report how long (ms) the last seek took from request to `seeked`. */
   seekLanded(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) return;
-    this.#seekDelay = 0.7 * this.#seekDelay + 0.3 * Math.min(ms / 1000, MAX_SEEK_DELAY_S);
+    this.#seekTimes = [...this.#seekTimes.slice(1 - RECENT), Math.min(ms / 1000, MAX_SEEK_S)];
+  }
+
+  /**
+   * A start's frame is held at `position`: ms to wait before play() so the picture moves off it
+   * as the host passes it, or null when the host (at `target` now) is already past it: the start
+   * came too late, and the next one holds further ahead.
+   */
+  startIn(position: number, target: number, rate: number): number | null {
+    const wait = ((position - target) / rate - this.startLag) * 1000;
+    if (wait < 0) {
+      this.#late += 1;
+      return null;
+    }
+    return wait;
+  }
+
+  /** play() was called for a start at `now` (ms): corrections wait until the picture settles. */
+  started(now: number): void {
+    this.#late = 0;
+    this.#startedWith = this.startLag;
+    this.#cooldownUntil = now + this.params.seekCooldown;
+    this.#landingUntil = this.#cooldownUntil + this.params.landingWindow;
   }
 
   update(input: DriftInput): Correction {
@@ -104,19 +167,18 @@ export class DriftController {
     if (input.now < this.#cooldownUntil) return { kind: 'none', rate };
     const error = input.actual - input.target;
     const size = Math.abs(error);
-    this.#learnLanding(error, input);
+    this.#learnStartLag(error, input);
 
     if (input.paused) {
       this.#nudging = false;
       if (size <= p.pausedTolerance) return { kind: 'none', rate };
-      return this.#seek(input.target, rate, input.now);
+      return this.#seek('seek', input.target, rate, input.now);
     }
     const landing = input.now < this.#landingUntil && this.#reseeks < p.maxReseeks;
     if (size >= (landing ? p.landingSeekThreshold : p.seekThreshold)) {
       this.#nudging = false;
       this.#reseeks = landing ? this.#reseeks + 1 : 0;
-      this.#aimedAhead = this.seekDelay;
-      return this.#seek(input.target + this.#aimedAhead * rate, rate, input.now);
+      return this.#seek('start', input.target + this.lead * rate, rate, input.now);
     }
     if (this.#nudging ? size < p.settleBand : size <= p.deadBand) {
       this.#nudging = false;
@@ -128,36 +190,43 @@ export class DriftController {
   }
 
   /**
-   * The host jumped (seek, pause, resume, first sync): seek to where it will be when the seek
-   * lands. A guest already there (`actual`, s) does not seek: after a pause it rests on the
-   * host's frame and just plays on, which costs less than a seek's delay.
+   * The host jumped (seek, pause, resume, first sync), or this guest must catch up at once (back
+   * from a stall, a start that came too late). A guest already there does not seek: after a
+   * pause it rests on the host's frame and just plays on, which is quicker than any seek.
+   * `resting`: the guest's player is paused now, so it can only be "there" within a frame.
    */
-  jump(target: number, rate: number, paused: boolean, now: number, actual?: number): Correction {
+  jump(input: DriftInput, resting: boolean): Correction {
     this.#nudging = false;
     this.#reseeks = 0;
-    const near = paused ? this.params.pausedTolerance : this.params.landingSeekThreshold;
-    if (actual !== undefined && Math.abs(actual - target) <= near) return { kind: 'none', rate };
-    this.#aimedAhead = paused ? null : this.seekDelay;
-    return this.#seek(target + (this.#aimedAhead ?? 0) * rate, rate, now);
+    const p = this.params;
+    const rate = input.hostRate;
+    const near = input.paused || resting ? p.pausedTolerance : p.landingSeekThreshold;
+    if (Math.abs(input.actual - input.target) <= near) {
+      // A resting guest plays on from here: its picture's start-up (a leap, then standing) is
+      // not drift, so nothing is corrected until it settles.
+      if (resting && !input.paused) this.#cooldownUntil = input.now + p.seekCooldown;
+      return { kind: 'none', rate };
+    }
+    if (input.paused) return this.#seek('seek', input.target, rate, input.now);
+    return this.#seek('start', input.target + this.lead * rate, rate, input.now);
   }
 
   /**
-   * The first check after a playing guest's seek shows where it landed: the delay it should
-   * have aimed ahead by is what it did aim minus how far ahead it is now. This counts what the
-   * `seeked` event does not: Chromium plays on some 40 ms after it.
+   * The first check after a start shows how early it should have played: the lag it played
+   * early by, plus however far behind the host it is now.
    */
-  #learnLanding(error: number, input: DriftInput): void {
-    const aimed = this.#aimedAhead;
-    this.#aimedAhead = null;
-    if (aimed === null || input.paused || input.hostRate <= 0) return;
-    const delay = Math.min(MAX_SEEK_DELAY_S, Math.max(0, aimed - error / input.hostRate));
-    this.#landings = [...this.#landings.slice(1 - LANDINGS), delay];
+  #learnStartLag(error: number, input: DriftInput): void {
+    const used = this.#startedWith;
+    this.#startedWith = null;
+    if (used === null || input.paused || input.hostRate <= 0) return;
+    const lag = Math.min(MAX_START_LAG_S, Math.max(0, used - error / input.hostRate));
+    this.#startLags = [...this.#startLags.slice(1 - RECENT), lag];
   }
 
-  #seek(position: number, rate: number, now: number): Correction {
+  #seek(kind: 'seek' | 'start', position: number, rate: number, now: number): Correction {
     this.seeks += 1;
     this.#cooldownUntil = now + this.params.seekCooldown;
     this.#landingUntil = this.#cooldownUntil + this.params.landingWindow;
-    return { kind: 'seek', position: Math.max(0, position), rate };
+    return { kind, position: Math.max(0, position), rate };
   }
 }
