@@ -4,6 +4,7 @@ import {
   DriftController,
   type DriftInput,
   type DriftParams,
+  type GuestPlayerState,
 } from '../../shared/sync/drift-controller';
 
 /** A drift-correction policy as the simulation drives it: asked every `intervalMs`. */
@@ -13,12 +14,14 @@ export interface Policy {
   decide(input: DriftInput): Correction;
   seekLanded(ms: number): void;
   /**
-   * What to do when the host jumps (`resting`: the guest is paused now): ours does nothing when
+   * What to do when the host jumps, by the guest player's state: ours does nothing when
    * already there and otherwise holds a frame ahead to start on time, the others seek to the target.
    */
-  jump(input: DriftInput, resting: boolean): Correction;
+  jump(input: DriftInput, guest: GuestPlayerState): Correction;
   /** For a 'start': ms to hold the frame at `position` before playing, null when too late. */
   startIn?(position: number, target: number, rate: number): number | null;
+  /** Another start after one whose seek came too late. */
+  restart?(input: DriftInput): Correction;
   /** A start's play() at `now`. */
   started?(now: number): void;
 }
@@ -37,8 +40,9 @@ export function liveConnect(params: DriftParams = DEFAULT_DRIFT_PARAMS): Policy 
     intervalMs: 250,
     decide: (i) => c.update(i),
     seekLanded: (ms) => c.seekLanded(ms),
-    jump: (input, resting) => c.jump(input, resting),
+    jump: (input, guest) => c.jump(input, guest),
     startIn: (position, target, rate) => c.startIn(position, target, rate),
+    restart: (input) => c.restart(input),
     started: (now) => c.started(now),
   };
 }

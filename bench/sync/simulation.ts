@@ -220,7 +220,7 @@ export function simulateGuest(
           paused: sync.paused,
           now: t,
         };
-        startSeek(t, policy.jump(input, resting), 'event');
+        startSeek(t, policy.jump(input, { paused: resting }), 'event');
       }
     }
 
@@ -240,7 +240,11 @@ export function simulateGuest(
         if (wait !== null) holdUntil = t + wait;
         else {
           const input = { actual: position, target, hostRate: last.rate, paused: false, now: t };
-          startSeek(t, policy.jump(input, true), 'correction');
+          startSeek(
+            t,
+            policy.restart?.(input) ?? policy.jump(input, { paused: true }),
+            'correction',
+          );
         }
       }
     } else if (holdUntil !== null && t >= holdUntil) {

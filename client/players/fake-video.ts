@@ -35,6 +35,8 @@ export class FakeVideo extends EventTarget implements VideoElementLike {
   #baseAt: number;
   #seeking = false;
   #starved = false;
+  /** when the current stall ends (a seek lands no earlier: it needs the data) */
+  #starvedUntil = Number.NEGATIVE_INFINITY;
   #cancelSeek = (): void => {};
 
   constructor(
@@ -79,7 +81,8 @@ export class FakeVideo extends EventTarget implements VideoElementLike {
     this.#seeking = true;
     this.seeks += 1;
     this.#fire('seeking');
-    this.#cancelSeek = this.clock.after(this.options.seekMs ?? 80, () => {
+    const wait = Math.max(this.options.seekMs ?? 80, this.#starvedUntil - this.clock.now());
+    this.#cancelSeek = this.clock.after(wait, () => {
       this.#seeking = false;
       this.#rebase(seconds);
       this.#fire('seeked');
@@ -121,6 +124,7 @@ export class FakeVideo extends EventTarget implements VideoElementLike {
   stall(ms: number): void {
     this.#rebase(this.currentTime);
     this.#starved = true;
+    this.#starvedUntil = this.clock.now() + ms;
     this.readyState = 2;
     this.#fire('waiting');
     this.clock.after(ms, () => {

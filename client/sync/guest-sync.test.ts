@@ -162,8 +162,8 @@ describe('GuestSync', () => {
       const errors = await watch(clock, player, host, 1000);
       oneSecondOn.push(errors.at(-1) ?? 1);
     }
-    // it holds further ahead than its 300 ms seeks take: twice that and a little
-    expect(guest.leadMs).toBeCloseTo(640, 0);
+    // it holds further ahead than its 300 ms seeks take: twice that, its 120 ms start lag and 40
+    expect(guest.leadMs).toBeCloseTo(760, 0);
     // each jump is one held start (a pause, then play), not a chain of seeks and nudges
     expect(paused).toBeGreaterThanOrEqual(6);
     // once it knows its 120 ms start lag (the first guess is 80), a jump ends on the host's frame
@@ -189,6 +189,22 @@ describe('GuestSync', () => {
     // a play() the hold then paused would be refused as "interrupted" and could read as blocked
     expect(events).toEqual(['seeking', 'play']);
     expect(statuses.some((s) => s.state === 'blocked')).toBe(false);
+    expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(FRAME / 2);
+  });
+
+  it('starts a resting guest that has no data yet on time, not late by the wait', async () => {
+    const { clock, element, player, host, guest } = await setup({ startMs: 80 });
+    guest.attach(player, host.source);
+    guest.receive(host.rebase(() => (host.paused = true)));
+    await clock.advance(1000);
+    // resting on the host's frame, but the data to play on has not come
+    element.stall(300);
+    let plays = 0;
+    element.addEventListener('play', () => (plays += 1));
+    guest.receive(host.rebase(() => (host.paused = false)));
+    const errors = await watch(clock, player, host, 1200);
+    // playing at once would stand for the 300 ms wait, fall behind and be started again
+    expect(plays).toBe(1);
     expect(Math.abs(errors.at(-1) ?? 1)).toBeLessThan(FRAME / 2);
   });
 

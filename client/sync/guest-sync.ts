@@ -249,6 +249,9 @@ export class GuestSync {
       return;
     }
     if (this.#seeking) return;
+    // Playing but waiting for data: nothing a correction could do until it comes (a seek would
+    // wait for it too); a stall long enough to report is a jump once it ends.
+    if (player.buffering && !player.paused && !sync.paused) return;
 
     const target = this.#target(sync, player);
     // Refused once, play() is retried only on a click (retryPlay) or when the host pauses anyway.
@@ -263,7 +266,7 @@ export class GuestSync {
     const actual = player.currentTime;
     const input = { actual, target, hostRate: sync.rate, paused: sync.paused, now };
     const correction: Correction = this.#jumpPending
-      ? this.#controller.jump(input, player.paused)
+      ? this.#controller.jump(input, { paused: player.paused, buffering: player.buffering })
       : this.#controller.update(input);
     this.#jumpPending = false;
     if (player.playbackRate !== correction.rate) player.playbackRate = correction.rate;
@@ -376,9 +379,17 @@ export class GuestSync {
     hold.cancel();
     const wait = this.#controller.startIn(hold.position, this.#target(sync, player), sync.rate);
     if (wait === null) {
+      // Too late: the host has passed the held frame. Playing from it would leave us behind.
       this.#cancelHold();
-      this.#jumpPending = true;
-      this.tick();
+      const input = {
+        actual: player.currentTime,
+        target: this.#target(sync, player),
+        hostRate: sync.rate,
+        paused: false,
+        now: this.#clock.now(),
+      };
+      const again = this.#controller.restart(input);
+      if (again.kind === 'start') this.#start(player, again.position, input.now);
       return;
     }
     hold.cancel = this.#clock.after(wait, () => {

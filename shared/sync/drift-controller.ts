@@ -22,6 +22,14 @@ export interface DriftInput {
   now: number;
 }
 
+/** What the guest's player is doing when the host jumps. */
+export interface GuestPlayerState {
+  /** paused now (resting on a frame), so it is "there" only within a frame */
+  paused: boolean;
+  /** waiting for data: a paused one could not start at once */
+  buffering?: boolean;
+}
+
 export interface DriftParams {
   /**
    * |error| (s) under which a playing guest is left alone. Above the noise of a player's
@@ -102,12 +110,12 @@ export class DriftController {
   #cooldownUntil = Number.NEGATIVE_INFINITY;
   #landingUntil = Number.NEGATIVE_INFINITY;
   #reseeks = 0;
-  /** starts in a row whose seek landed after the host had passed the held frame */
-  #late = 0;
   /** seek durations (s), newest last */
   #seekTimes: number[] = [];
   /** start lags (s) learned from where starts ended up, newest last */
   #startLags: number[] = [];
+  /** starts in a row whose seek landed after the host had passed the held frame */
+  #late = 0;
   /** the start lag (s) the last start played early by, until its result is seen */
   #startedWith: number | null = null;
   seeks = 0;
@@ -125,11 +133,13 @@ export class DriftController {
   }
 
   /**
-   * How far ahead of the host a start holds its frame (s): twice a typical seek and a little,
-   * doubled for each start in a row that came too late (the seek fetched instead of finding data).
+   * How far ahead of the host a start holds its frame (s): its start lag (play() is called that
+   * much early) and twice a typical seek, and a little. A start whose seek came too late (it had
+   * to fetch) is tried again; its seek counts in the median, so a player whose seeks are all
+   * slow holds far enough ahead after a few.
    */
   get lead(): number {
-    const lead = (2 * this.seekTime + 0.04) * 2 ** this.#late;
+    const lead = this.startLag + 2 * this.seekTime + 0.04;
     return Math.min(MAX_LEAD_S, Math.max(MIN_LEAD_S, lead));
   }
 
@@ -140,17 +150,27 @@ export class DriftController {
   }
 
   /**
+   * Another start right after one whose seek came too late (`startIn` said null): that seek
+   * fetched the data around there, so this one should be as quick as the quickest recent seek;
+   * if it is late too, the next allows as long as the last seek took.
+   */
+  restart(input: DriftInput): Correction {
+    const last = this.#seekTimes.at(-1) ?? FIRST_SEEK_S;
+    const seek = this.#late > 1 ? last : Math.min(last, ...this.#seekTimes);
+    const lead = Math.min(MAX_LEAD_S, Math.max(MIN_LEAD_S, this.startLag + 2 * seek + 0.04));
+    return this.#seek('start', input.target + lead * input.hostRate, input.hostRate, input.now);
+  }
+
+  /**
    * A start's frame is held at `position`: ms to wait before play() so the picture moves off it
    * as the host passes it, or null when the host (at `target` now) is already past it: the start
-   * came too late, and the next one holds further ahead.
+   * came too late and must be made again.
    */
   startIn(position: number, target: number, rate: number): number | null {
     const wait = ((position - target) / rate - this.startLag) * 1000;
-    if (wait < 0) {
-      this.#late += 1;
-      return null;
-    }
-    return wait;
+    if (wait >= 0) return wait;
+    this.#late += 1;
+    return null;
   }
 
   /** play() was called for a start at `now` (ms): corrections wait until the picture settles. */
@@ -193,15 +213,18 @@ export class DriftController {
    * The host jumped (seek, pause, resume, first sync), or this guest must catch up at once (back
    * from a stall, a start that came too late). A guest already there does not seek: after a
    * pause it rests on the host's frame and just plays on, which is quicker than any seek.
-   * `resting`: the guest's player is paused now, so it can only be "there" within a frame.
    */
-  jump(input: DriftInput, resting: boolean): Correction {
+  jump(input: DriftInput, guest: GuestPlayerState): Correction {
     this.#nudging = false;
     this.#reseeks = 0;
     const p = this.params;
     const rate = input.hostRate;
+    const resting = guest.paused;
     const near = input.paused || resting ? p.pausedTolerance : p.landingSeekThreshold;
-    if (Math.abs(input.actual - input.target) <= near) {
+    // A resting player without data would start late by however long the data takes: a start
+    // waits for it on a held frame instead.
+    const canPlayOn = input.paused || !resting || !guest.buffering;
+    if (canPlayOn && Math.abs(input.actual - input.target) <= near) {
       // A resting guest plays on from here: its picture's start-up (a leap, then standing) is
       // not drift, so nothing is corrected until it settles.
       if (resting && !input.paused) this.#cooldownUntil = input.now + p.seekCooldown;
