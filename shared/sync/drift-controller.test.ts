@@ -164,6 +164,19 @@ describe('DriftController', () => {
     // right after the late one the data is there: the retry holds as ahead as a quick seek needs
     const again = c.restart({ actual: 50.22, target: 50.4, hostRate: 1, paused: false, now: 0 });
     expect(again).toEqual({ kind: 'start', position: 50.62, rate: 1 });
+
+    // a new player whose first seek had to fetch: the retry expects a seek into data at hand,
+    // and only if that is late too, one as slow as the last
+    const fresh = new DriftController();
+    fresh.seekLanded(375);
+    const at = { actual: 0, target: 10, hostRate: 1, paused: false, now: 0 };
+    expect(fresh.startIn(10.2, 10.3, 1)).toBeNull();
+    const first = fresh.restart(at);
+    expect(first.kind === 'start' && first.position).toBeCloseTo(10.36, 6);
+    fresh.seekLanded(375);
+    expect(fresh.startIn(10.36, 10.5, 1)).toBeNull();
+    const second = fresh.restart(at);
+    expect(second.kind === 'start' && second.position).toBeCloseTo(10.87, 6);
   });
 
   it('learns how long after play() its picture moves, and plays that much early', () => {

@@ -151,12 +151,13 @@ export class DriftController {
 
   /**
    * Another start right after one whose seek came too late (`startIn` said null): that seek
-   * fetched the data around there, so this one should be as quick as the quickest recent seek;
-   * if it is late too, the next allows as long as the last seek took.
+   * fetched the data around there, so this one should be as quick as a seek into data at hand
+   * (the quickest recent one, or the first guess for a new player); if it is late too, the
+   * next allows as long as the last seek took.
    */
   restart(input: DriftInput): Correction {
     const last = this.#seekTimes.at(-1) ?? FIRST_SEEK_S;
-    const seek = this.#late > 1 ? last : Math.min(last, ...this.#seekTimes);
+    const seek = this.#late > 1 ? last : Math.min(FIRST_SEEK_S, ...this.#seekTimes);
     const lead = Math.min(MAX_LEAD_S, Math.max(MIN_LEAD_S, this.startLag + 2 * seek + 0.04));
     return this.#seek('start', input.target + lead * input.hostRate, input.hostRate, input.now);
   }
