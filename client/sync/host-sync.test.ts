@@ -47,8 +47,10 @@ describe('HostSync', () => {
     await clock.advance(3000);
     expect(sent).toHaveLength(3);
     await player.play();
-    expect(sent.at(-1)).toMatchObject({ paused: false });
+    // a first play is sent once the picture is seen moving
+    expect(sent.at(-1)).toMatchObject({ paused: true });
     await clock.advance(500);
+    expect(sent.at(-1)).toMatchObject({ paused: false });
     const seek = player.seek(42);
     await clock.advance(50);
     await seek;
@@ -131,30 +133,51 @@ describe('HostSync', () => {
 
   it('after a play whose picture stands, tells guests the host waits until it moves', async () => {
     const { clock, player, host, sent } = await setup();
-    // A first play: Chromium's picture may stand 200 ms and more before it moves.
+    // Where the picture is: still until movesAt, then at the rate from `from`.
+    let from = 0;
     let movesAt = Number.POSITIVE_INFINITY;
     const slow = new Proxy(player, {
       get(target, key) {
-        if (key === 'currentTime') return Math.max(0, clock.now() - movesAt) / 1000;
+        if (key === 'currentTime') return from + Math.max(0, clock.now() - movesAt) / 1000;
         const value = Reflect.get(target, key, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
+    const lineAfter = (before: number) => {
+      const waiting = sent.findIndex((m, i) => i >= before && m.paused);
+      const line = sent.slice(waiting).find((m) => !m.paused);
+      if (waiting < 0 || !line) throw new Error('no waiting and then playing sync');
+      return line;
+    };
     host.setSource(slow, SOURCES[0] ?? { kind: 'none' });
+
+    // A first play: Chromium's picture may stand 200 ms and more. Waiting from the start.
     movesAt = clock.now() + 250;
-    const before = sent.length;
+    let before = sent.length;
     await player.play();
     await clock.advance(200);
-    host.setGuestControl(false);
-    // on the line from 0 at first (a resume usually moves with it), then waiting once off it
-    expect(sent[before]).toMatchObject({ paused: false, position: 0 });
-    expect(sent.at(-1)).toMatchObject({ paused: true, position: 0 });
+    expect(sent.slice(before).every((m) => m.paused)).toBe(true);
     await clock.advance(200);
-    const waiting = sent.findIndex((m, i) => i > before && m.paused);
-    const line = sent.slice(waiting).find((m) => !m.paused);
-    if (!line) throw new Error('no playing sync once the picture moved');
+    let line = lineAfter(before);
     expect(line.position - (line.at - movesAt) / 1000).toBeCloseTo(0, 3);
     expect(line.at - movesAt).toBeLessThanOrEqual(60);
+
+    // A resume: on the line from the paused position at once, then waiting if the picture
+    // stays off it (here it stands 300 ms), then the line it really moves on.
+    from = slow.currentTime;
+    movesAt = Number.POSITIVE_INFINITY;
+    player.pause();
+    await clock.advance(100);
+    movesAt = clock.now() + 300;
+    before = sent.length;
+    await player.play();
+    expect(sent[before]).toMatchObject({ paused: false, position: from });
+    await clock.advance(250);
+    host.setGuestControl(false);
+    expect(sent.at(-1)).toMatchObject({ paused: true, position: from });
+    await clock.advance(200);
+    line = lineAfter(before);
+    expect(line.position - from - (line.at - movesAt) / 1000).toBeCloseTo(0, 3);
   });
 
   it('reports the line from the paused position while a resume settles, not Chromium’s leap ahead', async () => {
@@ -169,6 +192,10 @@ describe('HostSync', () => {
       },
     });
     host.setSource(leaping, SOURCES[0] ?? { kind: 'none' });
+    // it has played before: the play below is a resume
+    await player.play();
+    await clock.advance(100);
+    player.pause();
     const seek = player.seek(42);
     await clock.advance(100);
     await seek;

@@ -67,6 +67,8 @@ export class HostSync {
   #buffering = new Set<string>();
   #controlBuckets = new Map<string, TokenBucket>();
   #last: SyncMessage | null = null;
+  /** The source's picture has been seen moving (so a play is a resume, not its first start). */
+  #moved = false;
   /** Where and when playback resumed from a pause, until the picture is seen moving. */
   #resumed: { position: number; at: number } | null = null;
   /** Watching for the picture to move (see MOTION_POLL_MS); `waiting`: tell guests the host waits. */
@@ -103,6 +105,7 @@ export class HostSync {
   setSource(player: PlayerAdapter | null, source: Source): void {
     for (const off of this.#detach.splice(0)) off();
     this.#endMotionWatch();
+    this.#moved = false;
     this.#player = player;
     this.#source = player ? source : { kind: 'none' };
     this.#release(false);
@@ -222,12 +225,14 @@ export class HostSync {
   #onPlayerChange(type: PlayerEventName): void {
     // The host pressed play while we held for buffering guests: they catch up instead.
     if (type === 'play' && this.#holding && this.#buffering.size > 0) this.#release(false);
-    if (type === 'play' && this.#last?.paused && sameSource(this.#last.source, this.#source))
+    // A resume of a source that has played before; its first play may stand 200 ms and more.
+    const resume = this.#moved && this.#last?.paused && sameSource(this.#last.source, this.#source);
+    if (type === 'play' && resume && this.#last)
       this.#resumed = { position: this.#last.position, at: this.#clock.now() };
     else if (type !== 'playing' && type !== 'ratechange') this.#resumed = null;
     const player = this.#player;
     if (type === 'pause' || type === 'waiting' || !player || player.paused) this.#endMotionWatch();
-    else if (type === 'play' && this.#resumed) this.#watchMotion(player, false);
+    else if (type === 'play') this.#watchMotion(player, !this.#resumed);
     else if (type === 'seeked') {
       this.#endMotionWatch();
       this.#watchMotion(player, true);
@@ -249,6 +254,7 @@ export class HostSync {
       steps = moved > expected / 2 && moved < expected * 1.5 ? steps + 1 : 0;
       last = now;
       if (steps < MOTION_STEPS && now.at - since < MOTION_MAX_MS) return;
+      this.#moved = true;
       this.#endMotionWatch();
       this.#broadcast();
     });

@@ -148,6 +148,9 @@ describe('DriftController', () => {
     expect(r.position).toBeCloseTo(50.52, 3);
     // landed 200 ms later: the host is at 50.2, so play in 320 ms less the start lag
     expect(c.startIn(r.position, 50.2, 1)).toBeCloseTo(240, 6);
+    // a little late still plays at once; later than 20 ms is a start to make again
+    expect(c.startIn(r.position, r.position - 0.07, 1)).toBe(0);
+    expect(c.startIn(r.position, r.position - 0.05, 1)).toBeNull();
   });
 
   it('holds further ahead once its seeks turn slow, so a start that came too late is not the rule', () => {

@@ -88,6 +88,11 @@ const FIRST_SEEK_S = 0.12;
  */
 const FIRST_START_LAG_S = 0.08;
 const MAX_START_LAG_S = 0.25;
+/**
+ * A start this late (ms) still plays at once: 20 ms behind is nudged away in under half a
+ * second, while another start costs a seek and a hold.
+ */
+const LATE_TOLERANCE_MS = 20;
 
 /** The median of a short list (mean of the middle two for an even count). */
 function median(values: readonly number[], fallback: number): number {
@@ -169,7 +174,7 @@ export class DriftController {
    */
   startIn(position: number, target: number, rate: number): number | null {
     const wait = ((position - target) / rate - this.startLag) * 1000;
-    if (wait >= 0) return wait;
+    if (wait >= -LATE_TOLERANCE_MS) return Math.max(0, wait);
     this.#late += 1;
     return null;
   }
