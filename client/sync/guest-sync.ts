@@ -160,7 +160,7 @@ export class GuestSync {
       this.#cancelHold();
       this.#jumpPending = true;
       this.tick();
-    } else if (this.#hold) {
+    } else if (this.#hold?.landed) {
       // The host refined its line (a heartbeat): play when it reaches the held frame by the new one.
       this.#scheduleStart();
     }
@@ -388,8 +388,7 @@ export class GuestSync {
         paused: false,
         now: this.#clock.now(),
       };
-      const again = this.#controller.restart(input);
-      if (again.kind === 'start') this.#start(player, again.position, input.now);
+      this.#start(player, this.#controller.restart(input).position, input.now);
       return;
     }
     hold.cancel = this.#clock.after(wait, () => {

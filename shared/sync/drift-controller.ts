@@ -9,7 +9,9 @@ export type Correction =
   | { kind: 'none'; rate: number }
   | { kind: 'nudge'; rate: number }
   | { kind: 'seek'; position: number; rate: number }
-  | { kind: 'start'; position: number; rate: number };
+  | StartCorrection;
+
+export type StartCorrection = { kind: 'start'; position: number; rate: number };
 
 export interface DriftInput {
   /** the guest player's position, seconds */
@@ -160,7 +162,7 @@ export class DriftController {
    * (the quickest recent one, or the first guess for a new player); if it is late too, the
    * next allows as long as the last seek took.
    */
-  restart(input: DriftInput): Correction {
+  restart(input: DriftInput): StartCorrection {
     const last = this.#seekTimes.at(-1) ?? FIRST_SEEK_S;
     const seek = this.#late > 1 ? last : Math.min(FIRST_SEEK_S, ...this.#seekTimes);
     const lead = Math.min(MAX_LEAD_S, Math.max(MIN_LEAD_S, this.startLag + 2 * seek + 0.04));
@@ -252,7 +254,12 @@ export class DriftController {
     this.#startLags = [...this.#startLags.slice(1 - RECENT), lag];
   }
 
-  #seek(kind: 'seek' | 'start', position: number, rate: number, now: number): Correction {
+  #seek<K extends 'seek' | 'start'>(
+    kind: K,
+    position: number,
+    rate: number,
+    now: number,
+  ): { kind: K; position: number; rate: number } {
     this.seeks += 1;
     this.#cooldownUntil = now + this.params.seekCooldown;
     this.#landingUntil = this.#cooldownUntil + this.params.landingWindow;
