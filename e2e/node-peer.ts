@@ -5,6 +5,7 @@ import {
   joinSuccessSchema,
   type PeerInfo,
   relayedSignalSchema,
+  type SignalData,
   signalDataSchema,
 } from '../shared/socket';
 import {
@@ -16,6 +17,23 @@ import {
 import type { RoomAccess } from './room';
 
 const CONNECT_TIMEOUT_MS = 20_000;
+const CANDIDATE_RETRIES = 10;
+const CANDIDATE_RETRY_MS = 20;
+
+/**
+ * node-datachannel creates its ICE transport a moment after the answer is applied and throws
+ * ("remote candidate without ICE transport") for a candidate that arrives in that moment: such
+ * a candidate is tried again shortly instead of failing the test.
+ */
+function applySignal(peer: Peer, data: SignalData, tries = 0): void {
+  try {
+    peer.signal(data);
+  } catch (err) {
+    if (data.type === 'candidate' && tries < CANDIDATE_RETRIES)
+      setTimeout(() => applySignal(peer, data, tries + 1), CANDIDATE_RETRY_MS);
+    else peer.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+}
 
 /**
  * A room member driven from Node (simple-peer on node-datachannel) that joins like a browser
@@ -48,7 +66,8 @@ export async function joinAsNodePeer(base: URL, access: RoomAccess): Promise<Nod
     );
     socket.on('signal', (raw) => {
       const parsed = relayedSignalSchema.safeParse(raw);
-      if (parsed.success) peers.get(parsed.data.from)?.signal(parsed.data.data);
+      const peer = parsed.success ? peers.get(parsed.data.from) : undefined;
+      if (parsed.success && peer) applySignal(peer, parsed.data.data);
     });
     const hello = JSON.stringify({
       type: 'hello',
