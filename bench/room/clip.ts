@@ -4,10 +4,12 @@ import { join } from 'node:path';
 
 /**
  * A 640x360 clip whose top 40 rows show its frame number as 16 black/white blocks (least
- * significant bit on the left), so a receiver can tell which frame it presents.
+ * significant bit on the left), so a receiver can tell which frame it presents. Its sound is
+ * silent but for a 50 ms beep at each whole second, i.e. from frames 0, 30, 60..., so a
+ * listener can tell which moment it hears.
  */
 export function counterClip(dir: string, seconds = 120): string {
-  const file = join(dir, `counter-${seconds}s.webm`);
+  const file = join(dir, `counter-beep-${seconds}s.webm`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const bits =
@@ -23,7 +25,7 @@ export function counterClip(dir: string, seconds = 120): string {
     '-f',
     'lavfi',
     '-i',
-    'sine=frequency=440',
+    "sine=frequency=1000:sample_rate=48000,volume='lt(mod(t,1),0.05)':eval=frame",
     '-t',
     String(seconds),
     '-c:v',

@@ -10,7 +10,7 @@ export interface Probes {
   firstFrame: number | null;
   /** Logs each presented frame's number, decoded from the counter clip's 16 top blocks. */
   logFrames(selector: string): void;
-  frames: Array<{ n: number; t: number }>;
+  frames: RemoteFrame[];
   /** Records the arrival of chat lines reading `lat <sentAt>`, and resets `channel` and `renders`. */
   watchChat(): void;
   chat: Array<{ sent: number; t: number }>;
@@ -22,11 +22,51 @@ export interface Probes {
   sendStampedChat(): void;
   /** The current time of the first video matching `selector`, or -1. */
   currentTime(selector: string): number;
+  /** Logs when each frame of the host's captured video track reaches a consumer (host side). */
+  logCapture(): void;
+  captured: Array<{ n: number; t: number }>;
+  /**
+   * Logs when each beep of the counter clip's sound comes out of a Web Audio tap on the stream
+   * of the video at `selector` (a guest's), or on the host's captured stream when null.
+   */
+  logBeeps(selector: string | null): Promise<void>;
+  beeps: number[];
+  /** That tap's AudioContext base plus output latency (ms), included in each beep's time. */
+  beepTapLatencyMs: number;
+  /** RTP counters summed over this page's connections (getStats), to diff two snapshots. */
+  rtpTotals(): Promise<RtpTotals>;
+}
+
+/**
+ * Cumulative getStats counters summed over every connection of a page: video sent (`out`)
+ * and received (`in`), audio received, and audio playout.
+ */
+export interface RtpTotals {
+  t: number;
+  out: Record<string, number>;
+  in: Record<string, number>;
+  audioIn: Record<string, number>;
+  playout: Record<string, number>;
+  /** Last seen values that are not counters: sizes, codec, implementations, limitation. */
+  info: Record<string, string | number>;
+}
+
+/** Per-frame metadata a guest's requestVideoFrameCallback reports, on the epoch clock. */
+export interface RemoteFrame {
+  n: number;
+  t: number;
+  receive: number | null;
+  capture: number | null;
 }
 
 declare global {
   interface Window {
     lcProbes: Probes;
+  }
+  /** Chromium's breakout box (not in TypeScript's DOM types yet). */
+  class MediaStreamTrackProcessor {
+    constructor(init: { track: MediaStreamTrack });
+    readonly readable: ReadableStream<VideoFrame>;
   }
 }
 
@@ -49,6 +89,23 @@ export function installProbes(): void {
     else setTimeout(() => waitFor(sel, then), 5);
   };
 
+  const connections: RTCPeerConnection[] = [];
+  const Native = RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      connections.push(this);
+    }
+  };
+  const captures: MediaStream[] = [];
+  const nativeCapture = HTMLMediaElement.prototype.captureStream;
+  if (nativeCapture) {
+    HTMLMediaElement.prototype.captureStream = function (this: HTMLMediaElement) {
+      const stream = nativeCapture.call(this);
+      captures.push(stream);
+      return stream;
+    };
+  }
   const stamp = (data: unknown): number | null => {
     const m = typeof data === 'string' ? /"lat (\d+\.\d+)"/.exec(data) : null;
     return m ? Number(m[1]) : null;
@@ -116,17 +173,26 @@ export function installProbes(): void {
       const video = find(document, selector);
       if (!(video instanceof HTMLVideoElement)) throw new Error(`no video at ${selector}`);
       const canvas = document.createElement('canvas');
+      // Only the counter's row is read: a full-frame readback would load the renderer under test.
       canvas.width = 640;
-      canvas.height = 360;
+      canvas.height = 1;
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       if (!ctx) throw new Error('no 2d context');
       probes.frames = [];
       const onFrame: VideoFrameRequestCallback = (_t, meta) => {
-        ctx.drawImage(video, 0, 0, 640, 360);
-        const row = ctx.getImageData(0, 20, 640, 1).data;
+        const scale = video.videoWidth / 640;
+        ctx.drawImage(video, 0, 20 * scale, video.videoWidth, scale, 0, 0, 640, 1);
+        const row = ctx.getImageData(0, 0, 640, 1).data;
         let n = 0;
         for (let bit = 0; bit < 16; bit++) if ((row[(bit * 40 + 20) * 4] ?? 0) > 128) n += 2 ** bit;
-        probes.frames.push({ n, t: performance.timeOrigin + meta.presentationTime });
+        const epoch = (x: number | undefined) =>
+          x === undefined ? null : performance.timeOrigin + x;
+        probes.frames.push({
+          n,
+          t: performance.timeOrigin + meta.presentationTime,
+          receive: epoch(meta.receiveTime),
+          capture: epoch(meta.captureTime),
+        });
         video.requestVideoFrameCallback(onFrame);
       };
       video.requestVideoFrameCallback(onFrame);
@@ -149,6 +215,121 @@ export function installProbes(): void {
           probes.chat.push({ sent, t });
         }
       }).observe(log, { childList: true, subtree: true, characterData: true });
+    },
+    beeps: [],
+    beepTapLatencyMs: 0,
+    async logBeeps(selector) {
+      const video = selector === null ? null : find(document, selector);
+      const stream =
+        selector === null
+          ? captures.at(-1)
+          : video instanceof HTMLVideoElement
+            ? video.srcObject
+            : null;
+      probes.beeps = [];
+      // Nothing to hear when the bench sends no audio (BENCH_ROOM_SENDER noAudio).
+      if (!(stream instanceof MediaStream) || stream.getAudioTracks().length === 0) return;
+      const ctx = new AudioContext();
+      // A ScriptProcessor, not a worklet: the app's CSP refuses worklet modules from blob: URLs.
+      // Its buffer plays at playbackTime, one buffer after its input entered the graph.
+      const size = 256;
+      const processor = ctx.createScriptProcessor(size, 1, 1);
+      let quietSince = 0;
+      processor.onaudioprocess = (e) => {
+        const data = e.inputBuffer.getChannelData(0);
+        const stamp = ctx.getOutputTimestamp();
+        for (let i = 0; i < data.length; i++) {
+          const t = e.playbackTime + (i - size) / ctx.sampleRate;
+          if (Math.abs(data[i] ?? 0) < 0.05) continue;
+          if (t - quietSince > 0.3) {
+            const offset = (t - (stamp.contextTime ?? 0)) * 1000;
+            probes.beeps.push(performance.timeOrigin + (stamp.performanceTime ?? 0) + offset);
+          }
+          quietSince = t;
+        }
+      };
+      ctx.createMediaStreamSource(stream).connect(processor).connect(ctx.destination);
+      await ctx.resume();
+      probes.beepTapLatencyMs = (ctx.baseLatency + ctx.outputLatency) * 1000;
+    },
+    captured: [],
+    logCapture() {
+      const live = captures
+        .flatMap((s) => s.getVideoTracks())
+        .filter((t) => t.readyState === 'live');
+      const track = live.at(-1)?.clone();
+      if (!track) throw new Error('no captured video track');
+      probes.captured = [];
+      const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+      const row = new Uint8Array(640 * 2 * 2);
+      const read = async (): Promise<void> => {
+        for (;;) {
+          const { value: frame, done } = await reader.read();
+          if (done || !frame) return;
+          const t = now();
+          // Two luma rows from y=20 (the Y plane comes first in I420 and NV12).
+          const copied = await frame
+            .copyTo(row, {
+              rect: { x: 0, y: 20, width: 640, height: 2 },
+              layout: [
+                { offset: 0, stride: 640 },
+                { offset: 1280, stride: 320 },
+                { offset: 1600, stride: 320 },
+              ],
+            })
+            .then(
+              () => true,
+              () => false,
+            );
+          frame.close();
+          if (!copied) continue;
+          let n = 0;
+          for (let bit = 0; bit < 16; bit++) if ((row[bit * 40 + 20] ?? 0) > 128) n += 2 ** bit;
+          probes.captured.push({ n, t });
+          if (probes.captured.length > 2000) track.stop();
+        }
+      };
+      void read();
+    },
+    async rtpTotals() {
+      const totals: RtpTotals = { t: now(), out: {}, in: {}, audioIn: {}, playout: {}, info: {} };
+      const add = (into: Record<string, number>, key: string, v: unknown) => {
+        if (typeof v === 'number') into[key] = (into[key] ?? 0) + v;
+      };
+      for (const pc of connections) {
+        if (pc.connectionState === 'closed') continue;
+        const report = await pc.getStats();
+        report.forEach((s: Record<string, unknown>) => {
+          if (s.type === 'media-playout') {
+            for (const [k, v] of Object.entries(s)) add(totals.playout, k, v);
+            return;
+          }
+          if (s.kind === 'audio' && s.type === 'inbound-rtp') {
+            for (const [k, v] of Object.entries(s)) add(totals.audioIn, k, v);
+            if (typeof s.jitter === 'number') totals.info['audio.jitterMs'] = s.jitter * 1000;
+            return;
+          }
+          if (s.kind !== 'video') return;
+          const into =
+            s.type === 'outbound-rtp' ? totals.out : s.type === 'inbound-rtp' ? totals.in : null;
+          if (!into) return;
+          for (const [k, v] of Object.entries(s)) add(into, k, v);
+          for (const k of [
+            'frameWidth',
+            'frameHeight',
+            'framesPerSecond',
+            'encoderImplementation',
+            'decoderImplementation',
+            'qualityLimitationReason',
+          ]) {
+            const v = s[k];
+            if (typeof v === 'number' || typeof v === 'string') totals.info[`${s.type}.${k}`] = v;
+          }
+          const codec = typeof s.codecId === 'string' ? report.get(s.codecId) : undefined;
+          if (codec) totals.info[`${s.type}.codec`] = String(codec.mimeType);
+        });
+      }
+      return totals;
     },
     currentTime(selector) {
       const video = find(document, selector);

@@ -19,6 +19,8 @@ import { installProbes } from './probes';
  */
 const CHAT_MESSAGES = 40;
 const FRAME_WINDOW_MS = 8000;
+/** From the last join to the chat round and the frame window (see warmUp). */
+const WARMUP_MS = 30_000;
 const CPU_WINDOW_MS = 8000;
 
 /**
@@ -43,8 +45,55 @@ function jitterTargetScript(): InitScript[] {
   ];
 }
 
+/**
+ * BENCH_ROOM_SENDER='{"codec":"video/H264","maxBitrate":800000,...}' tries sender settings
+ * from the bench alone: codec order on every video transceiver before each offer or answer,
+ * encoding parameters and the track's contentHint once a video sender exists. `"noAudio":true`
+ * sends no audio, which leaves the receivers nothing to sync video to (video-only latency).
+ */
+function senderScript(): InitScript[] {
+  const raw = process.env.BENCH_ROOM_SENDER;
+  if (raw === undefined) return [];
+  return [
+    {
+      content: `{
+        const cfg = ${JSON.stringify(JSON.parse(raw))};
+        const P = RTCPeerConnection.prototype;
+        const prefer = (pc) => {
+          if (!cfg.codec) return;
+          const caps = RTCRtpReceiver.getCapabilities('video').codecs;
+          const first = caps.filter((c) => c.mimeType === cfg.codec);
+          const rest = caps.filter((c) => c.mimeType !== cfg.codec);
+          for (const t of pc.getTransceivers()) {
+            if (t.receiver.track.kind === 'video') try { t.setCodecPreferences([...first, ...rest]); } catch (e) { console.log('codec', e.message); }
+          }
+        };
+        for (const name of ['createOffer', 'createAnswer']) {
+          const orig = P[name];
+          P[name] = function (...a) { prefer(this); return orig.apply(this, a); };
+        }
+        const srd = P.setRemoteDescription;
+        P.setRemoteDescription = async function (...a) {
+          const r = await srd.apply(this, a);
+          for (const s of this.getSenders()) {
+            if (cfg.noAudio && s.track?.kind === 'audio') await s.replaceTrack(null);
+            if (s.track?.kind !== 'video') continue;
+            if (cfg.contentHint) s.track.contentHint = cfg.contentHint;
+            const p = s.getParameters();
+            if (!p.encodings?.length) continue;
+            for (const k of ['maxBitrate', 'maxFramerate', 'scaleResolutionDownBy']) if (cfg[k] !== undefined) p.encodings[0][k] = cfg[k];
+            if (cfg.degradationPreference) p.degradationPreference = cfg.degradationPreference;
+            await s.setParameters(p).catch((e) => console.log('params', e.message));
+          }
+          return r;
+        };
+      }`,
+    },
+  ];
+}
+
 const signUp = (browser: Browser, url: string, prefix: string): Promise<Person> =>
-  signUpPerson(browser, url, prefix, [installProbes, ...jitterTargetScript()]);
+  signUpPerson(browser, url, prefix, [installProbes, ...jitterTargetScript(), ...senderScript()]);
 
 /** Joins and returns ms from pressing "Join room" to the first presented remote frame. */
 async function joinAndTimeFirstFrame(
@@ -111,27 +160,168 @@ async function chatLatencies(host: Person, guests: Person[]) {
   };
 }
 
-async function glassToGlass(host: Person, guests: Person[]): Promise<number[]> {
-  await host.page.evaluate(() => window.lcProbes.logFrames('video'));
+/** The value in `list` nearest to the middle of [from, to], if any lies within it. */
+function nearest(list: number[], from: number, to: number): number | null {
+  const mid = (from + to) / 2;
+  let best: number | null = null;
+  for (const v of list) {
+    if (v < from || v > to) continue;
+    if (best === null || Math.abs(v - mid) < Math.abs(best - mid)) best = v;
+  }
+  return best;
+}
+
+type Totals = Awaited<ReturnType<Window['lcProbes']['rtpTotals']>>;
+type Side = 'out' | 'in' | 'audioIn' | 'playout';
+
+/** Per-frame (or per-sample) means of getStats counters between two snapshots of one page. */
+function rtpDelta(a: Totals, b: Totals) {
+  const d = (side: Side, key: string) => (b[side][key] ?? 0) - (a[side][key] ?? 0);
+  const per = (side: Side, sum: string, count: string) =>
+    d(side, count) > 0 ? round((d(side, sum) / d(side, count)) * 1000, 1) : null;
+  const seconds = (b.t - a.t) / 1000;
+  return {
+    encodeMsPerFrame: per('out', 'totalEncodeTime', 'framesEncoded'),
+    packetSendDelayMs: per('out', 'totalPacketSendDelay', 'packetsSent'),
+    framesEncodedPerSecond: round(d('out', 'framesEncoded') / seconds, 1),
+    sentKbps: round((d('out', 'bytesSent') * 8) / seconds / 1000, 0),
+    jitterBufferMs: per('in', 'jitterBufferDelay', 'jitterBufferEmittedCount'),
+    jitterBufferTargetMs: per('in', 'jitterBufferTargetDelay', 'jitterBufferEmittedCount'),
+    jitterBufferMinimumMs: per('in', 'jitterBufferMinimumDelay', 'jitterBufferEmittedCount'),
+    decodeMsPerFrame: per('in', 'totalDecodeTime', 'framesDecoded'),
+    assemblyMsPerFrame: per('in', 'totalAssemblyTime', 'framesAssembledFromMultiplePackets'),
+    framesDecodedPerSecond: round(d('in', 'framesDecoded') / seconds, 1),
+    framesDropped: d('in', 'framesDropped'),
+    audioJitterBufferMs: per('audioIn', 'jitterBufferDelay', 'jitterBufferEmittedCount'),
+    audioJitterBufferTargetMs: per(
+      'audioIn',
+      'jitterBufferTargetDelay',
+      'jitterBufferEmittedCount',
+    ),
+    audioPlayoutDelayMs: per('playout', 'totalPlayoutDelay', 'totalSamplesCount'),
+    info: b.info,
+  };
+}
+
+const snapshot = (people: Person[]) =>
+  Promise.all(people.map((p) => p.page.evaluate(() => window.lcProbes.rtpTotals())));
+
+/**
+ * Waits WARMUP_MS from the last join and logs, per second, the first guest's video jitter
+ * buffer target: the receiver's audio/video sync raises it step by step for about 20 s
+ * after a join (see docs/benchmarks.md), and a window inside that climb measures the climb.
+ */
+async function warmUp(guests: Person[], since: number): Promise<Array<number | null>> {
+  const series: Array<number | null> = [];
+  const [first] = guests;
+  if (!first) return series;
+  let last = (await snapshot([first]))[0];
+  while (Date.now() - since < WARMUP_MS) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const next = (await snapshot([first]))[0];
+    if (last && next) series.push(rtpDelta(last, next).jitterBufferTargetMs);
+    last = next;
+  }
+  return series;
+}
+
+/**
+ * Glass-to-glass per frame, and its stages: the host's presentation → the captured track's
+ * consumer (`capture`), → the guest's last packet of the frame (`network`: encode, pacing
+ * and the wire), → the guest's presentation (`receiver`: jitter buffer, decode, render).
+ * `senderToReceive` is the same middle stretch from the frame's RTP capture time as the
+ * receiver maps it. getStats deltas over the window tell what the encoder and each receiver
+ * report for the same frames.
+ */
+async function glassToGlass(host: Person, guests: Person[]) {
+  await host.page.evaluate(async () => {
+    window.lcProbes.logFrames('video');
+    window.lcProbes.logCapture();
+    await window.lcProbes.logBeeps(null);
+  });
   await Promise.all(
-    guests.map((g) => g.page.evaluate(() => window.lcProbes.logFrames('video.remote'))),
+    guests.map((g) =>
+      g.page.evaluate(async () => {
+        window.lcProbes.logFrames('video.remote');
+        await window.lcProbes.logBeeps('video.remote');
+      }),
+    ),
   );
+  const [hostBefore, ...guestsBefore] = await snapshot([host, ...guests]);
   await new Promise((r) => setTimeout(r, FRAME_WINDOW_MS));
+  const [hostAfter, ...guestsAfter] = await snapshot([host, ...guests]);
   const hostFrames = await host.page.evaluate(() => window.lcProbes.frames);
-  const shownAt = new Map<number, number>();
-  for (const f of hostFrames) if (!shownAt.has(f.n)) shownAt.set(f.n, f.t);
-  const out: number[] = [];
+  const captured = await host.page.evaluate(() => window.lcProbes.captured);
+  const firstAt = (list: Array<{ n: number; t: number }>) => {
+    const at = new Map<number, number>();
+    for (const f of list) if (!at.has(f.n)) at.set(f.n, f.t);
+    return at;
+  };
+  const shownAt = firstAt(hostFrames);
+  const capturedAt = firstAt(captured);
+  const stages = {
+    capture: [] as number[],
+    network: [] as number[],
+    receiver: [] as number[],
+    senderToReceive: [] as number[],
+  };
+  for (const [n, t] of capturedAt) {
+    const shown = shownAt.get(n);
+    if (shown !== undefined) stages.capture.push(t - shown);
+  }
+  const hostBeeps = await host.page.evaluate(() => window.lcProbes.beeps);
+  const tapLatency = await host.page.evaluate(() => window.lcProbes.beepTapLatencyMs);
+  const sound = {
+    audioLatency: [] as number[],
+    videoAfterAudio: [] as number[],
+    hostVideoAfterAudio: [] as number[],
+  };
+  const hostBeepFrames = hostFrames.filter((f) => f.n % 30 === 0).map((f) => f.t);
+  for (const b of hostBeeps) {
+    const shown = nearest(hostBeepFrames, b - 500, b + 500);
+    if (shown !== null) sound.hostVideoAfterAudio.push(shown - b);
+  }
+  const all: number[] = [];
   for (const g of guests) {
     const frames = await g.page.evaluate(() => window.lcProbes.frames);
+    const beeps = await g.page.evaluate(() => window.lcProbes.beeps);
+    for (const b of beeps) {
+      const heardAtHost = nearest(hostBeeps, b - 1000, b);
+      if (heardAtHost !== null) sound.audioLatency.push(b - heardAtHost);
+      // The beep's picture: the frame presented nearest to it whose number is a multiple of 30.
+      const beepFrames = frames.filter((f) => f.n % 30 === 0).map((f) => f.t);
+      const shown = nearest(beepFrames, b - 500, b + 500);
+      if (shown !== null) sound.videoAfterAudio.push(shown - b);
+    }
     const seen = new Set<number>();
     for (const f of frames) {
       const hostT = shownAt.get(f.n);
       if (hostT === undefined || seen.has(f.n)) continue;
       seen.add(f.n);
-      out.push(f.t - hostT);
+      all.push(f.t - hostT);
+      if (f.receive === null) continue;
+      stages.receiver.push(f.t - f.receive);
+      const cap = capturedAt.get(f.n);
+      if (cap !== undefined) stages.network.push(f.receive - cap);
+      if (f.capture !== null) stages.senderToReceive.push(f.receive - f.capture);
     }
   }
-  return out;
+  return {
+    all,
+    stages,
+    sound: { ...sound, tapLatencyMs: round(tapLatency, 1) },
+    rates: {
+      hostPresentedFps: round(shownAt.size / (FRAME_WINDOW_MS / 1000), 1),
+      capturedFps: round(captured.length / (FRAME_WINDOW_MS / 1000), 1),
+    },
+    stats: {
+      host: hostBefore && hostAfter ? rtpDelta(hostBefore, hostAfter) : null,
+      guests: guestsBefore.map((b, i) => {
+        const a = guestsAfter[i];
+        return a ? rtpDelta(b, a) : null;
+      }),
+    },
+  };
 }
 
 async function hostCpuPercent(hostPid: number): Promise<number> {
@@ -214,8 +404,8 @@ async function main(): Promise<void> {
         firstFrame.push(await joinAndTimeFirstFrame(g, access));
         guests.push(g);
       }
-      // Let WebRTC ramp the resolution up before measuring steady-state latency.
-      await new Promise((r) => setTimeout(r, 3000));
+      const warmup = await warmUp(guests, Date.now());
+      console.log(`guest 1 video jitter buffer target by second of warm-up: ${warmup.join(', ')}`);
       const chat = await chatLatencies(host, guests);
       const g2g = await glassToGlass(host, guests);
       const cpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
@@ -229,7 +419,22 @@ async function main(): Promise<void> {
           receiver: figures(chat.stages.receiver),
         },
         chatRounds: { messages: CHAT_MESSAGES, renders: chat.renders },
-        glassToGlassMs: figures(g2g),
+        glassToGlassMs: figures(g2g.all),
+        glassToGlassStagesMs: {
+          capture: figures(g2g.stages.capture),
+          network: figures(g2g.stages.network),
+          receiver: figures(g2g.stages.receiver),
+          senderToReceive: figures(g2g.stages.senderToReceive),
+        },
+        glassToGlassRates: g2g.rates,
+        beepMs: {
+          hostCaptureToGuestTap: figures(g2g.sound.audioLatency),
+          guestVideoAfterAudio: figures(g2g.sound.videoAfterAudio),
+          hostVideoAfterCapturedAudio: figures(g2g.sound.hostVideoAfterAudio),
+          tapLatency: g2g.sound.tapLatencyMs,
+        },
+        rtpStats: g2g.stats,
+        guest1VideoTargetDelayWarmupMs: warmup,
         hostCpuPercent: round(cpu, 1),
         hostCpuPercentPerGuest: round((cpu - idleCpu) / size, 1),
       });

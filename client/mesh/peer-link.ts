@@ -33,7 +33,7 @@ export interface PeerLinkListener {
   message(message: PeerMessage): void;
   /** Their hello arrived and we can send: the place to greet them (history, playback state). */
   hello(hello: PeerMessageOf<'hello'>): void;
-  /** A remote track arrived; `stream` holds every track of that remote stream. */
+  /** A remote track arrived; `stream` holds this connection's latest track of each kind. */
   track(track: MediaStreamTrack, stream: MediaStream): void;
 }
 
@@ -81,8 +81,10 @@ interface Attempt {
   open: boolean;
   /** Per kind, the first track added on this attempt: simple-peer finds the sender by it. */
   senderKeys: Map<MediaKind, MediaStreamTrack>;
-  /** The stream the senders were added with; simple-peer keys senders by track and stream. */
-  senderStream: MediaStream | null;
+  /** Per kind, the stream its sender was added with; simple-peer keys senders by track and stream. */
+  senderStreams: Map<MediaKind, MediaStream>;
+  /** What we received, gathered in one stream for a single <video> (created on the first track). */
+  remote: MediaStream | null;
   sent: Map<MediaKind, MediaStreamTrack | null>;
 }
 
@@ -211,7 +213,8 @@ export class PeerLink {
       hello: null,
       open: false,
       senderKeys: new Map(),
-      senderStream: null,
+      senderStreams: new Map(),
+      remote: null,
       sent: new Map(),
     };
     this.#attempt = attempt;
@@ -252,8 +255,14 @@ export class PeerLink {
     peer.on('data', (chunk) => {
       if (mine()) this.#onData(attempt, chunk);
     });
-    peer.on('track', (track, stream) => {
-      if (mine()) this.listener.track(track, stream);
+    peer.on('track', (track) => {
+      if (!mine()) return;
+      attempt.remote ??= new MediaStream();
+      for (const old of attempt.remote.getTracks()) {
+        if (old.kind === track.kind) attempt.remote.removeTrack(old);
+      }
+      attempt.remote.addTrack(track);
+      this.listener.track(track, attempt.remote);
     });
     peer.on('error', (err: PeerError) => {
       if (mine()) this.#fail(err.code ?? 'error');
@@ -280,12 +289,17 @@ export class PeerLink {
       const next = media?.tracks[kind] ?? null;
       if ((attempt.sent.get(kind) ?? null) === next) continue;
       const key = attempt.senderKeys.get(kind);
+      const stream = attempt.senderStreams.get(kind);
       try {
-        if (key && attempt.senderStream) {
-          peer.replaceTrack(key, next, attempt.senderStream);
+        if (key && stream) {
+          peer.replaceTrack(key, next, stream);
         } else if (next && media) {
-          attempt.senderStream ??= media.stream;
-          peer.addTrack(next, attempt.senderStream);
+          // Audio goes out in a stream of its own. Sent in one stream, receivers sync the picture
+          // to the sound by capture stamps, and captureStream()'s stamps hold the picture about
+          // 110 ms behind its sound (docs/benchmarks.md, Room): later and out of step.
+          const own = kind === 'video' ? media.stream : new MediaStream();
+          peer.addTrack(next, own);
+          attempt.senderStreams.set(kind, own);
           attempt.senderKeys.set(kind, next);
         }
         attempt.sent.set(kind, next);
