@@ -153,6 +153,10 @@ export function installProbes(): void {
     define(name, element, options);
   };
 
+  // Each log* call ends the previous one's loop, so a second room size does not count twice.
+  let framesRun = 0;
+  let captureTrack: MediaStreamTrack | null = null;
+  let beepContext: AudioContext | null = null;
   const probes: Probes = {
     firstFrame: null,
     frames: [],
@@ -179,7 +183,10 @@ export function installProbes(): void {
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       if (!ctx) throw new Error('no 2d context');
       probes.frames = [];
+      framesRun += 1;
+      const run = framesRun;
       const onFrame: VideoFrameRequestCallback = (_t, meta) => {
+        if (run !== framesRun) return;
         const scale = video.videoWidth / 640;
         ctx.drawImage(video, 0, 20 * scale, video.videoWidth, scale, 0, 0, 640, 1);
         const row = ctx.getImageData(0, 0, 640, 1).data;
@@ -227,9 +234,12 @@ export function installProbes(): void {
             ? video.srcObject
             : null;
       probes.beeps = [];
+      await beepContext?.close();
+      beepContext = null;
       // Nothing to hear when the bench sends no audio (BENCH_ROOM_SENDER noAudio).
       if (!(stream instanceof MediaStream) || stream.getAudioTracks().length === 0) return;
       const ctx = new AudioContext();
+      beepContext = ctx;
       // A ScriptProcessor, not a worklet: the app's CSP refuses worklet modules from blob: URLs.
       // Its buffer plays at playbackTime, one buffer after its input entered the graph.
       const size = 256;
@@ -259,6 +269,8 @@ export function installProbes(): void {
         .filter((t) => t.readyState === 'live');
       const track = live.at(-1)?.clone();
       if (!track) throw new Error('no captured video track');
+      captureTrack?.stop();
+      captureTrack = track;
       probes.captured = [];
       const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
       const row = new Uint8Array(640 * 2 * 2);
