@@ -16,6 +16,7 @@ import { ResumeTokens } from './realtime/resume';
 import { createSocketServer, type Realtime } from './realtime/socket-server';
 import type { InterServerEvents, SocketData } from './realtime/types';
 import { PinVault } from './rooms/pin-secret';
+import { createRetentionRule } from './rooms/retention';
 import { roomsRouter } from './rooms/routes';
 import { createRoomService } from './rooms/service';
 import { clientAddress } from './security/client-ip';
@@ -146,6 +147,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   await sessions.prune();
   // Every node sweeps: rooms whose host left before a restart or on another node close too.
   const hostAwaySweep = rooms.hostAway.start();
+  const retentionSweep = createRetentionRule({
+    store,
+    limits,
+    retentionDays: config.roomRetentionDays,
+    log: childLogger(logger, 'rooms'),
+  }).start();
 
   return {
     httpServer,
@@ -165,7 +172,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       }),
     close: async () => {
       clearInterval(pruneTimer);
-      await hostAwaySweep.stop();
+      await Promise.all([hostAwaySweep.stop(), retentionSweep.stop()]);
       backend.shuttingDown();
       await rt.close();
       await backend.close();

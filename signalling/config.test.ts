@@ -36,6 +36,13 @@ describe('loadConfig', () => {
     expect(names.sort()).toEqual(Object.keys(configEnvSchema.shape).sort());
   });
 
+  it('keeps closed rooms 30 days unless told otherwise, 0 meaning the next sweep', () => {
+    expect(loadConfig({}).roomRetentionDays).toBe(30);
+    expect(loadConfig({ ROOM_RETENTION_DAYS: '0' }).roomRetentionDays).toBe(0);
+    expect(() => loadConfig({ ROOM_RETENTION_DAYS: '-1' })).toThrow(/ROOM_RETENTION_DAYS/);
+    expect(() => loadConfig({ ROOM_RETENTION_DAYS: '1.5' })).toThrow(/ROOM_RETENTION_DAYS/);
+  });
+
   it('parses lists, booleans and origins', () => {
     const c = loadConfig({
       PUBLIC_ORIGIN: 'https://watch.example.com/',

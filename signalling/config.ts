@@ -41,6 +41,8 @@ export interface Config {
   pinSecret: Buffer | undefined;
   /** How long a room waits for its host to come back before it closes by itself. */
   hostGraceSeconds: number;
+  /** Days a closed room is kept before it is deleted; 0: at the next sweep. */
+  roomRetentionDays: number;
   limits: LimitsConfig;
 }
 
@@ -150,6 +152,13 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
     description:
       'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it, and a room whose host never came stays open.',
     example: '600',
+  },
+  {
+    name: 'ROOM_RETENTION_DAYS',
+    default: '30',
+    description:
+      'Days a closed room (its name, host ID and sealed PIN) is kept before it is deleted; 0 deletes it at the next sweep. Every node sweeps once a minute. Joining a deleted room gets the same "no room has that ID" as any unknown ID. Rooms closed before closing times were recorded count from their creation.',
+    example: '7',
   },
   {
     name: 'AUTH_WINDOW',
@@ -312,6 +321,7 @@ export const configEnvSchema = z.object({
   REDIS_URL: redisUrl,
   PIN_SECRET: pinSecret,
   HOST_GRACE_SECONDS: integer(1, SECONDS_MAX),
+  ROOM_RETENTION_DAYS: integer(0, 3650),
   AUTH_WINDOW: integer(1, SECONDS_MAX),
   AUTH_LIMIT_PER_USERNAME: integer(1, COUNT_MAX),
   AUTH_LIMIT_PER_IP: integer(1, COUNT_MAX),
@@ -363,6 +373,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     pinSecret: e.PIN_SECRET,
     hostGraceSeconds: e.HOST_GRACE_SECONDS ?? 600,
+    roomRetentionDays: e.ROOM_RETENTION_DAYS ?? 30,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW ?? 900,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME ?? 10,

@@ -1,4 +1,5 @@
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import type { Backend } from '../backend';
 import type { Config } from '../config';
 import type { Logger } from '../log';
@@ -10,6 +11,13 @@ import { redisLimiters } from './limiters';
 import { type NodePresence, startNodePresence } from './node-presence';
 import { sharedPinSecret } from './pin-secret';
 import { RedisJoinLock } from './room-lock';
+
+async function openRedisStore(redis: Redis, log: Logger): Promise<Store> {
+  const store = new RedisStore(redis);
+  const indexed = await store.indexUndatedClosedRooms();
+  if (indexed > 0) log.info({ rooms: indexed }, 'closed rooms without a closing time indexed');
+  return store;
+}
 
 /**
  * Everything several nodes must share, through one Redis (REDIS_URL): the store, the rate
@@ -28,7 +36,7 @@ export async function openRedisBackend(
     const pinSecret = await sharedPinSecret(redis, config.pinSecret, log);
     sub = await connectRedis(url, 'liveconnect-sub', log);
     const subscriber = sub;
-    const shared = store ?? new RedisStore(redis);
+    const shared = store ?? (await openRedisStore(redis, log));
     let presence: NodePresence | undefined;
     return {
       store: shared,

@@ -3,9 +3,8 @@ import type { JoinLock } from '../realtime/keyed-lock';
 import type { Limits } from '../security/limits';
 import type { RoomRecord, Store } from '../store/types';
 import type { RoomNotifier } from './service';
+import { repeatSweep, SWEEP_BATCH, sweepRooms } from './sweep';
 
-/** Rooms closed per sweep at most; the next sweep takes the rest. */
-const SWEEP_BATCH = 100;
 /** A sweep at least this often, and often enough that a short grace closes close to its time. */
 const SWEEP_MAX_MS = 5000;
 const SWEEP_MIN_MS = 250;
@@ -48,14 +47,14 @@ export function createHostAwayRule(options: HostAwayOptions): HostAwayRule {
     room.hostAwaySince === undefined ? null : room.hostAwaySince + graceMs;
 
   /** Under the room's lock, so a host joining meanwhile is seen here or clears the mark after. */
-  const closeIfAbandoned = (roomId: string, cutoff: number): Promise<boolean> =>
+  const closeIfAbandoned = (roomId: string, cutoff: number, at: number): Promise<boolean> =>
     lock.run(roomId, async () => {
       // A mark whose host is here after all (e.g. its node died mid-leave) is stale, not due.
       if (await notifier().hostPresent(roomId)) {
         await store.clearHostAway(roomId);
         return false;
       }
-      const room = await store.closeIfHostAway(roomId, cutoff);
+      const room = await store.closeIfHostAway(roomId, cutoff, at);
       if (!room) return false;
       await limits.pinRoom.delete(roomId);
       await notifier().roomClosed(roomId, 'host_did_not_return');
@@ -78,43 +77,24 @@ export function createHostAwayRule(options: HostAwayOptions): HostAwayRule {
 
     hostReturned: (roomId) => store.clearHostAway(roomId),
 
-    async sweep() {
-      const cutoff = now() - graceMs;
-      let closed = 0;
-      for (const roomId of await store.listHostAwaySince(cutoff, SWEEP_BATCH)) {
-        try {
-          if (await closeIfAbandoned(roomId, cutoff)) closed += 1;
-        } catch (err) {
-          log.error({ err, roomId }, 'closing an abandoned room failed');
-        }
-      }
-      return closed;
+    sweep() {
+      const at = now();
+      const cutoff = at - graceMs;
+      return sweepRooms(
+        store.listHostAwaySince(cutoff, SWEEP_BATCH),
+        (roomId) => closeIfAbandoned(roomId, cutoff, at),
+        log,
+        'closing an abandoned room failed',
+      );
     },
 
-    start() {
-      const every = Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, graceMs / 4));
-      const tick = () =>
-        rule.sweep().then(
-          () => undefined,
-          (err: unknown) => log.error({ err }, 'host-away sweep failed'),
-        );
-      // One at a time: a slow sweep (a busy Redis) is not joined by the next.
-      let running: Promise<void> | null = null;
-      const run = (): void => {
-        running ??= tick().finally(() => {
-          running = null;
-        });
-      };
-      run();
-      const timer = setInterval(run, every);
-      timer.unref();
-      return {
-        stop: async () => {
-          clearInterval(timer);
-          await running;
-        },
-      };
-    },
+    start: () =>
+      repeatSweep(
+        rule.sweep,
+        Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, graceMs / 4)),
+        log,
+        'host-away sweep failed',
+      ),
   };
   return rule;
 }

@@ -90,7 +90,9 @@ export function createRoomService(
     async close(userId, roomId) {
       const found = await openRoomOfHost(userId, roomId);
       if (!found.ok) return found;
-      await store.updateRoom(roomId, { state: 'closed' });
+      const closed = await store.closeRoom(roomId, Date.now());
+      // A sweep may have closed it since: then it is not this host's to close.
+      if (!closed) return { ok: false, code: 'room_not_found' };
       await limits.pinRoom.delete(roomId);
       await notifier().roomClosed(roomId, 'closed_by_host');
       log.info({ roomId }, 'room closed');

@@ -117,24 +117,32 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     const closed = room(host, '2026-01-03T00:00:00.000Z');
     const foreign = room(uid('host'), '2026-01-01T00:00:00.000Z');
     for (const r of [later, earlier, closed, foreign]) await store.createRoom(r);
-    await store.updateRoom(closed.id, { state: 'closed' });
+    await store.closeRoom(closed.id, 1000);
     expect(await store.listOpenRoomsByHost(host)).toEqual([earlier, later]);
     expect(await store.listOpenRoomsByHost(uid('host'))).toEqual([]);
   });
 
-  it('updates state and PIN fields of a room and returns the new record', async () => {
+  it('updates the PIN fields of a room and returns the new record', async () => {
     const r = room('host', '2026-01-01T00:00:00.000Z');
     await store.createRoom(r);
     const rotated = await store.updateRoom(r.id, { pinHmac: 'ef', pinSealed: 'gh' });
     expect(rotated).toEqual({ ...r, pinHmac: 'ef', pinSealed: 'gh' });
-    expect(await store.updateRoom(r.id, { state: 'closed' })).toEqual({
-      ...r,
-      pinHmac: 'ef',
-      pinSealed: 'gh',
-      state: 'closed',
-    });
-    expect(await store.findRoom(r.id)).toMatchObject({ state: 'closed', pinHmac: 'ef' });
-    expect(await store.updateRoom('zzz-zzzz-zzz', { state: 'closed' })).toBeUndefined();
+    expect(await store.findRoom(r.id)).toEqual(rotated);
+    expect(await store.updateRoom('zzz-zzzz-zzz', { pinHmac: 'ef' })).toBeUndefined();
+    expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
+  });
+
+  it('closes an open room once, recording when', async () => {
+    const r = room('host', '2026-01-01T00:00:00.000Z');
+    await store.createRoom(r);
+    const racers = await Promise.all([1000, 2000, 3000].map((at) => store.closeRoom(r.id, at)));
+    const closed = racers.filter((c) => c !== undefined);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toEqual({ ...r, state: 'closed', closedAt: closed[0]?.closedAt });
+    expect([1000, 2000, 3000]).toContain(closed[0]?.closedAt);
+    expect(await store.findRoom(r.id)).toEqual(closed[0]);
+    expect(await store.closeRoom(r.id, 4000)).toBeUndefined();
+    expect(await store.closeRoom('zzz-zzzz-zzz', 1000)).toBeUndefined();
     expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
   });
 
@@ -170,7 +178,7 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     await store.markHostAway(back.id, 1000);
     await store.clearHostAway(back.id);
     await store.markHostAway(byHost.id, 1000);
-    await store.updateRoom(byHost.id, { state: 'closed' });
+    await store.closeRoom(byHost.id, 1500);
 
     const due = await store.listHostAwaySince(2000, 100);
     expect(due).toEqual(expect.arrayContaining([early.id, edge.id]));
@@ -178,14 +186,16 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     expect(due).not.toContain(back.id);
     expect(await store.listHostAwaySince(2000, 1)).toHaveLength(1);
 
-    const racers = await Promise.all([1, 2, 3].map(() => store.closeIfHostAway(early.id, 2000)));
+    const racers = await Promise.all(
+      [1, 2, 3].map(() => store.closeIfHostAway(early.id, 2000, 5000)),
+    );
     expect(racers.filter((r) => r !== undefined)).toEqual([
-      { ...early, hostAwaySince: 1000, state: 'closed' },
+      { ...early, hostAwaySince: 1000, state: 'closed', closedAt: 5000 },
     ]);
-    expect(await store.closeIfHostAway(late.id, 2000)).toBeUndefined();
-    expect(await store.closeIfHostAway(back.id, 2000)).toBeUndefined();
-    expect(await store.closeIfHostAway(byHost.id, 2000)).toBeUndefined();
-    expect(await store.closeIfHostAway('zzz-zzzz-zzz', 2000)).toBeUndefined();
+    expect(await store.closeIfHostAway(late.id, 2000, 5000)).toBeUndefined();
+    expect(await store.closeIfHostAway(back.id, 2000, 5000)).toBeUndefined();
+    expect(await store.closeIfHostAway(byHost.id, 2000, 5000)).toBeUndefined();
+    expect(await store.closeIfHostAway('zzz-zzzz-zzz', 2000, 5000)).toBeUndefined();
     expect(await store.findRoom(late.id)).toMatchObject({ state: 'open', hostAwaySince: 2001 });
     expect(await store.listOpenRoomsByHost(host)).toEqual([
       { ...edge, hostAwaySince: 2000 },
@@ -193,6 +203,58 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
       back,
     ]);
     expect(await store.listHostAwaySince(2000, 100)).toEqual([edge.id]);
+  });
+
+  it('lists and deletes rooms closed at or before a time, each once, and never open ones', async () => {
+    const day = 24 * 3600 * 1000;
+    const now = Date.parse('2026-03-01T00:00:00.000Z');
+    const host = uid('host');
+    const created = '2026-01-01T00:00:00.000Z';
+    const [old, recent, edge, open, away] = [1, 2, 3, 4, 5].map(() => room(host, created)) as [
+      RoomRecord,
+      RoomRecord,
+      RoomRecord,
+      RoomRecord,
+      RoomRecord,
+    ];
+    for (const r of [old, recent, edge, open, away]) await store.createRoom(r);
+    await store.closeRoom(old.id, now - 31 * day);
+    await store.closeRoom(recent.id, now - 29 * day);
+    await store.closeRoom(edge.id, now - 30 * day);
+    await store.markHostAway(away.id, now - 31 * day);
+    await store.closeIfHostAway(away.id, now - 31 * day, now - 31 * day);
+    // Closed before closedAt was recorded: counted from its creation.
+    const undated = room(host, new Date(now - 40 * day).toISOString(), 'closed');
+    const undatedRecent = room(host, new Date(now - 10 * day).toISOString(), 'closed');
+    for (const r of [undated, undatedRecent]) await store.createRoom(r);
+
+    const cutoff = now - 30 * day;
+    const due = await store.listClosedBefore(cutoff, 100);
+    expect([...due].sort()).toEqual([old.id, edge.id, away.id, undated.id].sort());
+    expect(await store.listClosedBefore(cutoff, 2)).toHaveLength(2);
+    // An open room is never deleted, whatever its age.
+    expect(await store.deleteIfClosedBefore(open.id, Number.MAX_SAFE_INTEGER)).toBeUndefined();
+    expect(await store.deleteIfClosedBefore(recent.id, cutoff)).toBeUndefined();
+
+    const racers = await Promise.all(
+      [...due, ...due].map((id) => store.deleteIfClosedBefore(id, cutoff)),
+    );
+    const deleted = racers.filter((r) => r !== undefined);
+    expect(deleted.map((r) => r.id).sort()).toEqual([...due].sort());
+    expect(deleted.find((r) => r.id === old.id)).toEqual({
+      ...old,
+      state: 'closed',
+      closedAt: now - 31 * day,
+    });
+    for (const id of due) expect(await store.findRoom(id)).toBeUndefined();
+    expect(await store.listClosedBefore(cutoff, 100)).toEqual([]);
+    expect(await store.listHostAwaySince(Number.MAX_SAFE_INTEGER, 100)).not.toContain(away.id);
+    expect(await store.deleteIfClosedBefore('zzz-zzzz-zzz', cutoff)).toBeUndefined();
+    expect(await store.findRoom(recent.id)).toMatchObject({ closedAt: now - 29 * day });
+    expect(await store.findRoom(undatedRecent.id)).toEqual(undatedRecent);
+    expect(await store.listOpenRoomsByHost(host)).toEqual([open]);
+    // A deleted room's ID is free again, like any unknown ID.
+    expect(await store.createRoom({ ...old, state: 'open' })).toBe(true);
   });
 
   it('keeps everything for the next handle on the same data', async () => {
@@ -203,8 +265,13 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     await store.createSession(s);
     await store.createRoom(r);
     await store.markHostAway(r.id, 1000);
+    const closed = room(frank.id, '2026-01-01T00:00:00.000Z');
+    await store.createRoom(closed);
+    await store.closeRoom(closed.id, 2000);
     await store.flush();
     const again = await subject.reopen();
+    expect(await again.findRoom(closed.id)).toEqual({ ...closed, state: 'closed', closedAt: 2000 });
+    expect(await again.listClosedBefore(2000, 100)).toEqual([closed.id]);
     expect(await again.findUserByUsername('FRANK')).toEqual(frank);
     expect(await again.findSession(s.tokenHash)).toEqual(s);
     expect(await again.listOpenRoomsByHost(frank.id)).toEqual([{ ...r, hostAwaySince: 1000 }]);

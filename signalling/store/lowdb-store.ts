@@ -16,6 +16,10 @@ type Data = z.infer<typeof dataSchema>;
 
 export const DB_FILE = 'db.json';
 
+/** Rooms closed before `closedAt` was recorded count from their creation, the earliest they can have closed. */
+const closedBy = (r: RoomRecord, cutoff: number): boolean =>
+  r.state === 'closed' && (r.closedAt ?? Date.parse(r.createdAt)) <= cutoff;
+
 /**
  * One JSON file written atomically by lowdb (temp file + rename). The arrays are the file's
  * shape; Maps index them in memory so lookups by key stay O(1) and untrusted keys never touch
@@ -111,7 +115,7 @@ class LowdbStore implements Store {
 
   async updateRoom(
     id: string,
-    patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
+    patch: Partial<Pick<RoomRecord, 'pinHmac' | 'pinSealed'>>,
   ): Promise<RoomRecord | undefined> {
     const r = this.#rooms.get(id);
     if (!r) return undefined;
@@ -119,6 +123,19 @@ class LowdbStore implements Store {
     this.#rooms.set(id, updated);
     await this.#save();
     return { ...updated };
+  }
+
+  async closeRoom(id: string, at: number): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    return r?.state === 'open' ? this.#close(r, at) : undefined;
+  }
+
+  /** Callers check and close without an await in between, so two racing closes cannot both win. */
+  async #close(r: RoomRecord, at: number): Promise<RoomRecord> {
+    const closed: RoomRecord = { ...r, state: 'closed', closedAt: at };
+    this.#rooms.set(r.id, closed);
+    await this.#save();
+    return { ...closed };
   }
 
   async markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
@@ -148,16 +165,28 @@ class LowdbStore implements Store {
       .map((r) => r.id);
   }
 
-  async closeIfHostAway(id: string, cutoff: number): Promise<RoomRecord | undefined> {
+  async closeIfHostAway(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined> {
     const r = this.#rooms.get(id);
     if (r?.state !== 'open' || r.hostAwaySince === undefined || r.hostAwaySince > cutoff) {
       return undefined;
     }
-    // Checked and changed without an await in between, so two sweeps cannot both close it.
-    const closed: RoomRecord = { ...r, state: 'closed' };
-    this.#rooms.set(id, closed);
+    return this.#close(r, at);
+  }
+
+  async listClosedBefore(cutoff: number, limit: number): Promise<string[]> {
+    return [...this.#rooms.values()]
+      .filter((r) => closedBy(r, cutoff))
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  async deleteIfClosedBefore(id: string, cutoff: number): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    // Checked and deleted without an await in between, so two sweeps cannot both delete it.
+    if (!r || !closedBy(r, cutoff)) return undefined;
+    this.#rooms.delete(id);
     await this.#save();
-    return { ...closed };
+    return { ...r };
   }
 
   async flush(): Promise<void> {

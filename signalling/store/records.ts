@@ -23,4 +23,5 @@ export const roomRecordSchema = z.object({
   pinHmac: z.string(),
   pinSealed: z.string(),
   hostAwaySince: z.optional(z.number()),
+  closedAt: z.optional(z.number()),
 });

@@ -8,6 +8,7 @@ const sessionHashSchema = sessionRecordSchema.extend({ expiresAt: z.coerce.numbe
 const roomHashSchema = z.object({
   ...roomRecordSchema.shape,
   hostAwaySince: z.optional(z.coerce.number()),
+  closedAt: z.optional(z.coerce.number()),
 });
 
 // Each script is one atomic step, so two nodes racing for a username or a room ID cannot both win.
@@ -19,12 +20,19 @@ end
 return 0`;
 const CREATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('SADD', KEYS[2], ARGV[1])
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1]) end
 return 1`;
 const UPDATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 redis.call('HSET', KEYS[1], unpack(ARGV))
+return redis.call('HGETALL', KEYS[1])`;
+const CLOSE_ROOM = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return false end
+redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
 return redis.call('HGETALL', KEYS[1])`;
 const MARK_HOST_AWAY = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return false end
@@ -36,13 +44,27 @@ const CLOSE_IF_HOST_AWAY = `
 local state = redis.call('HGET', KEYS[1], 'state')
 local since = tonumber(redis.call('HGET', KEYS[1], 'hostAwaySince'))
 if state == 'open' and since and since <= tonumber(ARGV[1]) then
-  redis.call('HSET', KEYS[1], 'state', 'closed')
+  redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[3])
   redis.call('ZREM', KEYS[2], ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
   return redis.call('HGETALL', KEYS[1])
 end
 -- Closed by its host, or the host came back: the index entry is stale.
 if state ~= 'open' or not since then redis.call('ZREM', KEYS[2], ARGV[2]) end
 return false`;
+const DELETE_IF_CLOSED_BEFORE = `
+local closed = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[2]))
+if not closed or closed > tonumber(ARGV[1]) then return false end
+if redis.call('HGET', KEYS[1], 'state') ~= 'closed' then
+  -- The room is gone already: the index entry is stale.
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return false
+end
+local room = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZREM', KEYS[3], ARGV[2])
+return room`;
 /** Bounded per call so one prune never stalls Redis; the next prune takes the rest. */
 const DELETE_EXPIRED = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
@@ -86,6 +108,10 @@ export class RedisStore implements Store {
   /** Open rooms whose host is away, scored by when the host left. */
   get #hostAwayIndex(): string {
     return `${this.prefix}rooms-host-away`;
+  }
+  /** Closed rooms, scored by when they closed; the score is what retention goes by. */
+  get #closedIndex(): string {
+    return `${this.prefix}rooms-closed`;
   }
 
   async createUser(user: UserRecord): Promise<boolean> {
@@ -145,10 +171,12 @@ export class RedisStore implements Store {
   async createRoom(room: RoomRecord): Promise<boolean> {
     const created = await this.redis.eval(
       CREATE_ROOM,
-      2,
+      3,
       this.#key('room', room.id),
       this.#key('host-rooms', room.hostId),
+      this.#closedIndex,
       room.id,
+      room.state === 'closed' ? String(room.closedAt ?? Date.parse(room.createdAt)) : '',
       ...flat({ ...room }),
     );
     return created === 1;
@@ -169,7 +197,7 @@ export class RedisStore implements Store {
 
   async updateRoom(
     id: string,
-    patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
+    patch: Partial<Pick<RoomRecord, 'pinHmac' | 'pinSealed'>>,
   ): Promise<RoomRecord | undefined> {
     const fields: Fields = {};
     for (const [k, v] of Object.entries(patch)) if (v !== undefined) fields[k] = v;
@@ -177,9 +205,30 @@ export class RedisStore implements Store {
     const reply = pairs(
       await this.redis.eval(UPDATE_ROOM, 1, this.#key('room', id), ...flat(fields)),
     );
-    const room = reply && roomHashSchema.parse(reply);
+    return reply && roomHashSchema.parse(reply);
+  }
+
+  async closeRoom(id: string, at: number): Promise<RoomRecord | undefined> {
+    return this.#closed(
+      id,
+      await this.redis.eval(
+        CLOSE_ROOM,
+        3,
+        this.#key('room', id),
+        this.#hostAwayIndex,
+        this.#closedIndex,
+        String(at),
+        id,
+      ),
+    );
+  }
+
+  /** The record a close script returned, once the room has left its host's set. */
+  async #closed(id: string, reply: unknown): Promise<RoomRecord | undefined> {
+    const hash = pairs(reply);
+    const room = hash && roomHashSchema.parse(hash);
     // Housekeeping only: listOpenRoomsByHost filters on state, so a late removal is harmless.
-    if (room?.state === 'closed') await this.redis.srem(this.#key('host-rooms', room.hostId), id);
+    if (room) await this.redis.srem(this.#key('host-rooms', room.hostId), id);
     return room;
   }
 
@@ -209,20 +258,72 @@ export class RedisStore implements Store {
     return this.redis.zrangebyscore(this.#hostAwayIndex, '-inf', cutoff, 'LIMIT', 0, limit);
   }
 
-  async closeIfHostAway(id: string, cutoff: number): Promise<RoomRecord | undefined> {
-    const reply = pairs(
+  async closeIfHostAway(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined> {
+    return this.#closed(
+      id,
       await this.redis.eval(
         CLOSE_IF_HOST_AWAY,
-        2,
+        3,
         this.#key('room', id),
+        this.#hostAwayIndex,
+        this.#closedIndex,
+        String(cutoff),
+        id,
+        String(at),
+      ),
+    );
+  }
+
+  async listClosedBefore(cutoff: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.#closedIndex, '-inf', cutoff, 'LIMIT', 0, limit);
+  }
+
+  async deleteIfClosedBefore(id: string, cutoff: number): Promise<RoomRecord | undefined> {
+    // The host's set lost the room when it closed, so nothing else refers to it.
+    const reply = pairs(
+      await this.redis.eval(
+        DELETE_IF_CLOSED_BEFORE,
+        3,
+        this.#key('room', id),
+        this.#closedIndex,
         this.#hostAwayIndex,
         String(cutoff),
         id,
       ),
     );
-    const room = reply && roomHashSchema.parse(reply);
-    if (room) await this.redis.srem(this.#key('host-rooms', room.hostId), id);
-    return room;
+    return reply && roomHashSchema.parse(reply);
+  }
+
+  /**
+   * Rooms closed before `closedAt` was recorded are in no index; this adds each by its creation
+   * time, the earliest it can have closed, so retention reaches them. Every node runs it once at
+   * start; running it again adds nothing.
+   */
+  async indexUndatedClosedRooms(): Promise<number> {
+    const prefix = this.#key('room', '');
+    let added = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      const found = await Promise.all(
+        keys.map(async (key) => {
+          const [state, closedAt, createdAt] = await this.redis.hmget(
+            key,
+            'state',
+            'closedAt',
+            'createdAt',
+          );
+          if (state !== 'closed' || typeof closedAt === 'string' || typeof createdAt !== 'string') {
+            return 0;
+          }
+          const id = key.slice(prefix.length);
+          return this.redis.zadd(this.#closedIndex, 'NX', Date.parse(createdAt), id);
+        }),
+      );
+      for (const n of found) added += Number(n);
+    } while (cursor !== '0');
+    return added;
   }
 
   /** Every write above is acknowledged by Redis before it resolves. */

@@ -33,6 +33,11 @@ export interface RoomRecord {
    * host is in the room and in rooms whose host never came. Past the grace the room closes.
    */
   hostAwaySince?: number;
+  /**
+   * When the room closed, in milliseconds since the epoch; absent while open and in rooms closed
+   * before it was recorded, whose retention counts from `createdAt` instead.
+   */
+  closedAt?: number;
 }
 
 export interface Store {
@@ -53,8 +58,13 @@ export interface Store {
   listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]>;
   updateRoom(
     id: string,
-    patch: Partial<Pick<RoomRecord, 'state' | 'pinHmac' | 'pinSealed'>>,
+    patch: Partial<Pick<RoomRecord, 'pinHmac' | 'pinSealed'>>,
   ): Promise<RoomRecord | undefined>;
+  /**
+   * Closes the room at `at` if it is open, in one step; undefined when it was not. The only way,
+   * with closeIfHostAway, to close a room, so every closed room knows when it closed.
+   */
+  closeRoom(id: string, at: number): Promise<RoomRecord | undefined>;
 
   /** Records when the host left, unless already recorded; undefined unless the room is open. */
   markHostAway(id: string, at: number): Promise<RoomRecord | undefined>;
@@ -66,7 +76,15 @@ export interface Store {
    * Closes the room if it is open and its host has been away since `cutoff` or earlier, in one
    * step: of several nodes sweeping at once, only one gets the closed record back.
    */
-  closeIfHostAway(id: string, cutoff: number): Promise<RoomRecord | undefined>;
+  closeIfHostAway(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined>;
+
+  /** IDs of rooms closed at `cutoff` or earlier (by `createdAt` if not recorded), at most `limit`. */
+  listClosedBefore(cutoff: number, limit: number): Promise<string[]>;
+  /**
+   * Deletes the room if it closed at `cutoff` or earlier, in one step: of several nodes sweeping
+   * at once, only one gets the deleted record back.
+   */
+  deleteIfClosedBefore(id: string, cutoff: number): Promise<RoomRecord | undefined>;
 
   /** Waits for pending writes; the store stays usable. */
   flush(): Promise<void>;
