@@ -44,16 +44,16 @@ export interface DriftParams {
   gain: number;
   /** largest relative rate change, e.g. 0.05 for ±5 % */
   maxNudge: number;
-  /** |error| (s) from which a playing guest seeks instead of nudging */
+  /** |error| (s) from which a playing guest starts again (a held-frame seek) instead of nudging */
   seekThreshold: number;
   /** |error| (s) a paused guest may rest away from the host before it seeks */
   pausedTolerance: number;
-  /** after a seek, no correction for this long (ms): the player's position is not yet meaningful */
+  /** after a seek or a start's play(), no correction for this long (ms): the position is not yet meaningful */
   seekCooldown: number;
   /**
-   * Right after a seek the picture has just jumped, so a second, small seek is not noticed: for
-   * `landingWindow` ms after the cooldown, errors from `landingSeekThreshold` (s) are seeked
-   * away too, at most `maxReseeks` times in a row, instead of being nudged for seconds.
+   * Right after a seek or start the picture has just jumped, so another small one is not
+   * noticed: for `landingWindow` ms after the cooldown, errors from `landingSeekThreshold` (s)
+   * get another start too, at most `maxReseeks` times in a row, instead of seconds of nudging.
    */
   landingWindow: number;
   landingSeekThreshold: number;
