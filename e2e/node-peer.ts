@@ -17,22 +17,34 @@ import {
 import type { RoomAccess } from './room';
 
 const CONNECT_TIMEOUT_MS = 20_000;
-const CANDIDATE_RETRIES = 10;
-const CANDIDATE_RETRY_MS = 20;
+/**
+ * node-datachannel creates its ICE transport a moment after a remote description is applied,
+ * and a candidate added in that moment is refused ("remote candidate without ICE transport"),
+ * which simple-peer turns into a fatal error: candidates that follow a description this soon
+ * wait until it has settled. (A race in this test tool's WebRTC stack, not in the app.)
+ */
+const DESCRIPTION_SETTLE_MS = 100;
 
 /**
- * node-datachannel creates its ICE transport a moment after the answer is applied and throws
- * ("remote candidate without ICE transport") for a candidate that arrives in that moment: such
- * a candidate is tried again shortly instead of failing the test.
+ * Applies relayed signals to one peer: candidates wait for a description (simple-peer would
+ * queue them and add them the moment it is applied) and for DESCRIPTION_SETTLE_MS after it.
  */
-function applySignal(peer: Peer, data: SignalData, tries = 0): void {
-  try {
+function signalApplier(peer: Peer): (data: SignalData) => void {
+  let settledAt: number | null = null;
+  const early: SignalData[] = [];
+  const later = (data: SignalData, at: number): void => {
+    setTimeout(() => peer.destroyed || peer.signal(data), Math.max(0, at - Date.now()));
+  };
+  return (data) => {
+    if (data.type === 'candidate') {
+      if (settledAt === null) early.push(data);
+      else later(data, settledAt);
+      return;
+    }
     peer.signal(data);
-  } catch (err) {
-    if (data.type === 'candidate' && tries < CANDIDATE_RETRIES)
-      setTimeout(() => applySignal(peer, data, tries + 1), CANDIDATE_RETRY_MS);
-    else peer.destroy(err instanceof Error ? err : new Error(String(err)));
-  }
+    settledAt = Date.now() + DESCRIPTION_SETTLE_MS;
+    for (const candidate of early.splice(0)) later(candidate, settledAt);
+  };
 }
 
 /**
@@ -64,10 +76,16 @@ export async function joinAsNodePeer(base: URL, access: RoomAccess): Promise<Nod
     const ack = joinSuccessSchema.parse(
       await socket.timeout(CONNECT_TIMEOUT_MS).emitWithAck('room:join', access),
     );
+    const appliers = new Map<string, (data: SignalData) => void>();
     socket.on('signal', (raw) => {
       const parsed = relayedSignalSchema.safeParse(raw);
-      const peer = parsed.success ? peers.get(parsed.data.from) : undefined;
-      if (parsed.success && peer) applySignal(peer, parsed.data.data);
+      if (!parsed.success) return;
+      const { from, data } = parsed.data;
+      const peer = peers.get(from);
+      if (!peer) return;
+      const apply = appliers.get(from) ?? signalApplier(peer);
+      appliers.set(from, apply);
+      apply(data);
     });
     const hello = JSON.stringify({
       type: 'hello',
