@@ -163,10 +163,12 @@ export class LcPlayer extends LitElement {
     const allowed = sync.guestControl;
     const duration = this._duration(sync) ?? 0;
     const position = Math.min(duration, targetPosition(sync, now() + this.clockOffset));
+    // Both stay usable while allowed: the host is sent as paused for a moment whenever it waits
+    // for data or for its picture to move, and a button disabled then would swallow a click.
     return html`<div class="row" role="group" aria-label="Playback for everyone">
-        <button type="button" ?disabled=${!allowed || !sync.paused}
+        <button type="button" ?disabled=${!allowed}
           @click=${() => this._request({ action: 'play' })}>Play for everyone</button>
-        <button type="button" ?disabled=${!allowed || sync.paused}
+        <button type="button" ?disabled=${!allowed}
           @click=${() => this._request({ action: 'pause' })}>Pause for everyone</button>
         <label class="visually-hidden" for="seek">Seek</label>
         <input id="seek" type="range" min="0" max=${duration} step="1" .value=${String(position)}
