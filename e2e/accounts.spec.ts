@@ -1,3 +1,4 @@
+import { VIEWPORT } from './chromium';
 import { expect, test, uniqueName } from './fixtures';
 import { createRoom, expectMesh, joinRoom, peopleList } from './room';
 
@@ -47,7 +48,7 @@ test('an invite link carries the PIN in its fragment and joins straight away', a
   expect(link).toBe(`${server.url}/room/${access.roomId}#pin=${access.pin}`);
 
   // Someone new opens the link signed out: sign up, then land in the room.
-  const context = await browser.newContext({ baseURL: server.url });
+  const context = await browser.newContext({ baseURL: server.url, viewport: VIEWPORT });
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));

@@ -12,3 +12,11 @@ export const CHROMIUM_FLAGS = [
   '--disable-quic',
   '--disable-dev-shm-usage',
 ];
+
+/**
+ * Each person's window. Headless Chromium composites in software, and its cost grows with the
+ * area video is drawn at: four pages showing a 320x240 clip 1200 px wide took 44 % of a core in
+ * the GPU process, 320 px wide 7 % (docs/benchmarks.md, "Why the suite was slow"). 960 px still
+ * puts video and chat side by side; the layout spec sets its own sizes.
+ */
+export const VIEWPORT = { width: 960, height: 600 } as const;

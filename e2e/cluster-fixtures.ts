@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Browser, test as base } from '@playwright/test';
 import { type ServerProcess, startServer } from '../bench/lib/server-process';
 import { type RedisServer, startRedisServer } from '../signalling/testing/redis-server';
+import { VIEWPORT } from './chromium';
 import { expect, type Person, uniqueName } from './fixtures';
 
 export { expect };
@@ -22,7 +23,7 @@ interface Fixtures {
 }
 
 async function personOn(browser: Browser, baseURL: string, prefix: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, viewport: VIEWPORT });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

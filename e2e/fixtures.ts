@@ -9,6 +9,7 @@ import {
   expect,
   type Page,
 } from '@playwright/test';
+import { VIEWPORT } from './chromium';
 
 export { expect };
 
@@ -119,7 +120,7 @@ async function newPerson(
   prefix: string,
   options: PersonOptions = {},
 ): Promise<Person> {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, viewport: VIEWPORT });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
