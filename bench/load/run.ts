@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { treeCpuSeconds } from '../lib/proc';
+import { writeResults } from '../lib/results';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import {
@@ -36,6 +38,7 @@ const SAMPLE_EVERY_MS = 5000;
 const mb = (bytes: number): number => round(bytes / 2 ** 20);
 
 async function main(): Promise<void> {
+  const environment = await startEnvironment();
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-bench-load-'));
   const server = await startServer({ ...SERVER_ENV, DATA_DIR: dataDir });
   const pid = server.child.pid ?? 0;
@@ -105,8 +108,6 @@ async function main(): Promise<void> {
     const relay = summarize(relayed.latencies);
     const rss = samples.map((s) => s.rssMB);
     const results = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version, loadAverage1m: loadavg()[0] },
       setup: {
         rooms: ROOMS,
         socketsPerRoom: ROOM_SIZE,
@@ -146,9 +147,8 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    const out = new URL('../results/load.json', import.meta.url);
-    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`wrote ${out.pathname}`);
+    writeResults('load', finishEnvironment(environment), results);
+    console.log('wrote bench/results/load.json');
   } finally {
     for (const w of workers) if (w.exitCode === null) w.kill();
     await server.stop();

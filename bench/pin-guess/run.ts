@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { roomReplySchema } from '../../shared/http';
 import { type JoinAck, pinAttemptsSchema } from '../../shared/socket';
@@ -12,6 +12,8 @@ import {
   TEST_PASSWORD,
   uniqueUsername,
 } from '../../signalling/testing/harness';
+import { finishEnvironment, startEnvironment } from '../lib/environment';
+import { writeResults } from '../lib/results';
 import { startServer } from '../lib/server-process';
 import { round } from '../lib/stats';
 
@@ -80,6 +82,7 @@ function tally(counts: Record<string, number>, code: string): void {
 }
 
 async function main(): Promise<void> {
+  const environment = await startEnvironment();
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-bench-pin-'));
   const server = await startServer({
     DATA_DIR: dataDir,
@@ -168,8 +171,6 @@ async function main(): Promise<void> {
     const perWindow = defaults.pinFailuresPerRoom;
     const windowsPerDay = DAY / defaults.pinWindowSeconds;
     const results = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
       setup: {
         accounts: ACCOUNTS,
         addresses: ACCOUNTS,
@@ -204,9 +205,8 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    const out = new URL('../results/pin-guess.json', import.meta.url);
-    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`wrote ${out.pathname}`);
+    writeResults('pin-guess', finishEnvironment(environment), results);
+    console.log('wrote bench/results/pin-guess.json');
   } finally {
     for (const s of sockets) s.close();
     await server.stop();

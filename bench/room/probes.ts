@@ -11,6 +11,8 @@ export interface Probes {
   /** Logs each presented frame's number, decoded from the counter clip's 16 top blocks. */
   logFrames(selector: string): void;
   frames: RemoteFrame[];
+  /** Grey thumbnails of frames whose number is a multiple of 30, keyed by that number. */
+  thumbs: Record<number, number[]>;
   /** Records the arrival of chat lines reading `lat <sentAt>`, and resets `channel` and `renders`. */
   watchChat(): void;
   chat: Array<{ sent: number; t: number }>;
@@ -157,9 +159,13 @@ export function installProbes(): void {
   let framesRun = 0;
   let captureTrack: MediaStreamTrack | null = null;
   let beepContext: AudioContext | null = null;
+  // Size of the thumbnails compared for picture quality: a quarter of the clip's 640x320 picture.
+  const THUMB_W = 320;
+  const THUMB_H = 160;
   const probes: Probes = {
     firstFrame: null,
     frames: [],
+    thumbs: {},
     chat: [],
     channel: [],
     renders: {},
@@ -183,6 +189,11 @@ export function installProbes(): void {
       const ctx = canvas.getContext('2d', { willReadFrequently: true });
       if (!ctx) throw new Error('no 2d context');
       probes.frames = [];
+      probes.thumbs = {};
+      const thumb = document.createElement('canvas');
+      thumb.width = THUMB_W;
+      thumb.height = THUMB_H;
+      const thumbCtx = thumb.getContext('2d', { willReadFrequently: true });
       framesRun += 1;
       const run = framesRun;
       const onFrame: VideoFrameRequestCallback = (_t, meta) => {
@@ -192,6 +203,30 @@ export function installProbes(): void {
         const row = ctx.getImageData(0, 0, 640, 1).data;
         let n = 0;
         for (let bit = 0; bit < 16; bit++) if ((row[(bit * 40 + 20) * 4] ?? 0) > 128) n += 2 ** bit;
+        // The picture below the counter, for comparing what guests see with the host's frame.
+        if (
+          n % 30 === 0 &&
+          thumbCtx &&
+          !(n in probes.thumbs) &&
+          Object.keys(probes.thumbs).length < 12
+        ) {
+          const top = 40 * scale;
+          thumbCtx.drawImage(
+            video,
+            0,
+            top,
+            video.videoWidth,
+            video.videoHeight - top,
+            0,
+            0,
+            THUMB_W,
+            THUMB_H,
+          );
+          const px = thumbCtx.getImageData(0, 0, THUMB_W, THUMB_H).data;
+          const grey: number[] = [];
+          for (let i = 0; i < px.length; i += 4) grey.push(px[i + 1] ?? 0);
+          probes.thumbs[n] = grey;
+        }
         const epoch = (x: number | undefined) =>
           x === undefined ? null : performance.timeOrigin + x;
         probes.frames.push({

@@ -1,11 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type InitScript, type Person, signUp as signUpPerson } from '../lib/people';
 import { findPid, treeCpuSeconds } from '../lib/proc';
+import { spread, writeResults } from '../lib/results';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import { counterClip } from './clip';
@@ -14,8 +16,9 @@ import { installProbes } from './probes';
 /**
  * bench/room: one host streaming a frame-counter clip to 3 and then 5 guests over loopback, in
  * Debian's Chromium. Measures PIN submit → first remote frame, chat one-way latency,
- * glass-to-glass latency, host CPU per guest and the client's gzip size. Prints the figures
- * and writes bench/results/room.json; never fails on a timing.
+ * glass-to-glass latency, host CPU per guest and the client's gzip size, BENCH_ROOM_RUNS
+ * times (default 3) with the median and range of each figure. Prints the figures with the
+ * machine they ran on and writes bench/results/room.json; never fails on a timing.
  */
 const CHAT_MESSAGES = 40;
 const FRAME_WINDOW_MS = 8000;
@@ -160,6 +163,14 @@ async function chatLatencies(host: Person, guests: Person[]) {
   };
 }
 
+/** Peak signal-to-noise ratio (dB) of a guest's grey thumbnail against the host's of the same frame. */
+function psnrDb(original: number[], received: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < original.length; i++) sum += ((original[i] ?? 0) - (received[i] ?? 0)) ** 2;
+  const mse = sum / original.length;
+  return mse === 0 ? 99 : 10 * Math.log10((255 * 255) / mse);
+}
+
 /** The value in `list` nearest to the middle of [from, to], if any lies within it. */
 function nearest(list: number[], from: number, to: number): number | null {
   const mid = (from + to) / 2;
@@ -282,8 +293,15 @@ async function glassToGlass(host: Person, guests: Person[]) {
     if (shown !== null) sound.hostVideoAfterAudio.push(shown - b);
   }
   const all: number[] = [];
+  const hostThumbs = await host.page.evaluate(() => window.lcProbes.thumbs);
+  const psnr: number[] = [];
   for (const g of guests) {
     const frames = await g.page.evaluate(() => window.lcProbes.frames);
+    const thumbs = await g.page.evaluate(() => window.lcProbes.thumbs);
+    for (const [n, grey] of Object.entries(thumbs)) {
+      const original = hostThumbs[Number(n)];
+      if (original) psnr.push(psnrDb(original, grey));
+    }
     const beeps = await g.page.evaluate(() => window.lcProbes.beeps);
     for (const b of beeps) {
       const heardAtHost = nearest(hostBeeps, b - 1000, b);
@@ -310,6 +328,7 @@ async function glassToGlass(host: Person, guests: Person[]) {
     all,
     stages,
     sound: { ...sound, tapLatencyMs: round(tapLatency, 1) },
+    psnr,
     rates: {
       hostPresentedFps: round(shownAt.size / (FRAME_WINDOW_MS / 1000), 1),
       capturedFps: round(captured.length / (FRAME_WINDOW_MS / 1000), 1),
@@ -366,15 +385,74 @@ function figures(values: number[]) {
   };
 }
 
-async function main(): Promise<void> {
+/** The figures of one room size in one run, or why that phase failed. */
+type SizeResult = { guests: number; error: string } | ({ guests: number } & SizeFigures);
+type SizeFigures = Awaited<ReturnType<typeof measureSize>>;
+
+/** Joins guests up to the room size, warms up, then takes every figure of that size. */
+async function measureSize(
+  host: Person,
+  guests: Person[],
+  size: number,
+  join: () => Promise<{ guest: Person; firstFrameMs: number }>,
+  hostPid: number | null,
+  idleCpu: number,
+) {
+  const firstFrame: number[] = [];
+  while (guests.length < size) {
+    const joined = await join();
+    firstFrame.push(joined.firstFrameMs);
+    guests.push(joined.guest);
+  }
+  const warmup = await warmUp(guests, Date.now());
+  console.log(`guest 1 video jitter buffer target by second of warm-up: ${warmup.join(', ')}`);
+  const chat = await chatLatencies(host, guests);
+  const g2g = await glassToGlass(host, guests);
+  const cpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
+  return {
+    pinToFirstFrameMs: figures(firstFrame),
+    chatOneWayMs: figures(chat.oneWay),
+    chatStagesMs: {
+      sender: figures(chat.stages.sender),
+      channel: figures(chat.stages.channel),
+      receiver: figures(chat.stages.receiver),
+    },
+    chatRounds: { messages: CHAT_MESSAGES, renders: chat.renders },
+    glassToGlassMs: figures(g2g.all),
+    glassToGlassStagesMs: {
+      capture: figures(g2g.stages.capture),
+      network: figures(g2g.stages.network),
+      receiver: figures(g2g.stages.receiver),
+      senderToReceive: figures(g2g.stages.senderToReceive),
+    },
+    glassToGlassRates: g2g.rates,
+    guestPictureVsHostPsnrDb: figures(g2g.psnr),
+    beepMs: {
+      hostCaptureToGuestTap: figures(g2g.sound.audioLatency),
+      guestVideoAfterAudio: figures(g2g.sound.videoAfterAudio),
+      hostVideoAfterCapturedAudio: figures(g2g.sound.hostVideoAfterAudio),
+      tapLatency: g2g.sound.tapLatencyMs,
+    },
+    rtpStats: g2g.stats,
+    guest1VideoTargetDelayWarmupMs: warmup,
+    hostCpuPercent: round(cpu, 1),
+    hostCpuPercentPerGuest: round((cpu - idleCpu) / size, 1),
+  };
+}
+
+/**
+ * One run: a fresh server, host browser and guest browser; the host streams the clip and the
+ * room grows through each size. A size whose phase fails is recorded with its error and ends
+ * the run (the room is no longer the size the next phase expects).
+ */
+async function oneRun(clip: string, sizes: number[]) {
   const work = mkdtempSync(join(tmpdir(), 'lc-bench-room-'));
-  const clip = counterClip(join('bench', '.clips'));
   const server = await startServer({
     DATA_DIR: work,
     BCRYPT_COST: '10',
     STATIC_DIR: 'dist/client',
   });
-  const marker = `--lc-bench-host=${process.pid}`;
+  const marker = `--lc-bench-host=${process.pid}-${Date.now()}`;
   const hostBrowser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_FLAGS, marker],
@@ -392,72 +470,89 @@ async function main(): Promise<void> {
       timeout: 30_000,
     });
     const idleCpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
-
-    const guests: Person[] = [];
-    const runs = [];
-    // BENCH_ROOM_GUESTS=3 measures one room size only (quicker, for before/after comparisons).
-    const sizes = process.env.BENCH_ROOM_GUESTS?.split(',').map(Number) ?? [3, 5];
-    for (const size of sizes) {
-      const firstFrame: number[] = [];
-      while (guests.length < size) {
-        const g = await signUp(guestBrowser, server.url, 'guest');
-        firstFrame.push(await joinAndTimeFirstFrame(g, access));
-        guests.push(g);
-      }
-      const warmup = await warmUp(guests, Date.now());
-      console.log(`guest 1 video jitter buffer target by second of warm-up: ${warmup.join(', ')}`);
-      const chat = await chatLatencies(host, guests);
-      const g2g = await glassToGlass(host, guests);
-      const cpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
-      runs.push({
-        guests: size,
-        pinToFirstFrameMs: figures(firstFrame),
-        chatOneWayMs: figures(chat.oneWay),
-        chatStagesMs: {
-          sender: figures(chat.stages.sender),
-          channel: figures(chat.stages.channel),
-          receiver: figures(chat.stages.receiver),
-        },
-        chatRounds: { messages: CHAT_MESSAGES, renders: chat.renders },
-        glassToGlassMs: figures(g2g.all),
-        glassToGlassStagesMs: {
-          capture: figures(g2g.stages.capture),
-          network: figures(g2g.stages.network),
-          receiver: figures(g2g.stages.receiver),
-          senderToReceive: figures(g2g.stages.senderToReceive),
-        },
-        glassToGlassRates: g2g.rates,
-        beepMs: {
-          hostCaptureToGuestTap: figures(g2g.sound.audioLatency),
-          guestVideoAfterAudio: figures(g2g.sound.videoAfterAudio),
-          hostVideoAfterCapturedAudio: figures(g2g.sound.hostVideoAfterAudio),
-          tapLatency: g2g.sound.tapLatencyMs,
-        },
-        rtpStats: g2g.stats,
-        guest1VideoTargetDelayWarmupMs: warmup,
-        hostCpuPercent: round(cpu, 1),
-        hostCpuPercentPerGuest: round((cpu - idleCpu) / size, 1),
-      });
-      console.log(JSON.stringify(runs.at(-1)));
-    }
-    const results = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version, chromium: hostBrowser.version() },
-      hostIdleCpuPercent: round(idleCpu, 1),
-      runs,
-      client: clientGzipBytes(),
+    const join = async () => {
+      const guest = await signUp(guestBrowser, server.url, 'guest');
+      return { guest, firstFrameMs: await joinAndTimeFirstFrame(guest, access) };
     };
-    console.log(JSON.stringify(results, null, 2));
-    writeFileSync(
-      new URL('../results/room.json', import.meta.url),
-      `${JSON.stringify(results, null, 2)}\n`,
-    );
+    const guests: Person[] = [];
+    const sizesDone: SizeResult[] = [];
+    for (const size of sizes) {
+      try {
+        const result = {
+          guests: size,
+          ...(await measureSize(host, guests, size, join, hostPid, idleCpu)),
+        };
+        sizesDone.push(result);
+        console.log(JSON.stringify(result));
+      } catch (error) {
+        const message =
+          error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+        console.log(`the ${size}-guest phase failed: ${message}`);
+        sizesDone.push({ guests: size, error: message });
+        break;
+      }
+    }
+    return {
+      chromium: hostBrowser.version(),
+      hostIdleCpuPercent: round(idleCpu, 1),
+      sizes: sizesDone,
+    };
   } finally {
     await hostBrowser.close();
     await guestBrowser.close();
     await server.stop();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+type Run = Awaited<ReturnType<typeof oneRun>>;
+
+/** Per room size, the median and range over the runs of the figures docs/benchmarks.md quotes. */
+function acrossRuns(runs: Run[], sizes: number[]) {
+  return sizes.map((size) => {
+    const ok = runs
+      .map((r) => r.sizes.find((s) => s.guests === size))
+      .filter((s): s is { guests: number } & SizeFigures => s !== undefined && !('error' in s));
+    const pick = (f: (s: SizeFigures) => number) => spread(ok.map(f));
+    return {
+      guests: size,
+      runsMeasured: ok.length,
+      pinToFirstFrameP50Ms: pick((s) => s.pinToFirstFrameMs.p50),
+      chatOneWayP50Ms: pick((s) => s.chatOneWayMs.p50),
+      chatOneWayP99Ms: pick((s) => s.chatOneWayMs.p99),
+      chatChannelP99Ms: pick((s) => s.chatStagesMs.channel.p99),
+      glassToGlassP50Ms: pick((s) => s.glassToGlassMs.p50),
+      glassToGlassP90Ms: pick((s) => s.glassToGlassMs.p90),
+      beepLatencyP50Ms: pick((s) => s.beepMs.hostCaptureToGuestTap.p50),
+      encodeMsPerFrame: pick((s) => s.rtpStats.host?.encodeMsPerFrame ?? Number.NaN),
+      guestPsnrP50Db: pick((s) => s.guestPictureVsHostPsnrDb.p50),
+      sentKbps: pick((s) => s.rtpStats.host?.sentKbps ?? Number.NaN),
+      hostCpuPercent: pick((s) => s.hostCpuPercent),
+      hostCpuPercentPerGuest: pick((s) => s.hostCpuPercentPerGuest),
+    };
+  });
+}
+
+async function main(): Promise<void> {
+  const environment = await startEnvironment({ chromium: true });
+  console.log(describeEnvironment(environment));
+  // Long enough that the clip never ends during a run, whose sizes take about 2 minutes each.
+  const clip = counterClip(join('bench', '.clips'), 360);
+  // BENCH_ROOM_GUESTS=3 measures one room size only (quicker, for before/after comparisons).
+  const sizes = process.env.BENCH_ROOM_GUESTS?.split(',').map(Number) ?? [3, 5];
+  const runCount = Number(process.env.BENCH_ROOM_RUNS ?? 3);
+  const runs: Run[] = [];
+  for (let i = 0; i < runCount; i++) {
+    console.log(`run ${i + 1} of ${runCount}`);
+    runs.push(await oneRun(clip, sizes));
+  }
+  const summary = acrossRuns(runs, sizes);
+  console.log(JSON.stringify(summary, null, 2));
+  writeResults('room', finishEnvironment(environment), {
+    summary,
+    runs,
+    client: clientGzipBytes(),
+  });
 }
 
 await main();

@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisMissing, startRedisServer } from '../../signalling/testing/redis-server';
+import { finishEnvironment, startEnvironment } from '../lib/environment';
+import { writeResults } from '../lib/results';
 import { type ServerProcess, startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import {
@@ -146,6 +148,7 @@ async function twoNodesRedis(): Promise<Setup> {
 }
 
 async function main(): Promise<void> {
+  const environment = await startEnvironment();
   console.log(
     `bench/signalling/cluster: ${ROOMS} rooms of ${ROOM_SIZE}, ${WORKERS} workers; one node with lowdb, then two nodes sharing Redis`,
   );
@@ -161,14 +164,8 @@ async function main(): Promise<void> {
       await setup.stop();
     }
   }
-  const out = new URL('../results/signalling-cluster.json', import.meta.url);
-  const body = {
-    date: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
-    results,
-  };
-  writeFileSync(out, `${JSON.stringify(body, null, 2)}\n`);
-  console.log(`wrote ${out.pathname}`);
+  writeResults('signalling-cluster', finishEnvironment(environment), { results });
+  console.log('wrote bench/results/signalling-cluster.json');
 }
 
 await main();

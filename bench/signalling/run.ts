@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finishEnvironment, startEnvironment } from '../lib/environment';
+import { writeResults } from '../lib/results';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import {
@@ -29,6 +31,7 @@ const USERS = Number(process.env.BENCH_USERS ?? 200);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 
 async function main(): Promise<void> {
+  const environment = await startEnvironment();
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-bench-'));
   const server = await startServer({ ...SERVER_ENV, DATA_DIR: dataDir });
   const workers: ChildProcess[] = [];
@@ -101,8 +104,6 @@ async function main(): Promise<void> {
     const burst = summarize(j2.latencies);
     const relay = summarize(s.latencies);
     const results = {
-      date: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
       sockets: { requested: SOCKETS, held, connectErrors: { ...c1.errors, ...c2.errors } },
       rss: {
         baselineMB: round(rssBaseline / 2 ** 20),
@@ -132,9 +133,8 @@ async function main(): Promise<void> {
       },
     };
     console.log(JSON.stringify(results, null, 2));
-    const out = new URL('../results/signalling.json', import.meta.url);
-    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`wrote ${out.pathname}`);
+    writeResults('signalling', finishEnvironment(environment), results);
+    console.log('wrote bench/results/signalling.json');
   } finally {
     for (const w of workers) if (w.exitCode === null) w.kill();
     await server.stop();

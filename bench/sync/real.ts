@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page, type Route } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { serveClips } from '../../e2e/clip-server';
 import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
+import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type Person, pressJoin, signUp } from '../lib/people';
+import { writeResults } from '../lib/results';
 import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import { syncClip } from './clip';
@@ -377,7 +379,7 @@ function analyse(run: Run) {
 }
 
 async function main(): Promise<void> {
-  const loadBefore = loadavg().map((x) => round(x, 1));
+  const environment = await startEnvironment({ chromium: true });
   // Undone in reverse whatever fails, so no server or browser outlives the run.
   const undo: Array<() => unknown> = [];
   try {
@@ -414,14 +416,6 @@ async function main(): Promise<void> {
         JSON.stringify({ ...run, recordings: Object.fromEntries(run.recordings) }),
       );
     const results = {
-      date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        chromium: browser.version(),
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: loadavg().map((x) => round(x, 1)),
-      },
       method: {
         estimate:
           'each page samples currentTime with the page clock every 20 ms; the host position at a guest sample is interpolated',
@@ -435,10 +429,7 @@ async function main(): Promise<void> {
       ...figures,
     };
     print(results);
-    writeFileSync(
-      new URL('../results/sync.json', import.meta.url),
-      `${JSON.stringify(results, null, 2)}\n`,
-    );
+    writeResults('sync', finishEnvironment(environment), results);
   } finally {
     for (const step of undo.reverse()) {
       try {
