@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { VIEWPORT } from '../../e2e/chromium';
 
 /** What a page runs before the app: a function, or a script's text. */
 export type InitScript = Parameters<BrowserContext['addInitScript']>[0];
@@ -28,7 +29,7 @@ export async function signUp(
   prefix: string,
   initScripts: InitScript[] = [],
 ): Promise<Person> {
-  const context = await browser.newContext({ baseURL: url });
+  const context = await browser.newContext({ baseURL: url, viewport: VIEWPORT });
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   for (const script of initScripts) await context.addInitScript(script);
   const page = await context.newPage();
