@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
-import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from '../store/records';
+import type { RoomRecord, SessionRecord, Store, UserRecord } from '../store/types';
 
 /** A store under test with its data, and a way to reach the same data afresh. */
 export interface StoreSubject {
