@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from '../../signalling/testing/server-process';
 import { treeCpuSeconds } from '../lib/proc';
-import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import {
   type Account,

@@ -12,7 +12,7 @@ import {
   TEST_PASSWORD,
   uniqueUsername,
 } from '../../signalling/testing/harness';
-import { startServer } from '../lib/server-process';
+import { startServer } from '../../signalling/testing/server-process';
 import { round } from '../lib/stats';
 
 /**

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisMissing, startRedisServer } from '../../signalling/testing/redis-server';
-import { type ServerProcess, startServer } from '../lib/server-process';
+import { type ServerProcess, startServer } from '../../signalling/testing/server-process';
 import { round, summarize } from '../lib/stats';
 import {
   type Account,

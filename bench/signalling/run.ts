@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../lib/server-process';
+import { startServer } from '../../signalling/testing/server-process';
 import { round, summarize } from '../lib/stats';
 import {
   type Account,
