@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Room, roomListReplySchema, roomReplySchema } from '../../shared/http';
+import { roomListReplySchema } from '../../shared/http';
 import {
   hostAwaySchema,
-  type JoinAck,
   joinSuccessSchema,
   peerInfoSchema,
   roomClosedSchema,
@@ -14,18 +13,22 @@ import { startCluster } from '../testing/cluster';
 import {
   type Account,
   api,
-  type ClientSocket,
   connectSocket,
+  createRoom,
+  joinRoom,
   nextEvent,
   recordEvents,
   registerUser,
+  socketPool,
   startTestServer,
   type TestServer,
 } from '../testing/harness';
 import { redisMissing } from '../testing/redis-server';
 
 const cleanups: Array<() => Promise<void> | void> = [];
+const sockets = socketPool();
 afterEach(async () => {
+  sockets.closeAll();
   for (const undo of cleanups.splice(0).reverse()) await undo();
 });
 
@@ -49,23 +52,6 @@ async function server(grace: number, dataDir?: string): Promise<TestServer> {
   return s;
 }
 
-async function connect(base: URL, account: Account): Promise<ClientSocket> {
-  const s = await connectSocket(base, account.cookie);
-  cleanups.push(() => {
-    s.close();
-  });
-  return s;
-}
-
-async function createRoom(base: URL, host: Account): Promise<Room> {
-  const res = await api(base, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
-  return roomReplySchema.parse(await res.json()).room;
-}
-
-function join(socket: ClientSocket, room: Room): Promise<JoinAck> {
-  return socket.timeout(3000).emitWithAck('room:join', { roomId: room.id, pin: room.pin });
-}
-
 async function openRooms(base: URL, host: Account): Promise<string[]> {
   const res = await api(base, 'GET', '/api/rooms', { cookie: host.cookie });
   return roomListReplySchema.parse(await res.json()).rooms.map((r) => r.id);
@@ -77,10 +63,10 @@ async function roomWithGuest(grace: number) {
   const host = await registerUser(s.url);
   const guest = await registerUser(s.url);
   const room = await createRoom(s.url, host);
-  const hs = await connect(s.url, host);
-  joinSuccessSchema.parse(await join(hs, room));
-  const gs = await connect(s.url, guest);
-  joinSuccessSchema.parse(await join(gs, room));
+  const hs = await sockets.connect(s.url, host);
+  joinSuccessSchema.parse(await joinRoom(hs, room.id, room.pin));
+  const gs = await sockets.connect(s.url, guest);
+  joinSuccessSchema.parse(await joinRoom(gs, room.id, room.pin));
   return { s, host, guest, room, hs, gs };
 }
 
@@ -99,8 +85,11 @@ describe('a room whose host is away', () => {
     // Not before the time the guests were told (the sweep runs a quarter-grace apart).
     expect(Date.now()).toBeGreaterThanOrEqual(closesAt);
     expect(await openRooms(s.url, host)).not.toContain(room.id);
-    const again = await connect(s.url, host);
-    expect(await join(again, room)).toMatchObject({ ok: false, error: { code: 'room_closed' } });
+    const again = await sockets.connect(s.url, host);
+    expect(await joinRoom(again, room.id, room.pin)).toMatchObject({
+      ok: false,
+      error: { code: 'room_closed' },
+    });
   });
 
   it('tells a guest who joins while the host is away the same closing time', async () => {
@@ -108,9 +97,9 @@ describe('a room whose host is away', () => {
     const away = nextEvent(gs, 'room:host-away', hostAwaySchema);
     hs.emit('room:leave');
     const { closesAt } = await away;
-    const late = await connect(s.url, await registerUser(s.url));
+    const late = await sockets.connect(s.url, await registerUser(s.url));
     const told = nextEvent(late, 'room:host-away', hostAwaySchema);
-    const ack = joinSuccessSchema.parse(await join(late, room));
+    const ack = joinSuccessSchema.parse(await joinRoom(late, room.id, room.pin));
     expect(ack.hostPeerId).toBeNull();
     expect(await told).toEqual({ roomId: room.id, closesAt });
   });
@@ -123,12 +112,14 @@ describe('a room whose host is away', () => {
     await away;
     await sleep(300);
     const back = nextEvent(gs, 'peer:joined', peerInfoSchema);
-    const hs2 = await connect(s.url, host);
-    expect(joinSuccessSchema.parse(await join(hs2, room)).hostPeerId).not.toBeNull();
+    const hs2 = await sockets.connect(s.url, host);
+    expect(
+      joinSuccessSchema.parse(await joinRoom(hs2, room.id, room.pin)).hostPeerId,
+    ).not.toBeNull();
     expect((await back).role).toBe('host');
-    const late = await connect(s.url, await registerUser(s.url));
+    const late = await sockets.connect(s.url, await registerUser(s.url));
     const lateAway = recordEvents(late, 'room:host-away');
-    joinSuccessSchema.parse(await join(late, room));
+    joinSuccessSchema.parse(await joinRoom(late, room.id, room.pin));
     await sleep(4500);
     expect(closed).toEqual([]);
     expect(lateAway).toEqual([]);
@@ -143,8 +134,8 @@ describe('a room whose host is away', () => {
 
   it('does not count the host as away while another of its tabs is in the room', async () => {
     const { s, host, room, hs, gs } = await roomWithGuest(1);
-    const second = await connect(s.url, host);
-    joinSuccessSchema.parse(await join(second, room));
+    const second = await sockets.connect(s.url, host);
+    joinSuccessSchema.parse(await joinRoom(second, room.id, room.pin));
     const away = recordEvents(gs, 'room:host-away');
     const closed = recordEvents(gs, 'room:closed');
     hs.close();
@@ -157,8 +148,8 @@ describe('a room whose host is away', () => {
     const s = await server(1);
     const host = await registerUser(s.url);
     const room = await createRoom(s.url, host);
-    const gs = await connect(s.url, await registerUser(s.url));
-    joinSuccessSchema.parse(await join(gs, room));
+    const gs = await sockets.connect(s.url, await registerUser(s.url));
+    joinSuccessSchema.parse(await joinRoom(gs, room.id, room.pin));
     gs.close();
     await sleep(1500);
     expect(await openRooms(s.url, host)).toContain(room.id);
@@ -171,7 +162,7 @@ describe('the host-away rule across a restart', () => {
     const host = await registerUser(first.url);
     const room = await createRoom(first.url, host);
     const hs = await connectSocket(first.url, host.cookie);
-    joinSuccessSchema.parse(await join(hs, room));
+    joinSuccessSchema.parse(await joinRoom(hs, room.id, room.pin));
     await first.stop({ keepData: true });
     hs.close();
     expect(await readFile(joinPath(first.dataDir, DB_FILE), 'utf8')).not.toContain('hostAwaySince');
@@ -186,7 +177,7 @@ describe('the host-away rule across a restart', () => {
     const host = await registerUser(first.url);
     const room = await createRoom(first.url, host);
     const hs = await connectSocket(first.url, host.cookie);
-    joinSuccessSchema.parse(await join(hs, room));
+    joinSuccessSchema.parse(await joinRoom(hs, room.id, room.pin));
     hs.close();
     const db = joinPath(first.dataDir, DB_FILE);
     await until(async () => (await readFile(db, 'utf8')).includes('hostAwaySince'));
@@ -210,12 +201,12 @@ describe.skipIf(redisMissing !== undefined)(
       const { a, b } = cluster;
       const host = await registerUser(a.url);
       const room = await createRoom(a.url, host);
-      const hs = await connect(a.url, host);
-      joinSuccessSchema.parse(await join(hs, room));
-      const onA = await connect(a.url, await registerUser(a.url));
-      const onB = await connect(b.url, await registerUser(b.url));
-      joinSuccessSchema.parse(await join(onA, room));
-      joinSuccessSchema.parse(await join(onB, room));
+      const hs = await sockets.connect(a.url, host);
+      joinSuccessSchema.parse(await joinRoom(hs, room.id, room.pin));
+      const onA = await sockets.connect(a.url, await registerUser(a.url));
+      const onB = await sockets.connect(b.url, await registerUser(b.url));
+      joinSuccessSchema.parse(await joinRoom(onA, room.id, room.pin));
+      joinSuccessSchema.parse(await joinRoom(onB, room.id, room.pin));
       const closedA = recordEvents(onA, 'room:closed');
       const closedB = recordEvents(onB, 'room:closed');
       const awayB = nextEvent(onB, 'room:host-away', hostAwaySchema);
