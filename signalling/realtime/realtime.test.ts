@@ -15,9 +15,11 @@ import {
   nextEvent,
   recordEvents,
   registerUser,
+  roundTrip,
   socketPool,
   startTestServer,
   type TestServer,
+  until,
 } from '../testing/harness';
 
 let server: TestServer;
@@ -148,7 +150,8 @@ describe('joining a room', () => {
     const acks = (await Promise.all(people.map((s) => joinRoom(s, room.id, room.pin)))).map((a) =>
       joinSuccessSchema.parse(a),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // Every peer:joined went out before the ack of the join it announces.
+    await Promise.all(people.map(roundTrip));
     const ids = acks.map((a) => a.self.peerId);
     acks.forEach((ack, i) => {
       const viaAck = ack.peers.map((p) => p.peerId);
@@ -167,12 +170,18 @@ describe('a socket that drops while joining', () => {
     const watcherAck = joinSuccessSchema.parse(await joinRoom(watcher, room.id, room.pin));
     const joined = recordEvents(watcher, 'peer:joined');
     const left = recordEvents(watcher, 'peer:left');
+    const dropped: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const s = await connectSocket(server.url, (await registerUser(server.url)).cookie);
+      dropped.push(s.id ?? '');
       s.emit('room:join', { roomId: room.id, pin: room.pin }, () => undefined);
       s.close();
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the server has let go of them, none can announce itself any more (a join checks
+    // the socket is connected right before peer:joined); then the watcher has every event.
+    const live = server.app.io.sockets.sockets;
+    await until(() => dropped.every((id) => !live.has(id)));
+    await roundTrip(watcher);
     const joinedIds = joined.map((p) => peerInfoSchema.parse(p).peerId).sort();
     const leftIds = left.map((p) => peerLeftSchema.parse(p).peerId).sort();
     expect(leftIds).toEqual(expect.arrayContaining(joinedIds));
@@ -244,7 +253,8 @@ describe('the relay', () => {
       .emitWithAck('signal', { to: a1Ack.self.peerId, data: offer });
     expect(toSelf).toMatchObject({ ok: false, error: { code: 'peer_not_found' } });
 
-    await new Promise((r) => setTimeout(r, 100));
+    // A relay happens before the sender's ack, so anything relayed to b1 is on its way now.
+    await roundTrip(b1);
     expect(b1Signals).toEqual([]);
   });
 
@@ -285,7 +295,7 @@ describe('the relay', () => {
     for (let i = 0; i < 30; i += 1) {
       b.emit('signal', { to: aAck.self.peerId, data: { type: 'offer', sdp: `n=${i}` } });
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => seen.length >= 30);
     expect(seen.map((s) => relayedSignalSchema.parse(s).data)).toEqual(
       Array.from({ length: 30 }, (_, i) => ({ type: 'offer', sdp: `n=${i}` })),
     );

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type JoinSuccess,
-  joinSuccessSchema,
   peerInfoSchema,
+  peerLeftSchema,
   type Resume,
   relayedSignalSchema,
 } from '../../shared/socket';
@@ -94,16 +94,16 @@ describe('resuming a peerId', () => {
     const bob = await registerUser(server.url);
     const room = await createRoom(server.url, host);
     const other = await createRoom(server.url, host);
-    joinSuccessSchema.parse(
-      await joinedRoom(await sockets.connect(server.url, host), room.id, room.pin),
-    );
+    const hostSocket = await sockets.connect(server.url, host);
+    await joinedRoom(hostSocket, room.id, room.pin);
     const annFirst = await sockets.connect(server.url, ann);
     const annAck = await joinedRoom(annFirst, room.id, room.pin);
     const annResume = resumeOf(annAck);
     const otherAck = await joinedRoom(await sockets.connect(server.url, ann), other.id, other.pin);
+    const annLeft = nextEvent(hostSocket, 'peer:left', peerLeftSchema);
     annFirst.close();
     // Ann is gone, so her peerId is free; only Ann in this room may take it.
-    await new Promise((r) => setTimeout(r, 100));
+    expect((await annLeft).peerId).toBe(annResume.peerId);
 
     const tries: Resume[] = [
       { peerId: annResume.peerId, token: resumeOf(otherAck).token }, // another room's token

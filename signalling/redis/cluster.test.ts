@@ -20,6 +20,7 @@ import {
   registerUser,
   sessionCookieOf,
   socketPool,
+  until,
   wrongPin,
 } from '../testing/harness';
 import { redisMissing } from '../testing/redis-server';
@@ -191,8 +192,11 @@ describe.skipIf(redisMissing !== undefined)(
           return ack;
         }),
       );
-      await new Promise((r) => setTimeout(r, 300));
       const ids = acks.map((ack) => ack.self.peerId);
+      // Each learns of the others in its ack or by a peer:joined after it, across nodes.
+      await until(() =>
+        acks.every((ack, i) => ack.peers.length + (lateJoins[i]?.length ?? 0) >= ids.length - 1),
+      );
       const listed = acks.map((ack) => new Set(ack.peers.map((p) => p.peerId)));
       // Never both ways: each would dial the other.
       acks.forEach((ack, i) => {

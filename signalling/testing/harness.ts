@@ -218,6 +218,26 @@ export const wrongPin = (room: Pick<Room, 'pin'>): string =>
 export const codeOf = (ack: { ok: true } | { ok: false; error: { code: string } }): string =>
   ack.ok ? 'ok' : ack.error.code;
 
+/**
+ * Resolves once the server has answered one more event from `socket`: whatever the server sent
+ * this socket before has arrived by then, since one connection keeps its order.
+ */
+export async function roundTrip(socket: ClientSocket): Promise<void> {
+  // A signal to nobody is refused (not in a room, or no such peer) and changes nothing.
+  await socket
+    .timeout(JOIN_TIMEOUT_MS)
+    .emitWithAck('signal', { to: 'nobody', data: { type: 'offer', sdp: 'v=0' } });
+}
+
+/** Polls until `check` holds; generous, since the machine may be busy. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Resolves with the next payload of a server event, parsed with `schema`; rejects after `ms`. */
 export function nextEvent<T>(
   socket: ClientSocket,
