@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, test as base } from '@playwright/test';
-import { type ServerProcess, startServer } from '../bench/lib/server-process';
 import { type RedisServer, startRedisServer } from '../signalling/testing/redis-server';
+import { type ServerProcess, startServer } from '../signalling/testing/server-process';
 import { VIEWPORT } from './chromium';
 import { expect, type Person, uniqueName } from './fixtures';
 
@@ -57,7 +57,7 @@ export const test = base.extend<Fixtures, { cluster: Cluster }>({
           BCRYPT_COST: '10',
           AUTH_LIMIT_PER_IP: '1000',
         };
-        for (let i = 0; i < 2; i += 1) nodes.push(await startServer(env));
+        for (let i = 0; i < 2; i += 1) nodes.push(await startServer(env, { quiet: true }));
         const [a, b] = nodes;
         await use({ urls: { a: a?.url ?? '', b: b?.url ?? '' } });
       } finally {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import {
   expect,
   type Page,
 } from '@playwright/test';
+import { type ServerProcess, startServer } from '../signalling/testing/server-process';
 import { VIEWPORT } from './chromium';
 
 export { expect };
@@ -42,69 +42,23 @@ interface Fixtures {
 
 const SERVER_START_TIMEOUT_MS = 30_000;
 
-/**
- * Starts the real server (`tsx signalling/index.ts`) on an ephemeral port with a throwaway data
- * directory, serving the built client from dist/client. The URL is read from its log. It runs
- * in its own process group, so stopping it also stops anything it spawned.
- */
-async function startServer(
+/** The real server with a throwaway data directory, serving the built client from dist/client. */
+function startE2eServer(
   dataDir: string,
   extraEnv: Record<string, string>,
   port = 0,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('node_modules/.bin/tsx', ['signalling/index.ts'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+): Promise<ServerProcess> {
+  return startServer(
+    {
       DATA_DIR: dataDir,
       STATIC_DIR: 'dist/client',
       BCRYPT_COST: '10',
-      LOG_LEVEL: 'info',
-      // Not NODE_ENV=test: lowdb's presets then keep the database in memory only.
       // Every test signs up fresh people from 127.0.0.1; the default budget suits real use.
       AUTH_LIMIT_PER_IP: '1000',
       ...extraEnv,
     },
-  });
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not report its URL in time:\n${log}`)),
-      SERVER_START_TIMEOUT_MS,
-    );
-    const onData = (chunk: Buffer): void => {
-      log += chunk.toString();
-      const match = /https?:\/\/(?:127\.0\.0\.1|localhost):\d+/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[0].replace('localhost', '127.0.0.1'));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${log}`));
-    });
-  });
-  // Keep draining the pipes so a chatty server never blocks on a full buffer.
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return { url, child };
-}
-
-async function stopServer(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(-child.pid, signal);
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
+    { port, timeoutMs: SERVER_START_TIMEOUT_MS, quiet: true },
+  );
 }
 
 let counter = 0;
@@ -148,17 +102,17 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
     async ({ serverEnv }, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
-      let running = await startServer(dataDir, serverEnv);
+      let running = await startE2eServer(dataDir, serverEnv);
       const server: Server = {
         url: running.url,
-        stop: ({ crash = false } = {}) => stopServer(running.child, crash ? 'SIGKILL' : 'SIGTERM'),
+        stop: (options) => running.stop(options),
         start: async () => {
           if (running.child.exitCode === null && running.child.signalCode === null) return;
-          running = await startServer(dataDir, serverEnv, Number(new URL(server.url).port));
+          running = await startE2eServer(dataDir, serverEnv, Number(new URL(server.url).port));
         },
       };
       await use(server);
-      await stopServer(running.child);
+      await running.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: SERVER_START_TIMEOUT_MS + 10_000 },

@@ -13,8 +13,9 @@ import { staticClient } from './http/static';
 import { iceServersFor } from './ice';
 import { childLogger, createLogger, type Logger } from './log';
 import { ResumeTokens } from './realtime/resume';
-import { createSocketServer, type Realtime } from './realtime/socket-server';
+import { attachHandlers, createSocketServer } from './realtime/socket-server';
 import type { InterServerEvents, SocketData } from './realtime/types';
+import { createRoomNotifier } from './rooms/notifier';
 import { PinVault } from './rooms/pin-secret';
 import { createRetentionRule } from './rooms/retention';
 import { roomsRouter } from './rooms/routes';
@@ -56,31 +57,32 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
 
   const app = express();
   const httpServer = http.createServer(app);
-  let realtime: Realtime | undefined;
-  const rooms = createRoomService(
-    store,
-    vault,
-    limits,
-    () => {
-      if (!realtime) throw new Error('realtime not ready');
-      return realtime.notifier;
-    },
-    childLogger(logger, 'rooms'),
-    { lock: backend.joinLock, graceSeconds: config.hostGraceSeconds },
-  );
-  realtime = createSocketServer({
+  // Each part takes the ones before it: rooms tell people through the socket server's rooms,
+  // and the handlers apply the room rules.
+  const socketLog = childLogger(logger, 'socket');
+  const io = createSocketServer({
     httpServer,
     publicOrigin: config.publicOrigin,
     sessions,
+    addressOf: clientAddress(config.trustProxy),
+    log: socketLog,
+  });
+  backend.attach(io);
+  const notifier = createRoomNotifier(io, config.limits.pinWindowSeconds);
+  const rooms = createRoomService(store, vault, limits, notifier, childLogger(logger, 'rooms'), {
+    lock: backend.joinLock,
+    graceSeconds: config.hostGraceSeconds,
+  });
+  const rt = attachHandlers({
+    io,
+    httpServer,
+    sessions,
     rooms,
     limits,
-    addressOf: clientAddress(config.trustProxy),
-    log: childLogger(logger, 'socket'),
+    log: socketLog,
     joinLock: backend.joinLock,
     resume: new ResumeTokens(backend.pinSecret),
   });
-  const rt = realtime;
-  backend.attach(rt.io);
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -156,7 +158,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
 
   return {
     httpServer,
-    io: rt.io,
+    io,
     listen: () =>
       new Promise<URL>((resolve, reject) => {
         httpServer.once('error', reject);

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend } from './backend';
 import { loadConfig } from './config';
@@ -12,7 +14,32 @@ import { freePort, type RedisServer, redisMissing, startRedisServer } from './te
 const log = createLogger('silent');
 const KEY = Buffer.alloc(32, 0x5a);
 
+/** Starts and stops an app in a fresh process and prints which Redis modules it loaded. */
+const PROBE = `
+import { createRequire } from 'node:module';
+const { createApp } = await import('./signalling/app.ts');
+const { loadConfig } = await import('./signalling/config.ts');
+const app = await createApp(loadConfig({ DATA_DIR: process.env.PROBE_DIR, LOG_LEVEL: 'silent' }));
+await app.close();
+const loaded = Object.keys(createRequire(import.meta.url).cache);
+console.log(JSON.stringify(loaded.filter((k) => /ioredis|redis-adapter/.test(k))));
+`;
+
 describe('the lowdb backend', () => {
+  it('loads neither ioredis nor the Redis adapter', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lc-backend-'));
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '--eval', PROBE],
+        { env: { ...process.env, PROBE_DIR: dir } },
+      );
+      expect(JSON.parse(stdout)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes PIN_SECRET instead of creating DATA_DIR/pin-secret', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lc-backend-'));
     try {

@@ -2,7 +2,6 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import { type JoinLock, KeyedLock } from './realtime/keyed-lock';
 import type { LcServer } from './realtime/types';
-import { openRedisBackend } from './redis/backend';
 import { loadPinSecret } from './rooms/pin-secret';
 import { type LimiterFactory, memoryLimiters } from './security/limits';
 import { openLowdbStore } from './store/lowdb-store';
@@ -26,7 +25,11 @@ export interface Backend {
 }
 
 export async function openBackend(config: Config, log: Logger, store?: Store): Promise<Backend> {
-  if (config.redisUrl !== undefined) return openRedisBackend(config.redisUrl, config, log, store);
+  if (config.redisUrl !== undefined) {
+    // Imported only here, so a single node never loads ioredis and the Redis adapter.
+    const { openRedisBackend } = await import('./redis/backend');
+    return openRedisBackend(config.redisUrl, config, log, store);
+  }
   const lowdb = store ?? (await openLowdbStore(config.dataDir));
   return {
     store: lowdb,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CONFIG_DOCS } from './config';
 
-/** docs/configuration.md's variable table is rendered from CONFIG_DOCS so the two cannot drift. */
+/** docs/configuration.md's variable table is rendered from CONFIG_VARIABLES (as CONFIG_DOCS), so the two cannot drift. */
 export const CONFIG_DOC_PATH = new URL('../docs/configuration.md', import.meta.url);
 const BEGIN = '<!-- config-table:begin (npm run docs:config) -->';
 const END = '<!-- config-table:end -->';

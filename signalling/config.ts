@@ -46,186 +46,6 @@ export interface Config {
   limits: LimitsConfig;
 }
 
-export interface ConfigDoc {
-  name: string;
-  default: string;
-  description: string;
-  example: string;
-}
-
-export const CONFIG_DOCS: readonly ConfigDoc[] = [
-  {
-    name: 'PORT',
-    default: '3000',
-    description: 'TCP port to listen on; 0 picks a free one.',
-    example: '3000',
-  },
-  { name: 'HOST', default: '0.0.0.0', description: 'Address to listen on.', example: '127.0.0.1' },
-  {
-    name: 'DATA_DIR',
-    default: './data',
-    description:
-      'Directory for the database file (db.json) and the PIN secret (pin-secret); created on first start.',
-    example: '/var/lib/liveconnect',
-  },
-  {
-    name: 'PUBLIC_ORIGIN',
-    default: '(unset)',
-    description:
-      'The origin people open in their browser. The socket refuses any other Origin, and the session cookie is Secure when this is https. Unset: http://localhost:<port> and http://127.0.0.1:<port> are accepted.',
-    example: 'https://watch.example.com',
-  },
-  {
-    name: 'TRUST_PROXY',
-    default: 'false',
-    description:
-      "Express 'trust proxy' setting: true, false, a hop count, or a list of trusted addresses/subnets. Decides which client address the rate limits see.",
-    example: 'loopback',
-  },
-  {
-    name: 'SESSION_TTL',
-    default: '2592000',
-    description: 'Session lifetime in seconds (30 days).',
-    example: '86400',
-  },
-  {
-    name: 'STUN_URLS',
-    default: '(empty)',
-    description: 'Comma-separated STUN URLs handed to browsers.',
-    example: 'stun:stun.example.com:3478',
-  },
-  {
-    name: 'TURN_URLS',
-    default: '(empty)',
-    description:
-      'Comma-separated TURN URLs handed to browsers with short-lived credentials; needs TURN_SECRET.',
-    example: 'turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349',
-  },
-  {
-    name: 'TURN_SECRET',
-    default: '(unset)',
-    description: "coturn's static-auth-secret, used to sign TURN REST credentials.",
-    example: 'a-long-random-string',
-  },
-  {
-    name: 'TURN_TTL',
-    default: '3600',
-    description: 'Lifetime of TURN credentials in seconds.',
-    example: '3600',
-  },
-  {
-    name: 'BCRYPT_COST',
-    default: '12',
-    description: 'bcrypt cost factor for passwords (10–15).',
-    example: '12',
-  },
-  {
-    name: 'LOG_LEVEL',
-    default: 'info',
-    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
-    example: 'info',
-  },
-  {
-    name: 'STATIC_DIR',
-    default: './dist/client',
-    description:
-      'The built client (vite build); served with index.html as the fallback for app routes.',
-    example: './dist/client',
-  },
-  {
-    name: 'REDIS_URL',
-    default: '(unset)',
-    description:
-      'Redis for running several nodes behind a load balancer: users, sessions, rooms, rate limits and socket broadcasts are shared through it. Unset: one node, lowdb in DATA_DIR.',
-    example: 'redis://redis.internal:6379/0',
-  },
-  {
-    name: 'PIN_SECRET',
-    default: '(unset)',
-    description:
-      'The key that protects room PINs, as 64 hex digits or base64 of 32 bytes; give every node the same one. Unset: DATA_DIR/pin-secret with lowdb, or a key created once in Redis with REDIS_URL (it then sits beside the data it protects).',
-    example: '5f0c7a1e9b3d2c4a6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f',
-  },
-  {
-    name: 'HOST_GRACE_SECONDS',
-    default: '600',
-    description:
-      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it, and a room whose host never came stays open.',
-    example: '600',
-  },
-  {
-    name: 'ROOM_RETENTION_DAYS',
-    default: '30',
-    description:
-      'Days a closed room (its name, host ID and sealed PIN) is kept before it is deleted; 0 deletes it at the next sweep. Every node sweeps once a minute. Joining a deleted room gets the same "no room has that ID" as any unknown ID. Rooms closed before closing times were recorded count from their creation.',
-    example: '7',
-  },
-  {
-    name: 'AUTH_WINDOW',
-    default: '900',
-    description: 'Window in seconds for the sign-in limits below.',
-    example: '900',
-  },
-  {
-    name: 'AUTH_LIMIT_PER_USERNAME',
-    default: '10',
-    description:
-      'Failed sign-ins allowed per username per AUTH_WINDOW; then 429 until the window ends.',
-    example: '10',
-  },
-  {
-    name: 'AUTH_LIMIT_PER_IP',
-    default: '50',
-    description: 'Failed sign-ins plus registrations allowed per client address per AUTH_WINDOW.',
-    example: '50',
-  },
-  {
-    name: 'PIN_WINDOW',
-    default: '900',
-    description: 'Window in seconds for the wrong-PIN budgets below.',
-    example: '900',
-  },
-  {
-    name: 'PIN_LIMIT_PER_ROOM',
-    default: '10',
-    description:
-      'Wrong PINs a room accepts per PIN_WINDOW from anyone; then only its host and people who already joined with the current PIN get in, until the window ends or the host rotates the PIN.',
-    example: '10',
-  },
-  {
-    name: 'PIN_LIMIT_PER_ROOM_DAY',
-    default: '250',
-    description:
-      'Wrong PINs a room accepts per 24 hours from anyone, not reset by a PIN rotation; then only its host and people who already joined with the current PIN get in (docs/security.md).',
-    example: '250',
-  },
-  {
-    name: 'PIN_LIMIT_PER_USER',
-    default: '20',
-    description: 'Wrong PINs or unknown room IDs per user per PIN_WINDOW.',
-    example: '20',
-  },
-  {
-    name: 'PIN_LIMIT_PER_IP',
-    default: '30',
-    description: 'Wrong PINs or unknown room IDs per client address per PIN_WINDOW.',
-    example: '30',
-  },
-  {
-    name: 'SOCKET_EVENTS_PER_SECOND',
-    default: '100',
-    description:
-      'Socket events one connection may send per second; more are dropped with a rate_limited error.',
-    example: '100',
-  },
-  {
-    name: 'SOCKET_FLOOD_DISCONNECT',
-    default: '200',
-    description: 'Dropped events within 10 seconds after which the connection is cut.',
-    example: '200',
-  },
-];
-
 const blankToUndefined = (v: unknown): unknown =>
   typeof v === 'string' && v.trim() === '' ? undefined : v;
 
@@ -304,39 +124,241 @@ const pinSecret = z.preprocess(
 const SECONDS_MAX = 10 * 365 * 24 * 3600;
 const COUNT_MAX = 1_000_000;
 
-export const configEnvSchema = z.object({
-  PORT: integer(0, 65535),
-  HOST: text(),
-  DATA_DIR: text(),
-  PUBLIC_ORIGIN: origin,
-  TRUST_PROXY: trustProxy,
-  SESSION_TTL: integer(1, SECONDS_MAX),
-  STUN_URLS: urlList(/^stuns?:/),
-  TURN_URLS: urlList(/^turns?:/),
-  TURN_SECRET: text(),
-  TURN_TTL: integer(60, 7 * 24 * 3600),
-  BCRYPT_COST: integer(10, 15),
-  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).optional()),
-  STATIC_DIR: text(),
-  REDIS_URL: redisUrl,
-  PIN_SECRET: pinSecret,
-  HOST_GRACE_SECONDS: integer(1, SECONDS_MAX),
-  ROOM_RETENTION_DAYS: integer(0, 3650),
-  AUTH_WINDOW: integer(1, SECONDS_MAX),
-  AUTH_LIMIT_PER_USERNAME: integer(1, COUNT_MAX),
-  AUTH_LIMIT_PER_IP: integer(1, COUNT_MAX),
-  PIN_WINDOW: integer(1, SECONDS_MAX),
-  PIN_LIMIT_PER_ROOM: integer(1, COUNT_MAX),
-  PIN_LIMIT_PER_ROOM_DAY: integer(1, COUNT_MAX),
-  PIN_LIMIT_PER_USER: integer(1, COUNT_MAX),
-  PIN_LIMIT_PER_IP: integer(1, COUNT_MAX),
-  SOCKET_EVENTS_PER_SECOND: integer(1, COUNT_MAX),
-  SOCKET_FLOOD_DISCONNECT: integer(1, COUNT_MAX),
-});
+/** A row of docs/configuration.md. */
+export interface ConfigDoc {
+  name: string;
+  default: string;
+  description: string;
+  example: string;
+}
+
+/** One environment variable: how it parses, its default, and what the docs say of it. */
+interface Variable<T> {
+  /** Parses a set value; blank or unset gives the default. */
+  schema: z.ZodType<T>;
+  default: T;
+  description: string;
+  example: string;
+}
+
+interface VariableSpec<T> {
+  schema: z.ZodType<T | undefined, unknown>;
+  description: string;
+  example: string;
+}
+
+/** Unset or blank gives `default`, typed by the schema alone ('info' stays a log level). */
+function variable<T>(spec: VariableSpec<T> & { default: NoInfer<T> }): Variable<T> {
+  return { ...spec, schema: spec.schema.transform((value) => value ?? spec.default) };
+}
+
+/** Unset or blank stays undefined. */
+function optional<T>(spec: VariableSpec<T>): Variable<T | undefined> {
+  return { ...spec, default: undefined };
+}
+
+function shownDefault(value: unknown): string {
+  if (value === undefined) return '(unset)';
+  if (Array.isArray(value) && value.length === 0) return '(empty)';
+  return String(value);
+}
+
+/** Every variable the server reads, once: the parser and docs/configuration.md come from here. */
+export const CONFIG_VARIABLES = {
+  PORT: variable({
+    schema: integer(0, 65535),
+    default: 3000,
+    description: 'TCP port to listen on; 0 picks a free one.',
+    example: '3000',
+  }),
+  HOST: variable({
+    schema: text(),
+    default: '0.0.0.0',
+    description: 'Address to listen on.',
+    example: '127.0.0.1',
+  }),
+  DATA_DIR: variable({
+    schema: text(),
+    default: './data',
+    description:
+      'Directory for the database file (db.json) and the PIN secret (pin-secret); created on first start.',
+    example: '/var/lib/liveconnect',
+  }),
+  PUBLIC_ORIGIN: optional({
+    schema: origin,
+    description:
+      'The origin people open in their browser. The socket refuses any other Origin, and the session cookie is Secure when this is https. Unset: http://localhost:<port> and http://127.0.0.1:<port> are accepted.',
+    example: 'https://watch.example.com',
+  }),
+  TRUST_PROXY: variable({
+    schema: trustProxy,
+    default: false,
+    description:
+      "Express 'trust proxy' setting: true, false, a hop count, or a list of trusted addresses/subnets. Decides which client address the rate limits see.",
+    example: 'loopback',
+  }),
+  SESSION_TTL: variable({
+    schema: integer(1, SECONDS_MAX),
+    default: 2_592_000,
+    description: 'Session lifetime in seconds (30 days).',
+    example: '86400',
+  }),
+  STUN_URLS: variable({
+    schema: urlList(/^stuns?:/),
+    default: [],
+    description: 'Comma-separated STUN URLs handed to browsers.',
+    example: 'stun:stun.example.com:3478',
+  }),
+  TURN_URLS: variable({
+    schema: urlList(/^turns?:/),
+    default: [],
+    description:
+      'Comma-separated TURN URLs handed to browsers with short-lived credentials; needs TURN_SECRET.',
+    example: 'turn:turn.example.com:3478?transport=udp,turns:turn.example.com:5349',
+  }),
+  TURN_SECRET: optional({
+    schema: text(),
+    description: "coturn's static-auth-secret, used to sign TURN REST credentials.",
+    example: 'a-long-random-string',
+  }),
+  TURN_TTL: variable({
+    schema: integer(60, 7 * 24 * 3600),
+    default: 3600,
+    description: 'Lifetime of TURN credentials in seconds.',
+    example: '3600',
+  }),
+  BCRYPT_COST: variable({
+    schema: integer(10, 15),
+    default: 12,
+    description: 'bcrypt cost factor for passwords (10–15).',
+    example: '12',
+  }),
+  LOG_LEVEL: variable({
+    schema: z.preprocess(blankToUndefined, z.enum(LOG_LEVELS).optional()),
+    default: 'info',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    example: 'info',
+  }),
+  STATIC_DIR: variable({
+    schema: text(),
+    default: './dist/client',
+    description:
+      'The built client (vite build); served with index.html as the fallback for app routes.',
+    example: './dist/client',
+  }),
+  REDIS_URL: optional({
+    schema: redisUrl,
+    description:
+      'Redis for running several nodes behind a load balancer: users, sessions, rooms, rate limits and socket broadcasts are shared through it. Unset: one node, lowdb in DATA_DIR.',
+    example: 'redis://redis.internal:6379/0',
+  }),
+  PIN_SECRET: optional({
+    schema: pinSecret,
+    description:
+      'The key that protects room PINs, as 64 hex digits or base64 of 32 bytes; give every node the same one. Unset: DATA_DIR/pin-secret with lowdb, or a key created once in Redis with REDIS_URL (it then sits beside the data it protects).',
+    example: '5f0c7a1e9b3d2c4a6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f',
+  }),
+  HOST_GRACE_SECONDS: variable({
+    schema: integer(1, SECONDS_MAX),
+    default: 600,
+    description:
+      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it, and a room whose host never came stays open.',
+    example: '600',
+  }),
+  ROOM_RETENTION_DAYS: variable({
+    schema: integer(0, 3650),
+    default: 30,
+    description:
+      'Days a closed room (its name, host ID and sealed PIN) is kept before it is deleted; 0 deletes it at the next sweep. Every node sweeps once a minute. Joining a deleted room gets the same "no room has that ID" as any unknown ID. Rooms closed before closing times were recorded count from their creation.',
+    example: '7',
+  }),
+  AUTH_WINDOW: variable({
+    schema: integer(1, SECONDS_MAX),
+    default: 900,
+    description: 'Window in seconds for the sign-in limits below.',
+    example: '900',
+  }),
+  AUTH_LIMIT_PER_USERNAME: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 10,
+    description:
+      'Failed sign-ins allowed per username per AUTH_WINDOW; then 429 until the window ends.',
+    example: '10',
+  }),
+  AUTH_LIMIT_PER_IP: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 50,
+    description: 'Failed sign-ins plus registrations allowed per client address per AUTH_WINDOW.',
+    example: '50',
+  }),
+  PIN_WINDOW: variable({
+    schema: integer(1, SECONDS_MAX),
+    default: 900,
+    description: 'Window in seconds for the wrong-PIN budgets below.',
+    example: '900',
+  }),
+  PIN_LIMIT_PER_ROOM: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 10,
+    description:
+      'Wrong PINs a room accepts per PIN_WINDOW from anyone; then only its host and people who already joined with the current PIN get in, until the window ends or the host rotates the PIN.',
+    example: '10',
+  }),
+  PIN_LIMIT_PER_ROOM_DAY: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 250,
+    description:
+      'Wrong PINs a room accepts per 24 hours from anyone, not reset by a PIN rotation; then only its host and people who already joined with the current PIN get in (docs/security.md).',
+    example: '250',
+  }),
+  PIN_LIMIT_PER_USER: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 20,
+    description: 'Wrong PINs or unknown room IDs per user per PIN_WINDOW.',
+    example: '20',
+  }),
+  PIN_LIMIT_PER_IP: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 30,
+    description: 'Wrong PINs or unknown room IDs per client address per PIN_WINDOW.',
+    example: '30',
+  }),
+  SOCKET_EVENTS_PER_SECOND: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 100,
+    description:
+      'Socket events one connection may send per second; more are dropped with a rate_limited error.',
+    example: '100',
+  }),
+  SOCKET_FLOOD_DISCONNECT: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 200,
+    description: 'Dropped events within 10 seconds after which the connection is cut.',
+    example: '200',
+  }),
+};
+
+type Variables = typeof CONFIG_VARIABLES;
+
+export const CONFIG_DOCS: readonly ConfigDoc[] = Object.entries(CONFIG_VARIABLES).map(
+  ([name, v]) => ({
+    name,
+    default: shownDefault(v.default),
+    description: v.description,
+    example: v.example,
+  }),
+);
+
+export const configEnvSchema = z.object(
+  // fromEntries loses the per-key types that the mapped type restores.
+  Object.fromEntries(Object.entries(CONFIG_VARIABLES).map(([name, v]) => [name, v.schema])) as {
+    [K in keyof Variables]: Variables[K]['schema'];
+  },
+);
 
 function exampleFor(name: string): string {
-  const doc = CONFIG_DOCS.find((d) => d.name === name);
-  return doc ? ` (for example ${name}=${doc.example})` : '';
+  const v = Object.entries(CONFIG_VARIABLES).find(([n]) => n === name)?.[1];
+  return v ? ` (for example ${name}=${v.example})` : '';
 }
 
 /** Parses the environment once; throws one message naming every bad variable and a valid value. */
@@ -350,41 +372,41 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
-  const turnUrls = e.TURN_URLS ?? [];
+  const turnUrls = e.TURN_URLS;
   if (turnUrls.length > 0 && e.TURN_SECRET === undefined) {
     throw new Error(
       `Invalid configuration:\n  TURN_SECRET: required when TURN_URLS is set${exampleFor('TURN_SECRET')}`,
     );
   }
   return {
-    port: e.PORT ?? 3000,
-    host: e.HOST ?? '0.0.0.0',
-    dataDir: resolve(e.DATA_DIR ?? './data'),
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
     publicOrigin: e.PUBLIC_ORIGIN,
-    trustProxy: e.TRUST_PROXY ?? false,
-    sessionTtlSeconds: e.SESSION_TTL ?? 2_592_000,
-    stunUrls: e.STUN_URLS ?? [],
+    trustProxy: e.TRUST_PROXY,
+    sessionTtlSeconds: e.SESSION_TTL,
+    stunUrls: e.STUN_URLS,
     turnUrls,
     turnSecret: e.TURN_SECRET,
-    turnTtlSeconds: e.TURN_TTL ?? 3600,
-    bcryptCost: e.BCRYPT_COST ?? 12,
-    logLevel: e.LOG_LEVEL ?? 'info',
-    staticDir: resolve(e.STATIC_DIR ?? './dist/client'),
+    turnTtlSeconds: e.TURN_TTL,
+    bcryptCost: e.BCRYPT_COST,
+    logLevel: e.LOG_LEVEL,
+    staticDir: resolve(e.STATIC_DIR),
     redisUrl: e.REDIS_URL,
     pinSecret: e.PIN_SECRET,
-    hostGraceSeconds: e.HOST_GRACE_SECONDS ?? 600,
-    roomRetentionDays: e.ROOM_RETENTION_DAYS ?? 30,
+    hostGraceSeconds: e.HOST_GRACE_SECONDS,
+    roomRetentionDays: e.ROOM_RETENTION_DAYS,
     limits: {
-      authWindowSeconds: e.AUTH_WINDOW ?? 900,
-      authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME ?? 10,
-      authAttemptsPerIp: e.AUTH_LIMIT_PER_IP ?? 50,
-      pinWindowSeconds: e.PIN_WINDOW ?? 900,
-      pinFailuresPerRoom: e.PIN_LIMIT_PER_ROOM ?? 10,
-      pinFailuresPerRoomDay: e.PIN_LIMIT_PER_ROOM_DAY ?? 250,
-      pinFailuresPerUser: e.PIN_LIMIT_PER_USER ?? 20,
-      pinFailuresPerIp: e.PIN_LIMIT_PER_IP ?? 30,
-      socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND ?? 100,
-      socketFloodDisconnect: e.SOCKET_FLOOD_DISCONNECT ?? 200,
+      authWindowSeconds: e.AUTH_WINDOW,
+      authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME,
+      authAttemptsPerIp: e.AUTH_LIMIT_PER_IP,
+      pinWindowSeconds: e.PIN_WINDOW,
+      pinFailuresPerRoom: e.PIN_LIMIT_PER_ROOM,
+      pinFailuresPerRoomDay: e.PIN_LIMIT_PER_ROOM_DAY,
+      pinFailuresPerUser: e.PIN_LIMIT_PER_USER,
+      pinFailuresPerIp: e.PIN_LIMIT_PER_IP,
+      socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
+      socketFloodDisconnect: e.SOCKET_FLOOD_DISCONNECT,
     },
   };
 }

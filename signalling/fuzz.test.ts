@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { errorEnvelopeSchema } from '../shared/errors';
-import { type Room, roomReplySchema } from '../shared/http';
+import type { Room } from '../shared/http';
 import {
   failureSchema,
   joinSuccessSchema,
@@ -30,6 +30,7 @@ import {
   api,
   type ClientSocket,
   connectSocket,
+  createRoom,
   recordEvents,
   registerUser,
   startTestServer,
@@ -87,7 +88,7 @@ beforeAll(async () => {
     deps: { logger },
   });
   host = await registerUser(server.url);
-  room = await createRoom(host);
+  room = await createRoom(server.url, host);
   member = await connectSocket(server.url, host.cookie);
   memberPeerId = joinSuccessSchema.parse(
     await member.timeout(3000).emitWithAck('room:join', { roomId: room.id, pin: room.pin }),
@@ -98,7 +99,7 @@ beforeAll(async () => {
     ),
   );
   httpAccount = await registerUser(server.url);
-  httpRoom = await createRoom(httpAccount);
+  httpRoom = await createRoom(server.url, httpAccount);
   const gone = await registerUser(server.url);
   await api(server.url, 'POST', '/api/auth/logout', { cookie: gone.cookie });
   revokedCookie = gone.cookie;
@@ -111,11 +112,6 @@ afterAll(async () => {
   await server.stop();
   await rm(staticDir, { recursive: true, force: true });
 });
-
-async function createRoom(account: Account): Promise<Room> {
-  const res = await api(server.url, 'POST', '/api/rooms', { cookie: account.cookie, body: {} });
-  return roomReplySchema.parse(await res.json()).room;
-}
 
 /** Sends `batch` generated inputs at once per run; a failing input is reported with its value. */
 async function fuzz<T>(
@@ -197,7 +193,7 @@ async function normalFlow(): Promise<void> {
     body: { username: owner.username, password: owner.password },
   });
   expect(login.status).toBe(200);
-  const own = await createRoom(owner);
+  const own = await createRoom(server.url, owner);
   const hostSocket = await connectSocket(server.url, owner.cookie);
   const guest = await connectSocket(server.url, (await registerUser(server.url)).cookie);
   try {
@@ -233,7 +229,7 @@ describe('a hostile client over HTTP', () => {
   it('gets a 4xx envelope or a success for any request, never a 5xx', async () => {
     const requests = httpRequests({
       roomId: httpRoom.id,
-      closableRoomId: (await createRoom(httpAccount)).id,
+      closableRoomId: (await createRoom(server.url, httpAccount)).id,
       cookie: httpAccount.cookie,
       revokedCookie,
       origin: server.origin,

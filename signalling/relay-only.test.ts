@@ -1,13 +1,15 @@
 import Peer from '@thaunknown/simple-peer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { iceReplySchema, roomReplySchema } from '../shared/http';
-import { joinSuccessSchema, relayedSignalSchema } from '../shared/socket';
+import { iceReplySchema } from '../shared/http';
+import { relayedSignalSchema } from '../shared/socket';
 import { type Coturn, coturnMissing, startCoturn } from './testing/coturn';
 import {
   type Account,
   api,
   type ClientSocket,
   connectSocket,
+  createRoom,
+  joinedRoom,
   registerUser,
   startTestServer,
   type TestServer,
@@ -38,9 +40,7 @@ interface Side {
 async function side(s: TestServer, roomId: string, pin: string, account: Account): Promise<Side> {
   const socket = await connectSocket(s.url, account.cookie);
   cleanup.push(() => socket.close());
-  const ack = joinSuccessSchema.parse(
-    await socket.timeout(3000).emitWithAck('room:join', { roomId, pin }),
-  );
+  const ack = await joinedRoom(socket, roomId, pin);
   return { account, socket, peerId: ack.self.peerId, candidates: [] };
 }
 
@@ -86,8 +86,7 @@ async function pair(env: Record<string, string>) {
   const s = server;
   const host = await registerUser(s.url);
   const guest = await registerUser(s.url);
-  const created = await api(s.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
-  const room = roomReplySchema.parse(await created.json()).room;
+  const room = await createRoom(s.url, host);
   const a = await side(s, room.id, room.pin, host);
   const b = await side(s, room.id, room.pin, guest);
   const pa = await relayOnlyPeer(s, a, b, true);

@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { treeCpuSeconds } from '../lib/proc';
 import { writeResults } from '../lib/results';
-import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import {
   type Account,

@@ -12,9 +12,9 @@ import {
   TEST_PASSWORD,
   uniqueUsername,
 } from '../../signalling/testing/harness';
+import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
-import { startServer } from '../lib/server-process';
 import { round } from '../lib/stats';
 
 /**

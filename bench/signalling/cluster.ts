@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisMissing, startRedisServer } from '../../signalling/testing/redis-server';
+import { type ServerProcess, startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
-import { type ServerProcess, startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import {
   type Account,

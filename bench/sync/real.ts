@@ -5,10 +5,10 @@ import { type Browser, chromium, type Page, type Route } from '@playwright/test'
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { serveClips } from '../../e2e/clip-server';
 import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
+import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type Person, pressJoin, signUp } from '../lib/people';
 import { writeResults } from '../lib/results';
-import { startServer } from '../lib/server-process';
 import { round, summarize } from '../lib/stats';
 import { syncClip } from './clip';
 import {

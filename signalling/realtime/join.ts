@@ -1,39 +1,11 @@
 import { type JoinAck, joinRequestSchema, type Resume } from '../../shared/socket';
 import { describeIssues } from '../http/errors';
-import { DAY_SECONDS, refund, spent, type Taken, take } from '../security/limits';
 import type { RoomRecord } from '../store/types';
 import type { Outcome, RealtimeContext } from './context';
-import {
-  currentRoom,
-  leaveCurrentRoom,
-  membersOf,
-  notifyHost,
-  peerInfo,
-  roomKey,
-} from './presence';
+import { currentRoom, leaveCurrentRoom, membersOf, peerInfo, roomKey } from './presence';
 import { failure, type LcSocket } from './types';
 
-/** "3 minutes", "2 hours": the wait a refused joiner is told, rounded up. */
-function waitText(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
-  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
-  return `${Math.ceil(seconds / 3600)} hours`;
-}
-
-const tooMany = (...budgets: Taken[]): Outcome<JoinAck> => {
-  const wait = Math.max(1, ...budgets.map((b) => (b.ok ? 0 : b.retryAfterSeconds)));
-  return {
-    reply: failure('rate_limited', `too many wrong PINs; try again in ${waitText(wait)}`),
-  };
-};
-
-/**
- * Checks the PIN against four budgets: the room's per window and per day, the user's and the
- * address's. Each attempt is counted before it is judged and refunded when it succeeds, so
- * parallel guesses cannot overrun a budget. Strangers spending a room's budget lock out
- * neither its host nor anyone who already joined with the current PIN: they know it already,
- * so letting them retry reveals nothing.
- */
+/** Checks the session, then leaves the PIN to the room's admission rule (rooms/pin-admission). */
 export async function handleJoin(
   ctx: RealtimeContext,
   socket: LcSocket,
@@ -42,7 +14,6 @@ export async function handleJoin(
   const parsed = joinRequestSchema.safeParse(payload);
   if (!parsed.success) return { reply: failure('bad_request', describeIssues(parsed.error)) };
   const { roomId, pin, resume } = parsed.data;
-  const { limits } = ctx;
   const { userId, address } = socket.data;
 
   if (!(await ctx.sessions.resolveHash(socket.data.sessionHash))) {
@@ -53,52 +24,9 @@ export async function handleJoin(
       },
     };
   }
-  const byUser = await take(limits.pinUser, userId);
-  if (!byUser.ok) return tooMany(byUser);
-  const byIp = await take(limits.pinIp, address);
-  if (!byIp.ok) return tooMany(byIp);
-  const refundPerson = () =>
-    Promise.all([refund(limits.pinUser, userId), refund(limits.pinIp, address)]);
-
-  const room = await ctx.rooms.find(roomId);
-  if (!room) return { reply: failure('room_not_found', 'no room has that ID') };
-  if (room.state === 'closed') {
-    await refundPerson();
-    return { reply: failure('room_closed', 'that room has been closed') };
-  }
-  const isHost = room.hostId === userId;
-  // Bound to the PIN's HMAC, so a rotation forgets everyone who knew the old PIN.
-  const knownKey = `${roomId}:${userId}:${room.pinHmac}`;
-  // Together: with Redis each is a round trip.
-  const [known, byRoom, byDay] = await Promise.all([
-    isHost ? null : limits.pinKnown.get(knownKey),
-    take(limits.pinRoom, roomId),
-    take(limits.pinRoomDay, roomId),
-  ]);
-  const exempt = isHost || known !== null;
-  const refundRoom = () =>
-    Promise.all([
-      byRoom.ok ? refund(limits.pinRoom, roomId) : undefined,
-      byDay.ok ? refund(limits.pinRoomDay, roomId) : undefined,
-    ]);
-  if (!exempt && (!byRoom.ok || !byDay.ok)) {
-    await Promise.all([refundPerson(), refundRoom()]);
-    return tooMany(byRoom, byDay);
-  }
-  if (!ctx.rooms.pinMatches(room, pin)) {
-    const failed = await spent(limits.pinRoom, roomId);
-    await notifyHost(ctx.io, roomId, room.hostId, {
-      failed,
-      windowSeconds: limits.config.pinWindowSeconds,
-    });
-    ctx.log.info({ roomId, userId, failed }, 'wrong pin');
-    return { reply: failure('wrong_pin', 'wrong PIN') };
-  }
-  await Promise.all([
-    refundPerson(),
-    refundRoom(),
-    isHost ? undefined : limits.pinKnown.set(knownKey, 1, DAY_SECONDS),
-  ]);
+  const admission = await ctx.rooms.admission.admit({ roomId, pin, userId, address });
+  if (!admission.ok) return { reply: failure(admission.code, admission.message) };
+  const { room, isHost } = admission;
   return ctx.joinLock.run(roomId, () => enter(ctx, socket, room, isHost, resume));
 }
 
@@ -141,7 +69,7 @@ async function enter(
       return;
     }
     await ctx.rooms.hostAway.hostReturned(room.id);
-    const failed = await spent(ctx.limits.pinRoom, room.id);
+    const failed = await ctx.rooms.admission.failures(room.id);
     if (failed > 0) {
       socket.emit('room:pin-attempts', {
         failed,

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roomReplySchema } from '../../shared/http';
 import {
-  type JoinAck,
   joinSuccessSchema,
   peerInfoSchema,
   peerLeftSchema,
@@ -10,58 +8,44 @@ import {
   socketErrorSchema,
 } from '../../shared/socket';
 import {
-  type Account,
   api,
-  type ClientSocket,
   connectSocket,
+  createRoom,
+  joinRoom,
   nextEvent,
   recordEvents,
   registerUser,
+  roundTrip,
+  socketPool,
   startTestServer,
   type TestServer,
+  until,
 } from '../testing/harness';
 
 let server: TestServer;
-const sockets: ClientSocket[] = [];
+const sockets = socketPool();
 
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  sockets.closeAll();
   await server.stop();
 });
-
-async function connect(account: Account): Promise<ClientSocket> {
-  const s = await connectSocket(server.url, account.cookie);
-  sockets.push(s);
-  return s;
-}
-
-async function createRoom(host: Account) {
-  const res = await api(server.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
-  expect(res.status).toBe(201);
-  return roomReplySchema.parse(await res.json()).room;
-}
-
-function join(socket: ClientSocket, roomId: unknown, pin: unknown): Promise<JoinAck> {
-  // Payloads are deliberately untyped here: the server must cope with anything.
-  return socket.timeout(3000).emitWithAck('room:join', { roomId, pin } as never);
-}
 
 describe('joining a room', () => {
   it('admits the right PIN, lists peers and tells the others', async () => {
     const host = await registerUser(server.url);
     const guest = await registerUser(server.url);
-    const room = await createRoom(host);
-    const hs = await connect(host);
-    const hostAck = joinSuccessSchema.parse(await join(hs, room.id, room.pin));
+    const room = await createRoom(server.url, host);
+    const hs = await sockets.connect(server.url, host);
+    const hostAck = joinSuccessSchema.parse(await joinRoom(hs, room.id, room.pin));
     expect(hostAck.hostPeerId).toBe(hostAck.self.peerId);
     expect(hostAck.peers).toEqual([]);
 
-    const gs = await connect(guest);
+    const gs = await sockets.connect(server.url, guest);
     const joined = nextEvent(hs, 'peer:joined', peerInfoSchema);
-    const guestAck = joinSuccessSchema.parse(await join(gs, room.id, room.pin));
+    const guestAck = joinSuccessSchema.parse(await joinRoom(gs, room.id, room.pin));
     expect(guestAck.self).toMatchObject({ userId: guest.user.id, name: guest.username });
     expect(guestAck.hostPeerId).toBe(hostAck.self.peerId);
     expect(guestAck.peers).toEqual([
@@ -91,20 +75,20 @@ describe('joining a room', () => {
 
   it('refuses a wrong PIN, an unknown room and a closed room', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
-    const s = await connect(await registerUser(server.url));
+    const room = await createRoom(server.url, host);
+    const s = await sockets.connect(server.url, await registerUser(server.url));
     const wrong = room.pin === '000000' ? '000001' : '000000';
-    expect(await join(s, room.id, wrong)).toMatchObject({
+    expect(await joinRoom(s, room.id, wrong)).toMatchObject({
       ok: false,
       error: { code: 'wrong_pin' },
     });
-    expect(await join(s, 'aaa-aaaa-aaa', room.pin)).toMatchObject({
+    expect(await joinRoom(s, 'aaa-aaaa-aaa', room.pin)).toMatchObject({
       ok: false,
       error: { code: 'room_not_found' },
     });
     const del = await api(server.url, 'DELETE', `/api/rooms/${room.id}`, { cookie: host.cookie });
     expect(del.status).toBe(204);
-    expect(await join(s, room.id, room.pin)).toMatchObject({
+    expect(await joinRoom(s, room.id, room.pin)).toMatchObject({
       ok: false,
       error: { code: 'room_closed' },
     });
@@ -112,11 +96,11 @@ describe('joining a room', () => {
 
   it('tells members when the host closes the room and removes them', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
-    const a = await connect(await registerUser(server.url));
-    const b = await connect(await registerUser(server.url));
-    joinSuccessSchema.parse(await join(a, room.id, room.pin));
-    const bAck = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const room = await createRoom(server.url, host);
+    const a = await sockets.connect(server.url, await registerUser(server.url));
+    const b = await sockets.connect(server.url, await registerUser(server.url));
+    joinSuccessSchema.parse(await joinRoom(a, room.id, room.pin));
+    const bAck = joinSuccessSchema.parse(await joinRoom(b, room.id, room.pin));
     const closed = nextEvent(a, 'room:closed', roomClosedSchema);
     await api(server.url, 'DELETE', `/api/rooms/${room.id}`, { cookie: host.cookie });
     expect(await closed).toEqual({ roomId: room.id, reason: 'closed_by_host' });
@@ -127,14 +111,14 @@ describe('joining a room', () => {
 
   it('moves a socket that joins a second room out of the first', async () => {
     const host = await registerUser(server.url);
-    const r1 = await createRoom(host);
-    const r2 = await createRoom(host);
-    const watcher = await connect(await registerUser(server.url));
-    joinSuccessSchema.parse(await join(watcher, r1.id, r1.pin));
-    const mover = await connect(await registerUser(server.url));
-    const first = joinSuccessSchema.parse(await join(mover, r1.id, r1.pin));
+    const r1 = await createRoom(server.url, host);
+    const r2 = await createRoom(server.url, host);
+    const watcher = await sockets.connect(server.url, await registerUser(server.url));
+    joinSuccessSchema.parse(await joinRoom(watcher, r1.id, r1.pin));
+    const mover = await sockets.connect(server.url, await registerUser(server.url));
+    const first = joinSuccessSchema.parse(await joinRoom(mover, r1.id, r1.pin));
     const left = nextEvent(watcher, 'peer:left', peerLeftSchema);
-    const second = joinSuccessSchema.parse(await join(mover, r2.id, r2.pin));
+    const second = joinSuccessSchema.parse(await joinRoom(mover, r2.id, r2.pin));
     expect(await left).toEqual({ peerId: first.self.peerId });
     expect(second.peers).toEqual([]);
     expect(second.hostPeerId).toBeNull();
@@ -142,29 +126,32 @@ describe('joining a room', () => {
 
   it('room:leave leaves and tells the others', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
-    const a = await connect(await registerUser(server.url));
-    const b = await connect(await registerUser(server.url));
-    joinSuccessSchema.parse(await join(a, room.id, room.pin));
-    const bAck = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const room = await createRoom(server.url, host);
+    const a = await sockets.connect(server.url, await registerUser(server.url));
+    const b = await sockets.connect(server.url, await registerUser(server.url));
+    joinSuccessSchema.parse(await joinRoom(a, room.id, room.pin));
+    const bAck = joinSuccessSchema.parse(await joinRoom(b, room.id, room.pin));
     const left = nextEvent(a, 'peer:left', peerLeftSchema);
     expect(await b.timeout(2000).emitWithAck('room:leave')).toEqual({ ok: true });
     expect(await left).toEqual({ peerId: bAck.self.peerId });
-    const again = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const again = joinSuccessSchema.parse(await joinRoom(b, room.id, room.pin));
     expect(again.peers.map((p) => p.peerId)).not.toContain(bAck.self.peerId);
   });
 
   it('lets people who join at the same moment see each other exactly once', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
+    const room = await createRoom(server.url, host);
     const people = await Promise.all(
-      Array.from({ length: 5 }, async () => connect(await registerUser(server.url))),
+      Array.from({ length: 5 }, async () =>
+        sockets.connect(server.url, await registerUser(server.url)),
+      ),
     );
     const joinedSeen = people.map((s) => recordEvents(s, 'peer:joined'));
-    const acks = (await Promise.all(people.map((s) => join(s, room.id, room.pin)))).map((a) =>
+    const acks = (await Promise.all(people.map((s) => joinRoom(s, room.id, room.pin)))).map((a) =>
       joinSuccessSchema.parse(a),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // Every peer:joined went out before the ack of the join it announces.
+    await Promise.all(people.map(roundTrip));
     const ids = acks.map((a) => a.self.peerId);
     acks.forEach((ack, i) => {
       const viaAck = ack.peers.map((p) => p.peerId);
@@ -178,22 +165,28 @@ describe('joining a room', () => {
 describe('a socket that drops while joining', () => {
   it('leaves no ghost behind', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
-    const watcher = await connect(await registerUser(server.url));
-    const watcherAck = joinSuccessSchema.parse(await join(watcher, room.id, room.pin));
+    const room = await createRoom(server.url, host);
+    const watcher = await sockets.connect(server.url, await registerUser(server.url));
+    const watcherAck = joinSuccessSchema.parse(await joinRoom(watcher, room.id, room.pin));
     const joined = recordEvents(watcher, 'peer:joined');
     const left = recordEvents(watcher, 'peer:left');
+    const dropped: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const s = await connectSocket(server.url, (await registerUser(server.url)).cookie);
+      dropped.push(s.id ?? '');
       s.emit('room:join', { roomId: room.id, pin: room.pin }, () => undefined);
       s.close();
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // Once the server has let go of them, none can announce itself any more (a join checks
+    // the socket is connected right before peer:joined); then the watcher has every event.
+    const live = server.app.io.sockets.sockets;
+    await until(() => dropped.every((id) => !live.has(id)));
+    await roundTrip(watcher);
     const joinedIds = joined.map((p) => peerInfoSchema.parse(p).peerId).sort();
     const leftIds = left.map((p) => peerLeftSchema.parse(p).peerId).sort();
     expect(leftIds).toEqual(expect.arrayContaining(joinedIds));
-    const late = await connect(await registerUser(server.url));
-    const ack = joinSuccessSchema.parse(await join(late, room.id, room.pin));
+    const late = await sockets.connect(server.url, await registerUser(server.url));
+    const ack = joinSuccessSchema.parse(await joinRoom(late, room.id, room.pin));
     // Only the watcher is really there.
     expect(ack.peers.map((p) => p.peerId)).toEqual([watcherAck.self.peerId]);
   });
@@ -229,15 +222,15 @@ describe('the relay', () => {
   it('reaches members of the same room only, and says nothing about other rooms', async () => {
     const hostA = await registerUser(server.url);
     const hostB = await registerUser(server.url);
-    const roomA = await createRoom(hostA);
-    const roomB = await createRoom(hostB);
-    const a1 = await connect(await registerUser(server.url));
-    const a2 = await connect(await registerUser(server.url));
-    const b1 = await connect(await registerUser(server.url));
-    const outsider = await connect(await registerUser(server.url));
-    const a1Ack = joinSuccessSchema.parse(await join(a1, roomA.id, roomA.pin));
-    joinSuccessSchema.parse(await join(a2, roomA.id, roomA.pin));
-    const b1Ack = joinSuccessSchema.parse(await join(b1, roomB.id, roomB.pin));
+    const roomA = await createRoom(server.url, hostA);
+    const roomB = await createRoom(server.url, hostB);
+    const a1 = await sockets.connect(server.url, await registerUser(server.url));
+    const a2 = await sockets.connect(server.url, await registerUser(server.url));
+    const b1 = await sockets.connect(server.url, await registerUser(server.url));
+    const outsider = await sockets.connect(server.url, await registerUser(server.url));
+    const a1Ack = joinSuccessSchema.parse(await joinRoom(a1, roomA.id, roomA.pin));
+    joinSuccessSchema.parse(await joinRoom(a2, roomA.id, roomA.pin));
+    const b1Ack = joinSuccessSchema.parse(await joinRoom(b1, roomB.id, roomB.pin));
     const b1Signals = recordEvents(b1, 'signal');
     const offer = { type: 'offer', sdp: 'v=0' } as const;
 
@@ -260,17 +253,18 @@ describe('the relay', () => {
       .emitWithAck('signal', { to: a1Ack.self.peerId, data: offer });
     expect(toSelf).toMatchObject({ ok: false, error: { code: 'peer_not_found' } });
 
-    await new Promise((r) => setTimeout(r, 100));
+    // A relay happens before the sender's ack, so anything relayed to b1 is on its way now.
+    await roundTrip(b1);
     expect(b1Signals).toEqual([]);
   });
 
   it('stamps the sender and keeps only known signal fields', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
-    const a = await connect(await registerUser(server.url));
-    const b = await connect(await registerUser(server.url));
-    const aAck = joinSuccessSchema.parse(await join(a, room.id, room.pin));
-    const bAck = joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const room = await createRoom(server.url, host);
+    const a = await sockets.connect(server.url, await registerUser(server.url));
+    const b = await sockets.connect(server.url, await registerUser(server.url));
+    const aAck = joinSuccessSchema.parse(await joinRoom(a, room.id, room.pin));
+    const bAck = joinSuccessSchema.parse(await joinRoom(b, room.id, room.pin));
     const got = nextEvent(a, 'signal', relayedSignalSchema);
     const data = {
       type: 'candidate',
@@ -292,16 +286,16 @@ describe('the relay', () => {
 
   it('keeps the order of signals from one sender', async () => {
     const host = await registerUser(server.url);
-    const room = await createRoom(host);
-    const a = await connect(await registerUser(server.url));
-    const b = await connect(await registerUser(server.url));
-    const aAck = joinSuccessSchema.parse(await join(a, room.id, room.pin));
-    joinSuccessSchema.parse(await join(b, room.id, room.pin));
+    const room = await createRoom(server.url, host);
+    const a = await sockets.connect(server.url, await registerUser(server.url));
+    const b = await sockets.connect(server.url, await registerUser(server.url));
+    const aAck = joinSuccessSchema.parse(await joinRoom(a, room.id, room.pin));
+    joinSuccessSchema.parse(await joinRoom(b, room.id, room.pin));
     const seen = recordEvents(a, 'signal');
     for (let i = 0; i < 30; i += 1) {
       b.emit('signal', { to: aAck.self.peerId, data: { type: 'offer', sdp: `n=${i}` } });
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => seen.length >= 30);
     expect(seen.map((s) => relayedSignalSchema.parse(s).data)).toEqual(
       Array.from({ length: 30 }, (_, i) => ({ type: 'offer', sdp: `n=${i}` })),
     );

@@ -1,29 +1,29 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { roomReplySchema } from '../../shared/http';
 import {
   type JoinSuccess,
-  joinSuccessSchema,
   peerInfoSchema,
+  peerLeftSchema,
   type Resume,
   relayedSignalSchema,
 } from '../../shared/socket';
 import {
-  type Account,
-  api,
-  type ClientSocket,
-  connectSocket,
+  createRoom,
+  joinedRoom,
+  joinRoom,
   nextEvent,
   recordEvents,
   registerUser,
+  socketPool,
   startTestServer,
   type TestServer,
+  wrongPin,
 } from '../testing/harness';
 
 const servers: TestServer[] = [];
-const sockets: ClientSocket[] = [];
+const sockets = socketPool();
 
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
+  sockets.closeAll();
   for (const s of servers.splice(0)) await s.stop();
 });
 
@@ -39,29 +39,6 @@ async function stopKeepingData(server: TestServer): Promise<void> {
   await server.stop({ keepData: true });
 }
 
-async function connect(server: TestServer, account: Account): Promise<ClientSocket> {
-  const s = await connectSocket(server.url, account.cookie);
-  sockets.push(s);
-  return s;
-}
-
-async function createRoom(server: TestServer, host: Account) {
-  const res = await api(server.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
-  expect(res.status).toBe(201);
-  return roomReplySchema.parse(await res.json()).room;
-}
-
-async function join(
-  socket: ClientSocket,
-  roomId: string,
-  pin: string,
-  resume?: Resume,
-): Promise<JoinSuccess> {
-  return joinSuccessSchema.parse(
-    await socket.timeout(3000).emitWithAck('room:join', { roomId, pin, resume }),
-  );
-}
-
 /** What a client sends to take back the peerId an earlier join gave it. */
 function resumeOf(ack: JoinSuccess): Resume {
   if (!ack.resumeToken) throw new Error('the join ack carries no resume token');
@@ -73,11 +50,11 @@ describe('resuming a peerId', () => {
     const first = await start();
     const host = await registerUser(first.url);
     const guest = await registerUser(first.url);
-    const room = await createRoom(first, host);
-    const hs = await connect(first, host);
-    const hostAck = await join(hs, room.id, room.pin);
-    const gs = await connect(first, guest);
-    const guestAck = await join(gs, room.id, room.pin);
+    const room = await createRoom(first.url, host);
+    const hs = await sockets.connect(first.url, host);
+    const hostAck = await joinedRoom(hs, room.id, room.pin);
+    const gs = await sockets.connect(first.url, guest);
+    const guestAck = await joinedRoom(gs, room.id, room.pin);
     const leftSeen = [recordEvents(hs, 'peer:left'), recordEvents(gs, 'peer:left')];
     const dropped = Promise.all(
       [hs, gs].map((s) => new Promise<string>((resolve) => s.once('disconnect', resolve))),
@@ -89,14 +66,14 @@ describe('resuming a peerId', () => {
     expect(leftSeen).toEqual([[], []]);
 
     const second = await start(first.dataDir);
-    const hs2 = await connect(second, host);
-    const hostBack = await join(hs2, room.id, room.pin, resumeOf(hostAck));
+    const hs2 = await sockets.connect(second.url, host);
+    const hostBack = await joinedRoom(hs2, room.id, room.pin, resumeOf(hostAck));
     expect(hostBack.self.peerId).toBe(hostAck.self.peerId);
     expect(hostBack.hostPeerId).toBe(hostAck.self.peerId);
 
-    const gs2 = await connect(second, guest);
+    const gs2 = await sockets.connect(second.url, guest);
     const joined = nextEvent(hs2, 'peer:joined', peerInfoSchema);
-    const guestBack = await join(gs2, room.id, room.pin, resumeOf(guestAck));
+    const guestBack = await joinedRoom(gs2, room.id, room.pin, resumeOf(guestAck));
     expect(guestBack.self.peerId).toBe(guestAck.self.peerId);
     expect(guestBack.hostPeerId).toBe(hostAck.self.peerId);
     expect((await joined).peerId).toBe(guestAck.self.peerId);
@@ -115,16 +92,18 @@ describe('resuming a peerId', () => {
     const host = await registerUser(server.url);
     const ann = await registerUser(server.url);
     const bob = await registerUser(server.url);
-    const room = await createRoom(server, host);
-    const other = await createRoom(server, host);
-    joinSuccessSchema.parse(await join(await connect(server, host), room.id, room.pin));
-    const annFirst = await connect(server, ann);
-    const annAck = await join(annFirst, room.id, room.pin);
+    const room = await createRoom(server.url, host);
+    const other = await createRoom(server.url, host);
+    const hostSocket = await sockets.connect(server.url, host);
+    await joinedRoom(hostSocket, room.id, room.pin);
+    const annFirst = await sockets.connect(server.url, ann);
+    const annAck = await joinedRoom(annFirst, room.id, room.pin);
     const annResume = resumeOf(annAck);
-    const otherAck = await join(await connect(server, ann), other.id, other.pin);
+    const otherAck = await joinedRoom(await sockets.connect(server.url, ann), other.id, other.pin);
+    const annLeft = nextEvent(hostSocket, 'peer:left', peerLeftSchema);
     annFirst.close();
     // Ann is gone, so her peerId is free; only Ann in this room may take it.
-    await new Promise((r) => setTimeout(r, 100));
+    expect((await annLeft).peerId).toBe(annResume.peerId);
 
     const tries: Resume[] = [
       { peerId: annResume.peerId, token: resumeOf(otherAck).token }, // another room's token
@@ -133,34 +112,39 @@ describe('resuming a peerId', () => {
       { peerId: annResume.peerId, token: 'x' }, // not even the right length
     ];
     for (const resume of tries) {
-      const s = await connect(server, ann);
-      const ack = await join(s, room.id, room.pin, resume);
+      const s = await sockets.connect(server.url, ann);
+      const ack = await joinedRoom(s, room.id, room.pin, resume);
       expect(ack.self.peerId).not.toBe(resume.peerId);
       s.close();
     }
     // Bob holds Ann's token, but it was issued to Ann.
-    const bobAck = await join(await connect(server, bob), room.id, room.pin, annResume);
+    const bobAck = await joinedRoom(
+      await sockets.connect(server.url, bob),
+      room.id,
+      room.pin,
+      annResume,
+    );
     expect(bobAck.self.peerId).not.toBe(annResume.peerId);
     // Ann herself gets it back, and the PIN is still required.
-    const annAgain = await connect(server, ann);
-    const wrongPin = room.pin === '000000' ? '000001' : '000000';
-    expect(
-      await annAgain
-        .timeout(3000)
-        .emitWithAck('room:join', { roomId: room.id, pin: wrongPin, resume: annResume }),
-    ).toMatchObject({ ok: false, error: { code: 'wrong_pin' } });
-    expect((await join(annAgain, room.id, room.pin, annResume)).self.peerId).toBe(annResume.peerId);
+    const annAgain = await sockets.connect(server.url, ann);
+    expect(await joinRoom(annAgain, room.id, wrongPin(room), annResume)).toMatchObject({
+      ok: false,
+      error: { code: 'wrong_pin' },
+    });
+    expect((await joinedRoom(annAgain, room.id, room.pin, annResume)).self.peerId).toBe(
+      annResume.peerId,
+    );
   });
 
   it('does not hand out a peerId that a live socket in the room still holds', async () => {
     const server = await start();
     const host = await registerUser(server.url);
-    const room = await createRoom(server, host);
-    const first = await connect(server, host);
-    const ack = await join(first, room.id, room.pin);
-    const second = await connect(server, host);
+    const room = await createRoom(server.url, host);
+    const first = await sockets.connect(server.url, host);
+    const ack = await joinedRoom(first, room.id, room.pin);
+    const second = await sockets.connect(server.url, host);
     const joined = nextEvent(first, 'peer:joined', peerInfoSchema);
-    const again = await join(second, room.id, room.pin, resumeOf(ack));
+    const again = await joinedRoom(second, room.id, room.pin, resumeOf(ack));
     expect(again.self.peerId).not.toBe(ack.self.peerId);
     expect(again.peers.map((p) => p.peerId)).toEqual([ack.self.peerId]);
     expect((await joined).peerId).toBe(again.self.peerId);
@@ -169,8 +153,8 @@ describe('resuming a peerId', () => {
   it('refuses a malformed resume as a bad request', async () => {
     const server = await start();
     const host = await registerUser(server.url);
-    const room = await createRoom(server, host);
-    const s = await connect(server, host);
+    const room = await createRoom(server.url, host);
+    const s = await sockets.connect(server.url, host);
     const reply = await s.timeout(3000).emitWithAck('room:join', {
       roomId: room.id,
       pin: room.pin,

@@ -4,23 +4,14 @@ import { Server } from 'socket.io';
 import type { ClientToServerEvents, Failure } from '../../shared/socket';
 import type { SessionService } from '../auth/sessions';
 import type { Logger } from '../log';
-import type { RoomNotifier, RoomService } from '../rooms/service';
+import type { RoomService } from '../rooms/service';
 import type { AddressOf } from '../security/client-ip';
 import { type Limits, take } from '../security/limits';
 import { isAcceptedOrigin } from '../security/origin';
 import type { Outcome, RealtimeContext } from './context';
 import { handleJoin } from './join';
 import type { JoinLock } from './keyed-lock';
-import {
-  closeRoom,
-  currentRoom,
-  disconnectSession,
-  leaveCurrentRoom,
-  membersOf,
-  notifyHost,
-  roomKey,
-  sessionKey,
-} from './presence';
+import { currentRoom, disconnectSession, leaveCurrentRoom, roomKey, sessionKey } from './presence';
 import { handleSignal } from './relay';
 import type { ResumeTokens } from './resume';
 import { failure, type LcServer, type LcSocket } from './types';
@@ -32,9 +23,16 @@ export interface SocketServerDeps {
   httpServer: HttpServer;
   publicOrigin: string | undefined;
   sessions: SessionService;
+  addressOf: AddressOf;
+  log: Logger;
+}
+
+export interface HandlerDeps {
+  io: LcServer;
+  httpServer: HttpServer;
+  sessions: SessionService;
   rooms: RoomService;
   limits: Limits;
-  addressOf: AddressOf;
   log: Logger;
   /** Orders joins to a room: in-process for one node, through Redis for several. */
   joinLock: JoinLock;
@@ -42,8 +40,6 @@ export interface SocketServerDeps {
 }
 
 export interface Realtime {
-  io: LcServer;
-  notifier: RoomNotifier;
   /** Cuts every socket that signed in with this session. */
   sessionRevoked(tokenHash: string): void;
   /**
@@ -87,8 +83,12 @@ function ackOf(args: unknown[]): Ack | undefined {
   };
 }
 
-export function createSocketServer(deps: SocketServerDeps): Realtime {
-  const { httpServer, sessions, limits, log } = deps;
+/**
+ * The socket server with its gates (Origin, then the session cookie) and no handlers yet, so
+ * the room rules can be built on it before they are wired to its events.
+ */
+export function createSocketServer(deps: SocketServerDeps): LcServer {
+  const { httpServer, sessions, log } = deps;
   const io: LcServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
@@ -99,23 +99,6 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
       callback(ok ? null : 'forbidden_origin', ok);
     },
   });
-  const ctx: RealtimeContext = {
-    io,
-    rooms: deps.rooms,
-    sessions,
-    limits,
-    joinLock: deps.joinLock,
-    resume: deps.resume,
-    log,
-  };
-  let closing = false;
-  /** Not awaited by the socket's events: the room's lock may wait for a join in progress. */
-  const hostLeft = (roomId: string): void => {
-    deps.rooms.hostAway
-      .hostLeft(roomId)
-      .catch((err: unknown) => log.error({ err, roomId }, 'marking the host away failed'));
-  };
-
   io.use(async (socket, next) => {
     try {
       const session = await sessions.fromCookieHeader(socket.request.headers.cookie);
@@ -138,6 +121,29 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
       next(new Error('internal'));
     }
   });
+
+  return io;
+}
+
+/** Wires the socket events to the room rules; what it returns cuts sockets and shuts down. */
+export function attachHandlers(deps: HandlerDeps): Realtime {
+  const { io, httpServer, sessions, limits, log } = deps;
+  const ctx: RealtimeContext = {
+    io,
+    rooms: deps.rooms,
+    sessions,
+    limits,
+    joinLock: deps.joinLock,
+    resume: deps.resume,
+    log,
+  };
+  let closing = false;
+  /** Not awaited by the socket's events: the room's lock may wait for a join in progress. */
+  const hostLeft = (roomId: string): void => {
+    deps.rooms.hostAway
+      .hostLeft(roomId)
+      .catch((err: unknown) => log.error({ err, roomId }, 'marking the host away failed'));
+  };
 
   io.on('connection', (socket) => {
     void socket.join(sessionKey(socket.data.sessionHash));
@@ -199,20 +205,6 @@ export function createSocketServer(deps: SocketServerDeps): Realtime {
   });
 
   return {
-    io,
-    notifier: {
-      roomClosed: async (roomId, reason) => closeRoom(io, roomId, reason),
-      hostPresent: async (roomId) =>
-        (await membersOf(io, roomId)).some((member) => member.role === 'host'),
-      hostAway: async (roomId, closesAt) => {
-        io.to(roomKey(roomId)).emit('room:host-away', { roomId, closesAt });
-      },
-      pinRotated: (roomId, hostId) =>
-        notifyHost(io, roomId, hostId, {
-          failed: 0,
-          windowSeconds: limits.config.pinWindowSeconds,
-        }),
-    },
     sessionRevoked: (tokenHash) => disconnectSession(io, tokenHash),
     close: async () => {
       closing = true;

@@ -1,8 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Room, roomReplySchema, userReplySchema } from '../../shared/http';
+import { userReplySchema } from '../../shared/http';
 import {
-  type JoinAck,
-  type JoinSuccess,
   joinSuccessSchema,
   peerInfoSchema,
   peerLeftSchema,
@@ -12,42 +10,24 @@ import {
 } from '../../shared/socket';
 import { type Cluster, startCluster, startNodeProcess } from '../testing/cluster';
 import {
-  type Account,
   api,
-  type ClientSocket,
   connectSocket,
+  createRoom,
+  joinedRoom,
+  joinRoom,
   nextEvent,
   recordEvents,
   registerUser,
   sessionCookieOf,
+  socketPool,
+  until,
+  wrongPin,
 } from '../testing/harness';
 import { redisMissing } from '../testing/redis-server';
 import { NODE_HEARTBEAT } from './node-presence';
 
-const sockets: ClientSocket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-
-async function connect(base: URL, account: Account): Promise<ClientSocket> {
-  const s = await connectSocket(base, account.cookie);
-  sockets.push(s);
-  return s;
-}
-
-async function createRoom(base: URL, host: Account): Promise<Room> {
-  const res = await api(base, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
-  expect(res.status).toBe(201);
-  return roomReplySchema.parse(await res.json()).room;
-}
-
-const join = (s: ClientSocket, room: Pick<Room, 'id' | 'pin'>): Promise<JoinAck> =>
-  s.timeout(6000).emitWithAck('room:join', { roomId: room.id, pin: room.pin });
-
-const joined = async (s: ClientSocket, room: Room): Promise<JoinSuccess> =>
-  joinSuccessSchema.parse(await join(s, room));
-
-const wrongPin = (room: Room): string => (room.pin === '000000' ? '000001' : '000000');
+const sockets = socketPool();
+afterEach(() => sockets.closeAll());
 
 describe.skipIf(redisMissing !== undefined)(
   `two nodes sharing Redis${redisMissing ? ` (skipped: ${redisMissing})` : ''}`,
@@ -62,12 +42,12 @@ describe.skipIf(redisMissing !== undefined)(
       const { a, b } = cluster;
       const host = await registerUser(a.url);
       const room = await createRoom(a.url, host);
-      const hs = await connect(a.url, host);
-      const hostAck = await joined(hs, room);
+      const hs = await sockets.connect(a.url, host);
+      const hostAck = await joinedRoom(hs, room.id, room.pin);
 
-      const ann = await connect(b.url, await registerUser(b.url));
+      const ann = await sockets.connect(b.url, await registerUser(b.url));
       const annJoined = nextEvent(hs, 'peer:joined', peerInfoSchema);
-      const annAck = await joined(ann, room);
+      const annAck = await joinedRoom(ann, room.id, room.pin);
       expect(annAck.hostPeerId).toBe(hostAck.self.peerId);
       expect(annAck.peers.map((p) => p.peerId)).toEqual([hostAck.self.peerId]);
       expect((await annJoined).peerId).toBe(annAck.self.peerId);
@@ -85,8 +65,8 @@ describe.skipIf(redisMissing !== undefined)(
       hs.emit('signal', { to: annAck.self.peerId, data: { type: 'answer', sdp: 'v=1' } });
       expect((await toAnn).from).toBe(hostAck.self.peerId);
 
-      const bob = await connect(b.url, await registerUser(a.url));
-      const bobAck = await joined(bob, room);
+      const bob = await sockets.connect(b.url, await registerUser(a.url));
+      const bobAck = await joinedRoom(bob, room.id, room.pin);
       expect(bobAck.peers.map((p) => p.peerId).sort()).toEqual(
         [hostAck.self.peerId, annAck.self.peerId].sort(),
       );
@@ -112,10 +92,10 @@ describe.skipIf(redisMissing !== undefined)(
       const { a, b } = cluster;
       const host = await registerUser(a.url);
       const room = await createRoom(a.url, host);
-      const hs = await connect(a.url, host);
-      await joined(hs, room);
+      const hs = await sockets.connect(a.url, host);
+      await joinedRoom(hs, room.id, room.pin);
       const guest = await connectSocket(b.url, (await registerUser(b.url)).cookie);
-      const guestAck = await joined(guest, room);
+      const guestAck = await joinedRoom(guest, room.id, room.pin);
       const left = nextEvent(hs, 'peer:left', peerLeftSchema);
       guest.close();
       expect(await left).toEqual({ peerId: guestAck.self.peerId });
@@ -125,19 +105,19 @@ describe.skipIf(redisMissing !== undefined)(
       const { a, b } = cluster;
       const host = await registerUser(a.url);
       const room = await createRoom(a.url, host);
-      const hs = await connect(b.url, host);
-      await joined(hs, room);
+      const hs = await sockets.connect(b.url, host);
+      await joinedRoom(hs, room.id, room.pin);
       const reports = recordEvents(hs, 'room:pin-attempts');
       for (const node of [a, b, a, b]) {
-        const guesser = await connect(node.url, await registerUser(node.url));
-        expect(await join(guesser, { id: room.id, pin: wrongPin(room) })).toMatchObject({
+        const guesser = await sockets.connect(node.url, await registerUser(node.url));
+        expect(await joinRoom(guesser, room.id, wrongPin(room))).toMatchObject({
           ok: false,
           error: { code: 'wrong_pin' },
         });
       }
       for (const node of [a, b]) {
-        const late = await connect(node.url, await registerUser(node.url));
-        expect(await join(late, room)).toMatchObject({
+        const late = await sockets.connect(node.url, await registerUser(node.url));
+        expect(await joinRoom(late, room.id, room.pin)).toMatchObject({
           ok: false,
           error: { code: 'rate_limited' },
         });
@@ -161,7 +141,7 @@ describe.skipIf(redisMissing !== undefined)(
       });
       expect(taken.status).toBe(409);
 
-      const onA = await connect(a.url, { ...account, cookie: sessionCookieOf(login) });
+      const onA = await sockets.connect(a.url, { ...account, cookie: sessionCookieOf(login) });
       const cut = new Promise<string>((resolve) => onA.once('disconnect', resolve));
       const out = await api(b.url, 'POST', '/api/auth/logout', {
         cookie: sessionCookieOf(login),
@@ -193,7 +173,7 @@ describe.skipIf(redisMissing !== undefined)(
       const people = await Promise.all(
         Array.from({ length: 4 }, async (_, i) => {
           const node = i % 2 === 0 ? a : b;
-          return connect(node.url, await registerUser(node.url));
+          return sockets.connect(node.url, await registerUser(node.url));
         }),
       );
       // What each learns after its ack; a peer:joined before it is one the client drops.
@@ -207,13 +187,16 @@ describe.skipIf(redisMissing !== undefined)(
       });
       const acks = await Promise.all(
         people.map(async (s, i) => {
-          const ack = await joined(s, room);
+          const ack = await joinedRoom(s, room.id, room.pin);
           acked[i] = true;
           return ack;
         }),
       );
-      await new Promise((r) => setTimeout(r, 300));
       const ids = acks.map((ack) => ack.self.peerId);
+      // Each learns of the others in its ack or by a peer:joined after it, across nodes.
+      await until(() =>
+        acks.every((ack, i) => ack.peers.length + (lateJoins[i]?.length ?? 0) >= ids.length - 1),
+      );
       const listed = acks.map((ack) => new Set(ack.peers.map((p) => p.peerId)));
       // Never both ways: each would dial the other.
       acks.forEach((ack, i) => {
@@ -234,17 +217,21 @@ describe.skipIf(redisMissing !== undefined)(
       try {
         const host = await registerUser(a.url);
         const room = await createRoom(a.url, host);
-        const hs = await connect(a.url, host);
-        await joined(hs, room);
+        const hs = await sockets.connect(a.url, host);
+        await joinedRoom(hs, room.id, room.pin);
         const nodeB = new URL(leaving.url);
         const ann = await registerUser(nodeB);
-        const annAck = await joined(await connectSocket(nodeB, ann.cookie), room);
-        const bobAck = await joined(await connect(nodeB, await registerUser(nodeB)), room);
+        const annAck = await joinedRoom(await connectSocket(nodeB, ann.cookie), room.id, room.pin);
+        const bobAck = await joinedRoom(
+          await sockets.connect(nodeB, await registerUser(nodeB)),
+          room.id,
+          room.pin,
+        );
         const left = recordEvents(hs, 'peer:left');
         await leaving.stop();
 
         // Ann's browser reconnects through the node that is left and takes her peerId back.
-        const back = await connect(a.url, ann);
+        const back = await sockets.connect(a.url, ann);
         const annBack = joinSuccessSchema.parse(
           await back.timeout(6000).emitWithAck('room:join', {
             roomId: room.id,
@@ -274,14 +261,14 @@ describe.skipIf(redisMissing !== undefined)(
       try {
         const host = await registerUser(a.url);
         const room = await createRoom(a.url, host);
-        const hs = await connect(a.url, host);
-        const hostAck = await joined(hs, room);
-        const stay = await connect(a.url, await registerUser(a.url));
-        await joined(stay, room);
+        const hs = await sockets.connect(a.url, host);
+        const hostAck = await joinedRoom(hs, room.id, room.pin);
+        const stay = await sockets.connect(a.url, await registerUser(a.url));
+        await joinedRoom(stay, room.id, room.pin);
 
         const guest = await registerUser(nodeB);
         const gone = await connectSocket(nodeB, guest.cookie);
-        const goneAck = await joined(gone, room);
+        const goneAck = await joinedRoom(gone, room.id, room.pin);
         const dropped = new Promise<string>((resolve) => gone.once('disconnect', resolve));
         const ghostLeft = nextEvent(
           hs,
@@ -294,9 +281,9 @@ describe.skipIf(redisMissing !== undefined)(
         gone.close();
 
         // The browser reconnects through the node that is left, with a new peerId.
-        const back = await connect(a.url, guest);
+        const back = await sockets.connect(a.url, guest);
         const hostSees = nextEvent(hs, 'peer:joined', peerInfoSchema);
-        const backAck = await joined(back, room);
+        const backAck = await joinedRoom(back, room.id, room.pin);
         expect(backAck.hostPeerId).toBe(hostAck.self.peerId);
         expect((await hostSees).peerId).toBe(backAck.self.peerId);
         const relayed = nextEvent(back, 'signal', relayedSignalSchema);

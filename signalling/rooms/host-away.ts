@@ -2,7 +2,7 @@ import type { Logger } from '../log';
 import type { JoinLock } from '../realtime/keyed-lock';
 import type { Limits } from '../security/limits';
 import type { RoomRecord, Store } from '../store/types';
-import type { RoomNotifier } from './service';
+import type { RoomNotifier } from './notifier';
 import { repeatSweep, SWEEP_BATCH, sweepRooms } from './sweep';
 
 /** A sweep at least this often, and often enough that a short grace closes close to its time. */
@@ -12,7 +12,7 @@ const SWEEP_MIN_MS = 250;
 export interface HostAwayOptions {
   store: Store;
   limits: Limits;
-  notifier: () => RoomNotifier;
+  notifier: RoomNotifier;
   /** The join lock: a host leaving, a host joining and a sweep closing the room take turns. */
   lock: JoinLock;
   graceSeconds: number;
@@ -50,14 +50,14 @@ export function createHostAwayRule(options: HostAwayOptions): HostAwayRule {
   const closeIfAbandoned = (roomId: string, cutoff: number, at: number): Promise<boolean> =>
     lock.run(roomId, async () => {
       // A mark whose host is here after all (e.g. its node died mid-leave) is stale, not due.
-      if (await notifier().hostPresent(roomId)) {
+      if (await notifier.hostPresent(roomId)) {
         await store.clearHostAway(roomId);
         return false;
       }
       const room = await store.closeIfHostAway(roomId, cutoff, at);
       if (!room) return false;
       await limits.pinRoom.delete(roomId);
-      await notifier().roomClosed(roomId, 'host_did_not_return');
+      await notifier.roomClosed(roomId, 'host_did_not_return');
       log.info({ roomId }, 'room closed: the host did not return');
       return true;
     });
@@ -67,12 +67,12 @@ export function createHostAwayRule(options: HostAwayOptions): HostAwayRule {
 
     hostLeft: (roomId) =>
       lock.run(roomId, async () => {
-        if (await notifier().hostPresent(roomId)) return;
+        if (await notifier.hostPresent(roomId)) return;
         const room = await store.markHostAway(roomId, now());
         const deadline = room && closesAt(room);
         if (!deadline) return;
         log.info({ roomId, closesAt: new Date(deadline).toISOString() }, 'host away');
-        await notifier().hostAway(roomId, deadline);
+        await notifier.hostAway(roomId, deadline);
       }),
 
     hostReturned: (roomId) => store.clearHostAway(roomId),

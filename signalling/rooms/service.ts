@@ -1,21 +1,12 @@
 import type { Room, User } from '../../shared/http';
-import type { RoomClosedReason } from '../../shared/socket';
 import type { Logger } from '../log';
 import type { Limits } from '../security/limits';
 import type { RoomRecord, Store } from '../store/types';
 import { createHostAwayRule, type HostAwayOptions, type HostAwayRule } from './host-away';
 import { generatePin, generateRoomId } from './ids';
+import type { RoomNotifier } from './notifier';
+import { createPinAdmission, type PinAdmission } from './pin-admission';
 import type { PinVault } from './pin-secret';
-
-/** What the realtime side must do when a room changes, and what it knows of who is there. */
-export interface RoomNotifier {
-  roomClosed(roomId: string, reason: RoomClosedReason): Promise<void>;
-  pinRotated(roomId: string, hostId: string): Promise<void>;
-  /** Whether a connection of the room's host is in it now, on any node. */
-  hostPresent(roomId: string): Promise<boolean>;
-  /** Tells the room's members that the host is away and when the room closes unless they return. */
-  hostAway(roomId: string, closesAt: number): Promise<void>;
-}
 
 export type HostAction<T> =
   | { ok: true; value: T }
@@ -24,10 +15,11 @@ export type HostAction<T> =
 export interface RoomService {
   /** What happens while a room's host is away, and past the grace. */
   hostAway: HostAwayRule;
+  /** Who may enter with which PIN, within the wrong-PIN budgets. */
+  admission: PinAdmission;
   create(host: User, name: string | undefined): Promise<Room>;
   listForHost(userId: string): Promise<Room[]>;
   find(roomId: string): Promise<RoomRecord | undefined>;
-  pinMatches(room: RoomRecord, pin: string): boolean;
   close(userId: string, roomId: string): Promise<HostAction<null>>;
   rotatePin(userId: string, roomId: string): Promise<HostAction<Room>>;
 }
@@ -38,7 +30,7 @@ export function createRoomService(
   store: Store,
   vault: PinVault,
   limits: Limits,
-  notifier: () => RoomNotifier,
+  notifier: RoomNotifier,
   log: Logger,
   hostAway: Pick<HostAwayOptions, 'lock' | 'graceSeconds'>,
 ): RoomService {
@@ -59,6 +51,13 @@ export function createRoomService(
 
   return {
     hostAway: createHostAwayRule({ ...hostAway, store, limits, notifier, log }),
+    admission: createPinAdmission({
+      limits,
+      find: (roomId) => store.findRoom(roomId),
+      pinMatches: (room, pin) => vault.verify(room.id, pin, room.pinHmac),
+      notifier,
+      log,
+    }),
 
     async create(host, name) {
       for (let i = 0; i < ID_ATTEMPTS; i += 1) {
@@ -85,8 +84,6 @@ export function createRoomService(
 
     find: (roomId) => store.findRoom(roomId),
 
-    pinMatches: (room, pin) => vault.verify(room.id, pin, room.pinHmac),
-
     async close(userId, roomId) {
       const found = await openRoomOfHost(userId, roomId);
       if (!found.ok) return found;
@@ -94,7 +91,7 @@ export function createRoomService(
       // A sweep may have closed it since: then it is not this host's to close.
       if (!closed) return { ok: false, code: 'room_not_found' };
       await limits.pinRoom.delete(roomId);
-      await notifier().roomClosed(roomId, 'closed_by_host');
+      await notifier.roomClosed(roomId, 'closed_by_host');
       log.info({ roomId }, 'room closed');
       return { ok: true, value: null };
     },
@@ -107,7 +104,7 @@ export function createRoomService(
       // A fresh PIN makes earlier guesses worthless, so the window's budget starts over; the
       // day's does not, or each rotation would buy a guesser more tries per day.
       await limits.pinRoom.delete(roomId);
-      await notifier().pinRotated(roomId, userId);
+      await notifier.pinAttempts(roomId, userId, 0);
       log.info({ roomId }, 'pin rotated');
       return { ok: true, value: view(updated) };
     },

@@ -1,18 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { roomReplySchema } from '../../shared/http';
 import {
   api,
-  type ClientSocket,
-  connectSocket,
+  codeOf,
+  createRoom,
+  joinRoom,
   registerUser,
+  socketPool,
   startTestServer,
   type TestServer,
+  wrongPin,
 } from '../testing/harness';
 
 let server: TestServer;
-const sockets: ClientSocket[] = [];
+const sockets = socketPool();
 afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
+  sockets.closeAll();
   await server.stop();
 });
 
@@ -23,20 +25,15 @@ const failLogin = (forwardedFor: string) =>
   });
 
 async function wrongPinFrom(forwardedFor: string, roomId: string, pin: string) {
-  const account = await registerUser(server.url);
-  const s = await connectSocket(server.url, account.cookie, {
+  const s = await sockets.connect(server.url, await registerUser(server.url), {
     headers: { 'x-forwarded-for': forwardedFor },
   });
-  sockets.push(s);
-  const ack = await s.timeout(3000).emitWithAck('room:join', { roomId, pin });
-  return ack.ok ? 'ok' : ack.error.code;
+  return codeOf(await joinRoom(s, roomId, pin));
 }
 
 async function roomFor() {
-  const host = await registerUser(server.url);
-  const res = await api(server.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
-  const room = roomReplySchema.parse(await res.json()).room;
-  return { id: room.id, wrong: room.pin === '000000' ? '000001' : '000000' };
+  const room = await createRoom(server.url, await registerUser(server.url));
+  return { id: room.id, wrong: wrongPin(room) };
 }
 
 describe('the client address the limits see', () => {

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startServer } from '../../bench/lib/server-process';
 import { type Account, api, registerUser } from '../testing/harness';
+import { startServer } from '../testing/server-process';
 import { DB_FILE, openLowdbStore } from './lowdb-store';
 
 const ACCOUNTS = 100;
@@ -25,7 +25,7 @@ describe('kill -9 while accounts register', () => {
       AUTH_LIMIT_PER_IP: '100000',
     };
     try {
-      const first = await startServer(env);
+      const first = await startServer(env, { quiet: true });
       const exited = new Promise((resolve) => first.child.once('exit', resolve));
       const confirmed: Account[] = [];
       await Promise.all(
@@ -47,7 +47,7 @@ describe('kill -9 while accounts register', () => {
       const store = await openLowdbStore(dataDir);
       for (const a of confirmed) expect(await store.findUserById(a.user.id)).toBeDefined();
 
-      const second = await startServer(env);
+      const second = await startServer(env, { quiet: true });
       try {
         const base = new URL(second.url);
         // The cookie from each 201 still signs its owner in: account and session both survived.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { createLogger } from '../log';
 import { connectRedis } from '../redis/connect';
 import { type RedisServer, redisMissing, startRedisServer } from '../testing/redis-server';
-import { storeContract } from './contract';
+import { storeContract } from '../testing/store-contract';
 import { openLowdbStore } from './lowdb-store';
 import { RedisStore } from './redis-store';
 

@@ -1,45 +1,8 @@
+import type { RoomRecord, SessionRecord, UserRecord } from './records';
+
+export type { RoomRecord, RoomState, SessionRecord, UserRecord } from './records';
+
 /** Persistent state. Async throughout so a networked store (e.g. Redis) can implement it. */
-
-export interface UserRecord {
-  id: string;
-  /** As the person typed it at registration. */
-  username: string;
-  passwordHash: string;
-  createdAt: string;
-}
-
-export interface SessionRecord {
-  /** SHA-256 of the cookie token, hex; the token itself is never stored. */
-  tokenHash: string;
-  userId: string;
-  /** Milliseconds since the epoch. */
-  expiresAt: number;
-}
-
-export type RoomState = 'open' | 'closed';
-
-export interface RoomRecord {
-  id: string;
-  name: string;
-  hostId: string;
-  createdAt: string;
-  state: RoomState;
-  /** HMAC-SHA256 of the PIN, hex; what joins are checked against. */
-  pinHmac: string;
-  /** The PIN sealed with AES-256-GCM, so the host can read it back; base64url. */
-  pinSealed: string;
-  /**
-   * When the host's last connection left, in milliseconds since the epoch; absent while the
-   * host is in the room and in rooms whose host never came. Past the grace the room closes.
-   */
-  hostAwaySince?: number;
-  /**
-   * When the room closed, in milliseconds since the epoch; absent while open and in rooms closed
-   * before it was recorded, whose retention counts from `createdAt` instead.
-   */
-  closedAt?: number;
-}
-
 export interface Store {
   /** Returns false when the username is taken (compared case-insensitively). */
   createUser(user: UserRecord): Promise<boolean>;

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerProcess, startServer } from '../../bench/lib/server-process';
 import { startTestServer, type TestServer } from './harness';
 import { type RedisServer, startRedisServer } from './redis-server';
+import { type ServerProcess, startServer } from './server-process';
 
 /** Two app instances on their own ports sharing one throwaway redis-server. */
 export interface Cluster {
@@ -40,24 +40,16 @@ export async function startNodeProcess(
   env: Record<string, string>,
 ): Promise<ServerProcess & { crash(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lc-node-'));
-  const node = await startServer({
-    ...env,
-    DATA_DIR: dataDir,
-    STATIC_DIR: join(dataDir, 'no-client'),
-    BCRYPT_COST: '10',
-    LOG_LEVEL: 'error',
-  });
-  const exited = new Promise<void>((resolve) => node.child.once('exit', () => resolve()));
-  const running = () => node.child.exitCode === null && node.child.signalCode === null;
+  const node = await startServer(
+    { ...env, DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'no-client'), BCRYPT_COST: '10' },
+    { quiet: true },
+  );
   return {
     ...node,
-    stop: async () => {
-      if (running()) await node.stop();
+    stop: async (options) => {
+      await node.stop(options);
       await rm(dataDir, { recursive: true, force: true });
     },
-    crash: async () => {
-      node.child.kill('SIGKILL');
-      await exited;
-    },
+    crash: () => node.stop({ crash: true }),
   };
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../bench/lib/server-process';
+import { freePort } from './redis-server';
 
 /** A throwaway coturn for tests: loopback only, REST credentials (use-auth-secret), free ports. */
 export interface Coturn {

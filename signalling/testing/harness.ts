@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod/mini';
-import { type User, userReplySchema } from '../../shared/http';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket';
+import { type Room, roomReplySchema, type User, userReplySchema } from '../../shared/http';
+import {
+  type ClientToServerEvents,
+  type JoinAck,
+  type JoinSuccess,
+  joinSuccessSchema,
+  type Resume,
+  type ServerToClientEvents,
+} from '../../shared/socket';
 import { type App, type AppDeps, createApp } from '../app';
 import { type Config, loadConfig } from '../config';
 
@@ -146,6 +153,89 @@ export function connectSocket(
       reject(err);
     });
   });
+}
+
+/** Sockets a test file opens, closed together by `closeAll` (in afterEach or afterAll). */
+export interface SocketPool {
+  /** `connectSocket` with the account's session cookie. */
+  connect(
+    base: URL,
+    account: Pick<Account, 'cookie'>,
+    options?: ConnectOptions,
+  ): Promise<ClientSocket>;
+  closeAll(): void;
+}
+
+export function socketPool(): SocketPool {
+  const open: ClientSocket[] = [];
+  return {
+    async connect(base, account, options) {
+      const socket = await connectSocket(base, account.cookie, options);
+      open.push(socket);
+      return socket;
+    },
+    closeAll() {
+      for (const socket of open.splice(0)) socket.close();
+    },
+  };
+}
+
+/** Opens a room as `host` through the API; throws unless the server answers 201. */
+export async function createRoom(base: URL, host: Pick<Account, 'cookie'>): Promise<Room> {
+  const res = await api(base, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
+  if (res.status !== 201) throw new Error(`create room failed: ${res.status} ${await res.text()}`);
+  return roomReplySchema.parse(await res.json()).room;
+}
+
+/** Generous: several nodes on a busy machine may take a while to answer. */
+const JOIN_TIMEOUT_MS = 6000;
+
+/** Sends `room:join` and resolves with the ack, whatever it says. */
+export function joinRoom(
+  socket: ClientSocket,
+  roomId: string,
+  pin: string,
+  resume?: Resume,
+): Promise<JoinAck> {
+  return socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('room:join', { roomId, pin, resume });
+}
+
+/** A `room:join` that must succeed. */
+export async function joinedRoom(
+  socket: ClientSocket,
+  roomId: string,
+  pin: string,
+  resume?: Resume,
+): Promise<JoinSuccess> {
+  return joinSuccessSchema.parse(await joinRoom(socket, roomId, pin, resume));
+}
+
+/** A PIN that is not the room's. */
+export const wrongPin = (room: Pick<Room, 'pin'>): string =>
+  room.pin === '000000' ? '000001' : '000000';
+
+/** The error code of a refused ack, or 'ok'. */
+export const codeOf = (ack: { ok: true } | { ok: false; error: { code: string } }): string =>
+  ack.ok ? 'ok' : ack.error.code;
+
+/**
+ * Resolves once the server has answered one more event from `socket`: whatever the server sent
+ * this socket before has arrived by then, since one connection keeps its order.
+ */
+export async function roundTrip(socket: ClientSocket): Promise<void> {
+  // A signal to nobody is refused (not in a room, or no such peer) and changes nothing.
+  await socket
+    .timeout(JOIN_TIMEOUT_MS)
+    .emitWithAck('signal', { to: 'nobody', data: { type: 'offer', sdp: 'v=0' } });
+}
+
+/** Polls until `check` holds; generous, since the machine may be busy. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Resolves with the next payload of a server event, parsed with `schema`; rejects after `ms`. */

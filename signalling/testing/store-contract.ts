@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from '../store/records';
+import type { RoomRecord, SessionRecord, Store, UserRecord } from '../store/types';
 
 /** A store under test with its data, and a way to reach the same data afresh. */
 export interface StoreSubject {
@@ -277,5 +278,27 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     expect(await again.listOpenRoomsByHost(frank.id)).toEqual([{ ...r, hostAwaySince: 1000 }]);
     expect(await again.listHostAwaySince(1000, 100)).toContain(r.id);
     expect(await again.createUser(user('Frank'))).toBe(false);
+  });
+
+  it('gives back every field the record schemas define, through a new handle', async () => {
+    const grace = user('grace');
+    const s = session(grace.id, Date.now() + 60_000);
+    const r: RoomRecord = {
+      ...room(grace.id, '2026-01-01T00:00:00.000Z', 'closed'),
+      hostAwaySince: 1000,
+      closedAt: 2000,
+    };
+    // A field added to a schema must be added here too, or this fails.
+    expect(Object.keys(grace).sort()).toEqual(Object.keys(userRecordSchema.shape).sort());
+    expect(Object.keys(s).sort()).toEqual(Object.keys(sessionRecordSchema.shape).sort());
+    expect(Object.keys(r).sort()).toEqual(Object.keys(roomRecordSchema.shape).sort());
+    await store.createUser(grace);
+    await store.createSession(s);
+    await store.createRoom(r);
+    await store.flush();
+    const again = await subject.reopen();
+    expect(await again.findUserById(grace.id)).toEqual(grace);
+    expect(await again.findSession(s.tokenHash)).toEqual(s);
+    expect(await again.findRoom(r.id)).toEqual(r);
   });
 }

@@ -1,0 +1,114 @@
+import type { ErrorCode } from '../../shared/errors';
+import type { Logger } from '../log';
+import { DAY_SECONDS, type Limits, refund, spent, type Taken, take } from '../security/limits';
+import type { RoomRecord } from '../store/types';
+import type { RoomNotifier } from './notifier';
+
+/** One try at a room's PIN, by a signed-in user from an address. */
+export interface PinAttempt {
+  roomId: string;
+  pin: string;
+  userId: string;
+  address: string;
+}
+
+export type Admission =
+  | { ok: true; room: RoomRecord; isHost: boolean }
+  | {
+      ok: false;
+      code: Extract<ErrorCode, 'room_not_found' | 'room_closed' | 'wrong_pin' | 'rate_limited'>;
+      message: string;
+    };
+
+export interface PinAdmission {
+  /** Judges a PIN within the four budgets; a wrong one is reported to the room's host. */
+  admit(attempt: PinAttempt): Promise<Admission>;
+  /** Wrong PINs in the room's current window, which a host entering the room is told. */
+  failures(roomId: string): Promise<number>;
+}
+
+export interface PinAdmissionDeps {
+  limits: Limits;
+  find(roomId: string): Promise<RoomRecord | undefined>;
+  pinMatches(room: RoomRecord, pin: string): boolean;
+  notifier: RoomNotifier;
+  log: Logger;
+}
+
+/** "3 minutes", "2 hours": the wait a refused joiner is told, rounded up. */
+function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
+}
+
+function tooMany(...budgets: Taken[]): Admission {
+  const wait = Math.max(1, ...budgets.map((b) => (b.ok ? 0 : b.retryAfterSeconds)));
+  return {
+    ok: false,
+    code: 'rate_limited',
+    message: `too many wrong PINs; try again in ${waitText(wait)}`,
+  };
+}
+
+/**
+ * Checks the PIN against four budgets: the room's per window and per day, the user's and the
+ * address's. Each attempt is counted before it is judged and refunded when it succeeds, so
+ * parallel guesses cannot overrun a budget. Strangers spending a room's budget lock out
+ * neither its host nor anyone who already joined with the current PIN: they know it already,
+ * so letting them retry reveals nothing. An unknown room ID costs the person's budgets, since
+ * guessing IDs is guessing too.
+ */
+export function createPinAdmission(deps: PinAdmissionDeps): PinAdmission {
+  const { limits, notifier, log } = deps;
+  return {
+    async admit({ roomId, pin, userId, address }) {
+      const byUser = await take(limits.pinUser, userId);
+      if (!byUser.ok) return tooMany(byUser);
+      const byIp = await take(limits.pinIp, address);
+      if (!byIp.ok) return tooMany(byIp);
+      const refundPerson = () =>
+        Promise.all([refund(limits.pinUser, userId), refund(limits.pinIp, address)]);
+
+      const room = await deps.find(roomId);
+      if (!room) return { ok: false, code: 'room_not_found', message: 'no room has that ID' };
+      if (room.state === 'closed') {
+        await refundPerson();
+        return { ok: false, code: 'room_closed', message: 'that room has been closed' };
+      }
+      const isHost = room.hostId === userId;
+      // Bound to the PIN's HMAC, so a rotation forgets everyone who knew the old PIN.
+      const knownKey = `${roomId}:${userId}:${room.pinHmac}`;
+      // Together: with Redis each is a round trip.
+      const [known, byRoom, byDay] = await Promise.all([
+        isHost ? null : limits.pinKnown.get(knownKey),
+        take(limits.pinRoom, roomId),
+        take(limits.pinRoomDay, roomId),
+      ]);
+      const exempt = isHost || known !== null;
+      const refundRoom = () =>
+        Promise.all([
+          byRoom.ok ? refund(limits.pinRoom, roomId) : undefined,
+          byDay.ok ? refund(limits.pinRoomDay, roomId) : undefined,
+        ]);
+      if (!exempt && (!byRoom.ok || !byDay.ok)) {
+        await Promise.all([refundPerson(), refundRoom()]);
+        return tooMany(byRoom, byDay);
+      }
+      if (!deps.pinMatches(room, pin)) {
+        const failed = await spent(limits.pinRoom, roomId);
+        await notifier.pinAttempts(roomId, room.hostId, failed);
+        log.info({ roomId, userId, failed }, 'wrong pin');
+        return { ok: false, code: 'wrong_pin', message: 'wrong PIN' };
+      }
+      await Promise.all([
+        refundPerson(),
+        refundRoom(),
+        isHost ? undefined : limits.pinKnown.set(knownKey, 1, DAY_SECONDS),
+      ]);
+      return { ok: true, room, isHost };
+    },
+
+    failures: (roomId) => spent(limits.pinRoom, roomId),
+  };
+}
