@@ -8,6 +8,11 @@ import {
 } from '../../shared/peer-messages';
 import { type Role, type SignalData, signalDataSchema } from '../../shared/socket';
 import { ClockOffsetEstimator } from '../../shared/sync/clock-offset';
+import {
+  DEFAULT_PING_SCHEDULE,
+  nextPingDelay,
+  type PingSchedule,
+} from '../../shared/sync/ping-schedule';
 import { TokenBucket } from '../util/token-bucket';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
 
@@ -49,7 +54,8 @@ export interface PeerLinkOptions {
   receiveMedia: boolean;
   /** A connection can sit in ICE 'new' forever (e.g. bad TURN credentials); give up after this. */
   connectTimeoutMs?: number;
-  pingIntervalMs?: number;
+  /** When to ping: a burst as the link opens, for a good clock estimate at once, then periodic. */
+  pingSchedule?: PingSchedule;
   /** No message at all for this long means the link is dead even if WebRTC has not noticed. */
   silenceTimeoutMs?: number;
   /** Token bucket for incoming messages: burst and steady rate per second. */
@@ -86,6 +92,8 @@ interface Attempt {
   /** What we received, gathered in one stream for a single <video> (created on the first track). */
   remote: MediaStream | null;
   sent: Map<MediaKind, MediaStreamTrack | null>;
+  /** Pings sent on this attempt, which place it in the ping schedule. */
+  pings: number;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -108,7 +116,7 @@ export class PeerLink {
   #pingId = 0;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #pingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #opts: Required<PeerLinkOptions>;
 
   constructor(
@@ -117,7 +125,7 @@ export class PeerLink {
   ) {
     this.#opts = {
       connectTimeoutMs: 15_000,
-      pingIntervalMs: 3_000,
+      pingSchedule: DEFAULT_PING_SCHEDULE,
       silenceTimeoutMs: 12_000,
       burst: INCOMING_BURST,
       ratePerSecond: INCOMING_RATE_PER_SECOND,
@@ -216,6 +224,7 @@ export class PeerLink {
       senderStreams: new Map(),
       remote: null,
       sent: new Map(),
+      pings: 0,
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -323,17 +332,24 @@ export class PeerLink {
     this.#setState('connected', 'connected');
     this.send({ type: 'hello', v: PROTOCOL_VERSION, ...this.#opts.self });
     this.#maybeReady(attempt);
-    this.#ping();
-    this.#pingTimer = setInterval(() => {
-      if (this.#attempt !== attempt) return;
-      if (now() - this.#lastHeard > this.#opts.silenceTimeoutMs) this.#fail('silent');
-      else this.#ping();
-    }, this.#opts.pingIntervalMs);
+    this.#ping(attempt);
   }
 
-  #ping(): void {
+  /** Pings on the schedule; each turn also checks that the other side is still heard. */
+  #ping(attempt: Attempt): void {
+    if (now() - this.#lastHeard > this.#opts.silenceTimeoutMs) {
+      this.#fail('silent');
+      return;
+    }
     this.#pingId += 1;
+    // A failed send tears the attempt down: then nothing is left to schedule.
     this.send({ type: 'ping', id: this.#pingId, t0: now() });
+    if (this.#attempt !== attempt) return;
+    attempt.pings += 1;
+    this.#pingTimer = setTimeout(
+      () => this.#ping(attempt),
+      nextPingDelay(attempt.pings, this.#opts.pingSchedule),
+    );
   }
 
   #onData(attempt: Attempt, chunk: Uint8Array): void {
@@ -407,7 +423,7 @@ export class PeerLink {
   /** The one teardown path: every timer, handler and the RTCPeerConnection go. */
   #dropAttempt(): void {
     clearTimeout(this.#connectTimer);
-    clearInterval(this.#pingTimer);
+    clearTimeout(this.#pingTimer);
     const attempt = this.#attempt;
     this.#attempt = null;
     if (!attempt?.peer) return;
