@@ -13,6 +13,7 @@ import {
   nextPingDelay,
   type PingSchedule,
 } from '../../shared/sync/ping-schedule';
+import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
 
@@ -95,8 +96,6 @@ interface Attempt {
   /** Pings sent on this attempt, which place it in the ping schedule. */
   pings: number;
 }
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Our connection to one other member for as long as both are in the room: explicit states,

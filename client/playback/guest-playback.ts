@@ -8,8 +8,7 @@ import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
 import { GuestSync, type SyncMessage, sameSource } from '../sync/guest-sync';
-
-const now = (): number => performance.timeOrigin + performance.now();
+import { now } from '../util/clock';
 
 /**
  * A guest's side of playback: the host's media stream, or the host's video URL or our own copy

@@ -7,9 +7,9 @@ import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
-import { realClock } from '../sync/clock';
 import { type SyncMessage, sameSource } from '../sync/guest-sync';
 import { type BufferingPolicy, HostSync } from '../sync/host-sync';
+import { realClock } from '../util/clock';
 import { formatDuration } from '../util/format';
 import {
   type HostResumeState,

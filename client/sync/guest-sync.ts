@@ -8,7 +8,7 @@ import {
 } from '../../shared/sync/drift-controller';
 import { targetPosition } from '../../shared/sync/target';
 import type { PlayerAdapter } from '../players/player-adapter';
-import { type Clock, every, realClock } from './clock';
+import { type Clock, every, realClock } from '../util/clock';
 
 export type SyncMessage = PeerMessageOf<'sync'>;
 

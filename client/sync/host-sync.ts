@@ -1,7 +1,7 @@
 import { BUFFERING_PEERS_MAX, type PeerMessageOf, type Source } from '../../shared/peer-messages';
 import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
+import { type Clock, every, realClock } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
-import { type Clock, every, realClock } from './clock';
 import { type SyncMessage, sameSource } from './guest-sync';
 
 /**
