@@ -136,7 +136,7 @@ export class LcRoom extends LitElement {
           ${
             isHost
               ? html`<lc-player mode="host" .media=${this.#hostPlayback.media}
-                  .sync=${this.#hostPlayback.lastSync} .duration=${this.#hostPlayback.duration}
+                  .sync=${this.#hostPlayback.sync} .duration=${this.#hostPlayback.duration}
                   idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>
                 <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
                   .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}

@@ -291,7 +291,7 @@ describe('GuestSync', () => {
     });
 
     const stale = { ...host.sync(), seq: 1, paused: true };
-    guest.receive(stale);
+    expect(guest.receive(stale)).toBe(false);
     expect(guest.sync?.paused).toBe(false);
   });
 
@@ -310,10 +310,10 @@ describe('GuestSync', () => {
     const returned = new Host(clock);
     returned.position = host.current;
     // Without being told, its low numbers would pass for stale syncs.
-    guest.receive(returned.sync());
+    expect(guest.receive(returned.sync())).toBe(false);
     expect(guest.sync?.seq).toBe(3);
     guest.hostReconnected();
-    guest.receive(returned.rebase(() => {}));
+    expect(guest.receive(returned.rebase(() => {}))).toBe(true);
     expect(guest.sync?.at).toBe(returned.at);
     const after = await watch(clock, player, returned, 2000);
     expect(element.seeks).toBe(seeks);

@@ -99,6 +99,11 @@ export class HostSync {
     return [...this.#buffering];
   }
 
+  /** The state most recently produced (sent to guests unless the page held it back). */
+  get last(): SyncMessage | null {
+    return this.#last;
+  }
+
   /** Playback is paused because of buffering guests. */
   get holding(): boolean {
     return this.#holding;
