@@ -78,7 +78,8 @@ export class MeshController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly room: { readonly roomId: string; pin: string },
+    /** The PIN is read at each join, so a rejoin after a reconnect uses one the host rotated since. */
+    private readonly room: { readonly roomId: string; pin(): string },
     private readonly options: { readonly relayOnly: boolean },
   ) {
     host.addController(this);
@@ -142,11 +143,6 @@ export class MeshController implements ReactiveController {
     return this.hostClock()?.offset ?? 0;
   }
 
-  /** The host rotated the PIN: a later rejoin (after a reconnect) must use the new one. */
-  updatePin(pin: string): void {
-    this.room.pin = pin;
-  }
-
   /** Leaves on purpose (e.g. the host closed the room from this page). */
   leave(end: MeshEnd): void {
     this.#signalling?.leave();
@@ -199,7 +195,11 @@ export class MeshController implements ReactiveController {
     const signalling = this.#signalling;
     if (!signalling || this.phase === 'ended') return;
     this.#awaitingAck = true;
-    const ack = await signalling.join({ ...this.room, resume: this.#resume ?? undefined });
+    const ack = await signalling.join({
+      roomId: this.room.roomId,
+      pin: this.room.pin(),
+      resume: this.#resume ?? undefined,
+    });
     this.#awaitingAck = false;
     if (this.#ended()) return;
     if (!ack.ok) {

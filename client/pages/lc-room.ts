@@ -24,6 +24,7 @@ import { formatClock } from '../util/format';
  * own controller; this page wires them together and says what state the room is in.
  * @fires lc-room-exit - when the room ends for us (closed, refused, left)
  * @fires lc-unauthorized - when the session turned out to be gone
+ * @fires lc-pin-changed - when the host rotated the PIN
  */
 @customElement('lc-room')
 export class LcRoom extends LitElement {
@@ -106,7 +107,7 @@ export class LcRoom extends LitElement {
     if (!this.#mesh) {
       this.#mesh = new MeshController(
         this,
-        { roomId: this.roomId, pin: this.pin },
+        { roomId: this.roomId, pin: () => this.pin },
         { relayOnly: relayOnlyWanted(localStorage) },
       );
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
@@ -201,8 +202,7 @@ export class LcRoom extends LitElement {
   private async _onNewPin(): Promise<void> {
     try {
       const room = await api.rotatePin(this.roomId);
-      this.pin = room.pin;
-      this.#mesh.updatePin(room.pin);
+      // The app keeps the PIN (for a reload too) and hands the new one back down as `pin`.
       fire(this, 'lc-pin-changed', { roomId: this.roomId, pin: room.pin });
     } catch (err) {
       if (err instanceof HttpError && err.unauthorized) fire(this, 'lc-unauthorized', {});
