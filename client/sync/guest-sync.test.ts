@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../shared/peer-messages';
 import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
-import { FakeVideo, type FakeVideoOptions } from '../players/fake-video';
-import { fakeYouTubeApi } from '../players/fake-youtube';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import type { PlayerAdapter } from '../players/player-adapter';
 import { YouTubeAdapter } from '../players/youtube-adapter';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeVideo, type FakeVideoOptions } from '../testing/fake-video';
+import { fakeYouTubeApi } from '../testing/fake-youtube';
 import { GuestSync, type GuestSyncStatus, type SyncMessage } from './guest-sync';
 
 /** Host clock minus the guest's, ms; the estimate is off by 2 ms as on a real link. */
