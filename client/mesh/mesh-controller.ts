@@ -6,6 +6,7 @@ import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { api, HttpError } from '../api/http';
 import { accepts } from './message-policy';
 import { CONNECT_TIMEOUT, type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
+import type { Outdated } from './protocol-version';
 import { planRejoin } from './rejoin-plan';
 import { type ServerLink, SignallingClient } from './signalling-client';
 
@@ -14,6 +15,8 @@ export interface Member extends PeerInfo {
   link: LinkState | 'self';
   /** Relay only, and the last attempt timed out: most likely the relay is out of reach. */
   relayUnreachable?: boolean;
+  /** We speak different protocol versions: whose page must be reloaded before we can connect. */
+  outdated?: Outdated;
 }
 
 /** joining: asking the server; joined: in the room; ended: closed, refused or left. */
@@ -394,7 +397,8 @@ export class MeshController implements ReactiveController {
   }
 
   #setLinkState(peerId: string, state: LinkState, reason: string): void {
-    if (!this.#links.has(peerId)) return;
+    const link = this.#links.get(peerId);
+    if (!link) return;
     if (state !== 'connected' && this.#unconfirmed.has(peerId)) {
       // After the link has finished reporting: closing it from inside its own callback would race its retry.
       queueMicrotask(() => this.#forgetUnconfirmed(peerId));
@@ -407,7 +411,7 @@ export class MeshController implements ReactiveController {
       else if (state === 'failed' && reason === CONNECT_TIMEOUT) {
         relayUnreachable = this.options.relayOnly;
       }
-      return { ...m, link: state, relayUnreachable };
+      return { ...m, link: state, relayUnreachable, outdated: link.outdated ?? undefined };
     });
     this.host.requestUpdate();
   }

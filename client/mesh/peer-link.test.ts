@@ -85,6 +85,7 @@ describe('PeerLink', () => {
     a.link.start(true);
     await until(() => a.hellos.length === 1 && b.hellos.length === 1);
     expect(a.link.state).toBe('connected');
+    expect(a.link.outdated).toBeNull();
     expect(b.hellos).toEqual(['a']);
     expect(a.link.send({ type: 'chat', id: 'm1', text: 'hi', sentAt: 1 })).toBe(true);
     await until(() => b.messages.length === 1);
@@ -112,6 +113,24 @@ describe('PeerLink', () => {
     // The default schedule: five pings 100 ms apart, then one every 3 s.
     await until(() => a.link.clock.sampleCount >= DEFAULT_PING_SCHEDULE.burst, 2500);
     expect(Date.now() - opened).toBeLessThan(DEFAULT_PING_SCHEDULE.periodMs);
+  });
+
+  it('fails for good when the two sides speak different protocol versions, and says whose page is old', async () => {
+    const newer = makeSide('n', 'o', (_to, data) => setTimeout(() => older.link.signal(data), 0), {
+      protocolVersion: 3,
+    });
+    const older = makeSide('o', 'n', (_to, data) => setTimeout(() => newer.link.signal(data), 0), {
+      protocolVersion: 2,
+    });
+    older.link.start(false);
+    newer.link.start(true);
+    await until(() => newer.link.outdated !== null && older.link.outdated !== null);
+    expect(newer.link.outdated).toBe('peer');
+    expect(older.link.outdated).toBe('self');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(newer.link.state).toBe('failed');
+    expect(older.link.state).toBe('failed');
+    expect([...newer.hellos, ...older.hellos]).toEqual([]);
   });
 
   it('drops a flood beyond the token bucket', async () => {

@@ -16,6 +16,7 @@ import {
 import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
+import { type Outdated, outdatedSide } from './protocol-version';
 
 /**
  * connecting: an attempt is under way (or we wait for the other side's offer);
@@ -62,6 +63,8 @@ export interface PeerLinkOptions {
   /** Token bucket for incoming messages: burst and steady rate per second. */
   burst?: number;
   ratePerSecond?: number;
+  /** The `hello.v` we speak; PROTOCOL_VERSION but in tests of a mismatch. */
+  protocolVersion?: number;
 }
 
 /** Signals held while an attempt waits for its ICE servers; a real answer needs a handful. */
@@ -109,6 +112,7 @@ export class PeerLink {
   #attempt: Attempt | null = null;
   #failures = 0;
   #dropped = 0;
+  #outdated: Outdated | null = null;
   #outgoing: OutgoingMedia | null = null;
   #bucket: TokenBucket;
   #lastHeard = 0;
@@ -128,6 +132,7 @@ export class PeerLink {
       silenceTimeoutMs: 12_000,
       burst: INCOMING_BURST,
       ratePerSecond: INCOMING_RATE_PER_SECOND,
+      protocolVersion: PROTOCOL_VERSION,
       ...options,
     };
     this.remotePeerId = options.remotePeerId;
@@ -141,6 +146,11 @@ export class PeerLink {
   /** Messages dropped because the other side sent too many, too large or malformed ones. */
   get dropped(): number {
     return this.#dropped;
+  }
+
+  /** Whose page is out of date, when the other side's hello spoke another protocol version. */
+  get outdated(): Outdated | null {
+    return this.#outdated;
   }
 
   /** Starts the first attempt: as initiator, or waiting for the other side's offer. */
@@ -329,7 +339,7 @@ export class PeerLink {
     this.#failures = 0;
     this.#lastHeard = now();
     this.#setState('connected', 'connected');
-    this.send({ type: 'hello', v: PROTOCOL_VERSION, ...this.#opts.self });
+    this.send({ type: 'hello', v: this.#opts.protocolVersion, ...this.#opts.self });
     this.#maybeReady(attempt);
     this.#ping(attempt);
   }
@@ -367,10 +377,14 @@ export class PeerLink {
     if (message.type === 'hello') {
       // Only the first hello counts: a later one, whatever it claims, must not end the link.
       if (attempt.hello) return;
-      if (message.v !== PROTOCOL_VERSION) {
-        this.#fail(`protocol ${message.v}, we speak ${PROTOCOL_VERSION}`, false);
+      const outdated = outdatedSide(this.#opts.protocolVersion, message.v);
+      if (outdated) {
+        // A retry would meet the same page: the link stays failed until someone reloads.
+        this.#outdated = outdated;
+        this.#fail(`protocol ${message.v}, we speak ${this.#opts.protocolVersion}`, false);
         return;
       }
+      this.#outdated = null;
       attempt.hello = message;
       this.#maybeReady(attempt);
       return;

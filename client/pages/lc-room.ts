@@ -7,6 +7,7 @@ import { relayOnlyWanted } from '../app/relay-only';
 import { inviteLink } from '../app/router';
 import { ChatController } from '../chat/chat-controller';
 import { MeshController, type MeshEnd } from '../mesh/mesh-controller';
+import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
 import { HostPlayback } from '../playback/host-playback';
 import { HostResumeStore } from '../playback/host-resume';
@@ -232,6 +233,19 @@ export class LcRoom extends LitElement {
         ? 'The host is away. You can keep chatting until they return.'
         : 'Waiting for the host to arrive.';
     }
+    const names = (outdated: Outdated) =>
+      mesh.members
+        .filter((m) => m.outdated === outdated && m.link !== 'connected')
+        .map((m) => m.name)
+        .join(', ');
+    const olderHere = names('self');
+    if (olderHere) {
+      return `This page is out of date, so it cannot connect to ${olderHere}. Reload it to join them.`;
+    }
+    const olderThere = names('peer');
+    if (olderThere) {
+      return `${olderThere} must reload their page: it is out of date, so you cannot connect.`;
+    }
     const unreachable = mesh.members.filter((m) => m.relayUnreachable);
     if (unreachable.length > 0) {
       return `Could not reach the relay server, so no connection to ${unreachable.map((m) => m.name).join(', ')}. Retrying…`;
@@ -246,7 +260,7 @@ export class LcRoom extends LitElement {
     return (
       mesh.server === 'reconnecting' ||
       (mesh.phase === 'joined' && mesh.hostPeerId === null) ||
-      mesh.members.some((m) => m.relayUnreachable)
+      mesh.members.some((m) => m.relayUnreachable || (m.outdated && m.link !== 'connected'))
     );
   }
 
