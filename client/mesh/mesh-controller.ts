@@ -4,20 +4,11 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import type { JoinSuccess, PeerInfo, Resume, Role } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { api, HttpError } from '../api/http';
+import type { Member } from './member';
 import { accepts } from './message-policy';
 import { CONNECT_TIMEOUT, type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
-import type { Outdated } from './protocol-version';
 import { planRejoin } from './rejoin-plan';
 import { type ServerLink, SignallingClient } from './signalling-client';
-
-export interface Member extends PeerInfo {
-  /** Our connection to them; 'self' for ourselves. */
-  link: LinkState | 'self';
-  /** Relay only, and the last attempt timed out: most likely the relay is out of reach. */
-  relayUnreachable?: boolean;
-  /** We speak different protocol versions: whose page must be reloaded before we can connect. */
-  outdated?: Outdated;
-}
 
 /** joining: asking the server; joined: in the room; ended: closed, refused or left. */
 export type MeshPhase = 'joining' | 'joined' | 'ended';

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Member } from '../mesh/mesh-controller';
+import type { Member } from '../mesh/member';
 import type { Outdated } from '../mesh/protocol-version';
 import { baseStyles } from '../ui/styles';
 import { listChanged } from '../util/list-changed';
