@@ -1,9 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiError } from '../../shared/errors';
 import type { PeerMessage } from '../../shared/peer-messages';
-import type { JoinSuccess, PeerInfo, Resume, Role } from '../../shared/socket';
+import type { JoinSuccess, PeerInfo, Resume, Role, RoomClosed } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
-import { api, HttpError } from '../api/http';
 import type { Member } from './member';
 import { accepts } from './message-policy';
 import { CONNECT_TIMEOUT, type LinkState, type OutgoingMedia, PeerLink } from './peer-link';
@@ -13,12 +12,30 @@ import { type ServerLink, SignallingClient } from './signalling-client';
 /** joining: asking the server; joined: in the room; ended: closed, refused or left. */
 export type MeshPhase = 'joining' | 'joined' | 'ended';
 
-/** Why the room ended for us, for the page we land on. */
-export interface MeshEnd {
-  reason: 'closed' | 'refused' | 'signed-out' | 'left';
-  message: string;
-  /** Join errors where the PIN itself is useless now. */
-  forgetPin: boolean;
+/** Why the room ended for us; the page says it in words. */
+export type MeshEnd =
+  /** We left (leave()). */
+  | { reason: 'left' }
+  | { reason: 'signed-out' }
+  /** The server could not be reached when the room page opened. */
+  | { reason: 'unreachable' }
+  /** The server turned our socket away although our session is good. */
+  | { reason: 'refused' }
+  | { reason: 'closed'; cause: RoomClosed['reason'] }
+  | { reason: 'join-failed'; error: ApiError };
+
+/** What a check of our session found. */
+export type SessionCheck = 'ok' | 'signed-out' | 'unreachable';
+
+export interface MeshOptions {
+  readonly roomId: string;
+  /** Read at each join, so a rejoin after a reconnect uses a PIN the host rotated since. */
+  pin(): string;
+  /** Offer and accept relay candidates only (see PeerLinkOptions.relayOnly). */
+  readonly relayOnly: boolean;
+  /** STUN and TURN servers, fetched for every connection attempt. */
+  iceServers(): Promise<RTCIceServer[]>;
+  checkSession(): Promise<SessionCheck>;
 }
 
 /** What parts of the room page (chat, playback) hear from the mesh; every method is optional. */
@@ -72,9 +89,7 @@ export class MeshController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    /** The PIN is read at each join, so a rejoin after a reconnect uses one the host rotated since. */
-    private readonly room: { readonly roomId: string; pin(): string },
-    private readonly options: { readonly relayOnly: boolean },
+    private readonly options: MeshOptions,
   ) {
     host.addController(this);
   }
@@ -137,41 +152,26 @@ export class MeshController implements ReactiveController {
     return this.hostClock()?.offset ?? 0;
   }
 
-  /** Leaves on purpose (e.g. the host closed the room from this page). */
-  leave(end: MeshEnd): void {
+  /** Leaves on purpose (Leave room, or the host closed the room from this page). */
+  leave(): void {
     this.#signalling?.leave();
-    this.#end(end);
+    this.#end({ reason: 'left' });
   }
 
   async #start(): Promise<void> {
-    try {
-      // Each link fetches its own ICE servers; this first call checks the session up front.
-      await api.iceServers();
-    } catch (err) {
-      const signedOut = err instanceof HttpError && err.unauthorized;
-      this.#end({
-        reason: signedOut ? 'signed-out' : 'refused',
-        message: signedOut ? 'Your session has ended.' : 'The server cannot be reached.',
-        forgetPin: false,
-      });
+    const session = await this.options.checkSession();
+    if (session !== 'ok') {
+      this.#end({ reason: session });
       return;
     }
-    if (this.phase === 'ended') return;
+    if (this.#ended()) return;
     this.#signalling = new SignallingClient({
       status: (s) => this.#onServerStatus(s),
       connected: () => void this.#join(),
       peerJoined: (p) => this.#onPeerJoined(p),
       peerLeft: (id) => this.#onPeerLeft(id),
       signal: ({ from, data }) => this.#onSignal(from, data),
-      roomClosed: ({ reason }) =>
-        this.#end({
-          reason: 'closed',
-          message:
-            reason === 'host_did_not_return'
-              ? 'The room closed because the host did not come back.'
-              : 'The host closed the room.',
-          forgetPin: true,
-        }),
+      roomClosed: ({ reason }) => this.#end({ reason: 'closed', cause: reason }),
       hostAway: ({ closesAt }) => {
         this.#hostAwayUntil = closesAt;
         this.host.requestUpdate();
@@ -190,14 +190,14 @@ export class MeshController implements ReactiveController {
     if (!signalling || this.phase === 'ended') return;
     this.#awaitingAck = true;
     const ack = await signalling.join({
-      roomId: this.room.roomId,
-      pin: this.room.pin(),
+      roomId: this.options.roomId,
+      pin: this.options.pin(),
       resume: this.#resume ?? undefined,
     });
     this.#awaitingAck = false;
     if (this.#ended()) return;
     if (!ack.ok) {
-      this.#end(joinFailure(ack.error));
+      this.#end({ reason: 'join-failed', error: ack.error });
       return;
     }
     this.#resume = ack.resumeToken ? { peerId: ack.self.peerId, token: ack.resumeToken } : null;
@@ -271,7 +271,7 @@ export class MeshController implements ReactiveController {
         selfPeerId: this.selfPeerId ?? '',
         remotePeerId: peer.peerId,
         self: { name: this.#self.name, role: this.selfRole },
-        iceServers: () => api.iceServers(),
+        iceServers: () => this.options.iceServers(),
         relayOnly: this.options.relayOnly,
         receiveMedia: peer.role === 'host' && !this.isHost,
       },
@@ -368,22 +368,14 @@ export class MeshController implements ReactiveController {
 
   /** The server turned us away: a lost session means sign in again; otherwise say so. */
   async #onRefused(): Promise<void> {
-    try {
-      await api.me();
-      this.#end({
-        reason: 'refused',
-        message: 'The server refused the connection.',
-        forgetPin: false,
-      });
-    } catch (err) {
-      if (err instanceof HttpError && err.unauthorized) {
-        this.#end({ reason: 'signed-out', message: 'Your session has ended.', forgetPin: false });
-      } else {
-        // Unreachable after all: socket.io has stopped, so start it again by hand.
-        this.server = 'reconnecting';
-        setTimeout(() => this.#signalling?.connect(), 2000);
-        this.host.requestUpdate();
-      }
+    const session = await this.options.checkSession();
+    if (session === 'ok') this.#end({ reason: 'refused' });
+    else if (session === 'signed-out') this.#end({ reason: 'signed-out' });
+    else {
+      // Unreachable after all: socket.io has stopped, so start it again by hand.
+      this.server = 'reconnecting';
+      setTimeout(() => this.#signalling?.connect(), 2000);
+      this.host.requestUpdate();
     }
   }
 
@@ -457,34 +449,5 @@ export class MeshController implements ReactiveController {
     this.#closeLinks();
     this.#signalling?.close();
     this.#signalling = null;
-  }
-}
-
-function joinFailure(error: ApiError): MeshEnd {
-  switch (error.code) {
-    case 'wrong_pin':
-      return {
-        reason: 'refused',
-        message: 'That PIN is not right for this room.',
-        forgetPin: true,
-      };
-    case 'room_not_found':
-      return { reason: 'refused', message: 'There is no room with that ID.', forgetPin: true };
-    case 'room_closed':
-      return { reason: 'closed', message: 'That room has been closed.', forgetPin: true };
-    case 'rate_limited':
-      return {
-        reason: 'refused',
-        message: 'Too many attempts. Wait a while and try again.',
-        forgetPin: true,
-      };
-    case 'unauthorized':
-      return { reason: 'signed-out', message: 'Your session has ended.', forgetPin: false };
-    default:
-      return {
-        reason: 'refused',
-        message: error.message || 'Could not join the room.',
-        forgetPin: false,
-      };
   }
 }

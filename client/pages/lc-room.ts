@@ -6,7 +6,7 @@ import { fire } from '../app/events';
 import { relayOnlyWanted } from '../app/relay-only';
 import { inviteLink } from '../app/router';
 import { ChatController } from '../chat/chat-controller';
-import { MeshController, type MeshEnd } from '../mesh/mesh-controller';
+import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
 import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
 import { HostPlayback } from '../playback/host-playback';
@@ -19,6 +19,7 @@ import '../room/lc-player';
 import '../ui/lc-copy';
 import { baseStyles } from '../ui/styles';
 import { formatClock } from '../util/format';
+import { roomExit } from './room-exit';
 
 /**
  * A room: the player beside the chat and the people, joined over the mesh. Each part has its
@@ -106,11 +107,13 @@ export class LcRoom extends LitElement {
   override connectedCallback(): void {
     // Controllers need the room and user, which arrive as properties before connection.
     if (!this.#mesh) {
-      this.#mesh = new MeshController(
-        this,
-        { roomId: this.roomId, pin: () => this.pin },
-        { relayOnly: relayOnlyWanted(localStorage) },
-      );
+      this.#mesh = new MeshController(this, {
+        roomId: this.roomId,
+        pin: () => this.pin,
+        relayOnly: relayOnlyWanted(localStorage),
+        iceServers: () => api.iceServers(),
+        checkSession,
+      });
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
       this.#hostPlayback = new HostPlayback(
         this,
@@ -278,14 +281,14 @@ export class LcRoom extends LitElement {
 
   private _onLeave(): void {
     this._leaving = true;
-    this.#mesh.leave({ reason: 'left', message: 'You left the room.', forgetPin: false });
+    this.#mesh.leave();
   }
 
   private async _onCloseRoom(): Promise<void> {
     this.#closing = true;
     try {
       await api.closeRoom(this.roomId);
-      this.#mesh.leave({ reason: 'closed', message: 'You closed the room.', forgetPin: true });
+      this.#mesh.leave();
     } catch (err) {
       this.#closing = false;
       if (err instanceof HttpError && err.unauthorized) fire(this, 'lc-unauthorized', {});
@@ -295,16 +298,19 @@ export class LcRoom extends LitElement {
   }
 
   private _onEnded(end: MeshEnd): void {
-    if (end.reason === 'signed-out') {
-      fire(this, 'lc-unauthorized', {});
-      return;
-    }
-    fire(this, 'lc-room-exit', {
-      roomId: this.roomId,
-      message: this.#closing ? 'You closed the room.' : end.message,
-      forgetPin: end.forgetPin,
-      prefill: end.reason === 'refused',
-    });
+    const exit = roomExit(end, this.#closing);
+    if (exit === 'signed-out') fire(this, 'lc-unauthorized', {});
+    else fire(this, 'lc-room-exit', { roomId: this.roomId, ...exit });
+  }
+}
+
+/** Our session as the server sees it: still good, gone, or no answer. */
+async function checkSession(): Promise<SessionCheck> {
+  try {
+    await api.me();
+    return 'ok';
+  } catch (err) {
+    return err instanceof HttpError && err.unauthorized ? 'signed-out' : 'unreachable';
   }
 }
 
