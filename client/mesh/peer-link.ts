@@ -74,6 +74,9 @@ const QUEUED_SIGNALS_MAX = 64;
 export const INCOMING_BURST = 60;
 export const INCOMING_RATE_PER_SECOND = 30;
 
+/** How long a connection that met another protocol version stays open, so our hello gets there. */
+const OUTDATED_CLOSE_MS = 1000;
+
 /** The reason a link fails with when no connection formed in time. */
 export const CONNECT_TIMEOUT = 'connect timeout';
 
@@ -98,6 +101,8 @@ interface Attempt {
   sent: Map<MediaKind, MediaStreamTrack | null>;
   /** Pings sent on this attempt, which place it in the ping schedule. */
   pings: number;
+  /** Their hello spoke another protocol version: this attempt only lingers until it closes. */
+  outdated: boolean;
 }
 
 /**
@@ -118,6 +123,7 @@ export class PeerLink {
   #lastHeard = 0;
   #pingId = 0;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #outdatedTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #opts: Required<PeerLinkOptions>;
@@ -234,6 +240,7 @@ export class PeerLink {
       remote: null,
       sent: new Map(),
       pings: 0,
+      outdated: false,
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -376,12 +383,15 @@ export class PeerLink {
     const message = decoded.message;
     if (message.type === 'hello') {
       // Only the first hello counts: a later one, whatever it claims, must not end the link.
-      if (attempt.hello) return;
+      if (attempt.hello || attempt.outdated) return;
       const outdated = outdatedSide(this.#opts.protocolVersion, message.v);
       if (outdated) {
-        // A retry would meet the same page: the link stays failed until someone reloads.
         this.#outdated = outdated;
-        this.#fail(`protocol ${message.v}, we speak ${this.#opts.protocolVersion}`, false);
+        attempt.outdated = true;
+        // They need our hello as much as we needed theirs, to tell their person who must reload:
+        // close a moment later, not at once (a retry would meet the same page, so none follows).
+        const reason = `protocol ${message.v}, we speak ${this.#opts.protocolVersion}`;
+        this.#outdatedTimer = setTimeout(() => this.#fail(reason), OUTDATED_CLOSE_MS);
         return;
       }
       this.#outdated = null;
@@ -410,11 +420,12 @@ export class PeerLink {
     this.#connectTimer = setTimeout(() => this.#fail(CONNECT_TIMEOUT), this.#opts.connectTimeoutMs);
   }
 
-  /** The current attempt broke: tear it down, then retry unless told not to. */
-  #fail(reason: string, retry = true): void {
+  /** The current attempt broke: tear it down, then retry unless it met an outdated page. */
+  #fail(reason: string): void {
     if (this.#state === 'closed') return;
     // Already failed and waiting: a late timer or event has nothing left to tear down.
     if (!this.#attempt && this.#state !== 'connecting') return;
+    const retry = !this.#attempt?.outdated;
     this.#dropAttempt();
     this.#failures += 1;
     this.#setState('failed', reason);
@@ -436,6 +447,7 @@ export class PeerLink {
   /** The one teardown path: every timer, handler and the RTCPeerConnection go. */
   #dropAttempt(): void {
     clearTimeout(this.#connectTimer);
+    clearTimeout(this.#outdatedTimer);
     clearTimeout(this.#pingTimer);
     const attempt = this.#attempt;
     this.#attempt = null;
