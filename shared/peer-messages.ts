@@ -9,6 +9,9 @@ export const CHAT_TEXT_MAX = 2000;
 export const HISTORY_MAX = 200;
 const NAME_MAX = 64;
 const ID_MAX = 64;
+/** The playback rates a sync may carry: what a <video> accepts (Chromium throws outside them). */
+export const RATE_MIN = 0.0625;
+export const RATE_MAX = 16;
 /** More guests than a mesh of browsers can hold; a longer buffering list is a forgery. */
 export const BUFFERING_PEERS_MAX = 64;
 
@@ -76,7 +79,7 @@ export const syncSchema = z.object({
   source: sourceSchema,
   paused: z.boolean(),
   position: time,
-  rate: z.number().check(z.gte(0.0625), z.lte(16)),
+  rate: z.number().check(z.gte(RATE_MIN), z.lte(RATE_MAX)),
   /** Host clock, ms since the epoch (performance.timeOrigin + performance.now()). */
   at: time,
   /** Whether the host applies guests' control requests. */
@@ -121,6 +124,11 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
+
+/** `rate` within RATE_MIN and RATE_MAX. */
+export function clampRate(rate: number): number {
+  return Math.min(RATE_MAX, Math.max(RATE_MIN, rate));
+}
 
 export type DecodeResult =
   | { ok: true; message: PeerMessage }

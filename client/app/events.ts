@@ -10,7 +10,7 @@ export interface AppEventDetails {
   'lc-unauthorized': Record<string, never>;
   /** The lobby wants to enter a room with this PIN. */
   'lc-join': { roomId: string; pin: string };
-  /** The host rotated the room's PIN; this tab keeps the new one for rejoining. */
+  /** The host rotated the room's PIN; the app keeps the new one and passes it to the room page. */
   'lc-pin-changed': { roomId: string; pin: string };
   /** The room page is done: wrong PIN, room closed, left. */
   'lc-room-exit': { roomId: string; message: string; forgetPin: boolean; prefill: boolean };

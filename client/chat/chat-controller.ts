@@ -1,11 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CHAT_TEXT_MAX, HISTORY_MAX, type PeerMessageOf } from '../../shared/peer-messages';
 import type { MeshController } from '../mesh/mesh-controller';
+import { now } from '../util/clock';
 import { randomId } from '../util/random-id';
 import { addEntries, type ChatEntry, chatLines } from './chat-log';
 import { historyPages } from './history-pages';
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 /** Own lines kept per member whose connection was not ready when they were sent. */
 const UNDELIVERED_MAX = 50;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerMessage } from '../../shared/peer-messages';
+import { DEFAULT_PING_SCHEDULE } from '../../shared/sync/ping-schedule';
 import { type LinkState, PeerLink, type PeerLinkOptions } from './peer-link';
 
 // Real simple-peer over node-datachannel: two links in one process, signals relayed by hand.
@@ -10,6 +11,8 @@ interface Side {
   messages: PeerMessage[];
   hellos: string[];
 }
+
+const FAST_PINGS = { burst: 5, burstGapMs: 100, periodMs: 200 };
 
 const links: PeerLink[] = [];
 afterEach(() => {
@@ -82,6 +85,7 @@ describe('PeerLink', () => {
     a.link.start(true);
     await until(() => a.hellos.length === 1 && b.hellos.length === 1);
     expect(a.link.state).toBe('connected');
+    expect(a.link.outdated).toBeNull();
     expect(b.hellos).toEqual(['a']);
     expect(a.link.send({ type: 'chat', id: 'm1', text: 'hi', sentAt: 1 })).toBe(true);
     await until(() => b.messages.length === 1);
@@ -98,6 +102,37 @@ describe('PeerLink', () => {
     await until(() => b.messages.length === 1);
     expect(b.link.state).toBe('connected');
     expect(b.hellos).toEqual(['a']);
+  });
+
+  it('pings in a burst as the link opens, so the clock estimate fills at once', async () => {
+    const { a, b } = pair();
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => a.link.state === 'connected');
+    const opened = Date.now();
+    // The default schedule: five pings 100 ms apart, then one every 3 s.
+    await until(() => a.link.clock.sampleCount >= DEFAULT_PING_SCHEDULE.burst, 2500);
+    expect(Date.now() - opened).toBeLessThan(DEFAULT_PING_SCHEDULE.periodMs);
+  });
+
+  it('fails for good when the two sides speak different protocol versions, and says whose page is old', async () => {
+    const newer = makeSide('n', 'o', (_to, data) => setTimeout(() => older.link.signal(data), 0), {
+      protocolVersion: 3,
+    });
+    const older = makeSide('o', 'n', (_to, data) => setTimeout(() => newer.link.signal(data), 0), {
+      protocolVersion: 2,
+    });
+    older.link.start(false);
+    newer.link.start(true);
+    await until(() => newer.link.state === 'failed' && older.link.state === 'failed');
+    expect(newer.link.outdated).toBe('peer');
+    expect(older.link.outdated).toBe('self');
+    // Neither retries: a fresh connection would meet the same pages.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(newer.states.at(-1)).toBe('failed');
+    expect(older.states.at(-1)).toBe('failed');
+    expect([...newer.states, ...older.states]).not.toContain('retrying');
+    expect([...newer.hellos, ...older.hellos]).toEqual([]);
   });
 
   it('drops a flood beyond the token bucket', async () => {
@@ -126,13 +161,13 @@ describe('PeerLink', () => {
   });
 
   it('reconnects with a fresh connection when the other side starts over', async () => {
-    const { a, b, sides, relay } = pair({ pingIntervalMs: 200, silenceTimeoutMs: 800 });
+    const { a, b, sides, relay } = pair({ pingSchedule: FAST_PINGS, silenceTimeoutMs: 800 });
     b.link.start(false);
     a.link.start(true);
     await until(() => a.link.state === 'connected' && b.link.state === 'connected');
     // b throws its connection away; a notices and, being the chosen side, offers afresh.
     b.link.close();
-    const b2 = makeSide('b', 'a', relay, { pingIntervalMs: 200, silenceTimeoutMs: 800 });
+    const b2 = makeSide('b', 'a', relay, { pingSchedule: FAST_PINGS, silenceTimeoutMs: 800 });
     sides.set('b', b2);
     b2.link.start(false);
     await until(() => a.states.includes('retrying'));

@@ -8,8 +8,15 @@ import {
 } from '../../shared/peer-messages';
 import { type Role, type SignalData, signalDataSchema } from '../../shared/socket';
 import { ClockOffsetEstimator } from '../../shared/sync/clock-offset';
+import {
+  DEFAULT_PING_SCHEDULE,
+  nextPingDelay,
+  type PingSchedule,
+} from '../../shared/sync/ping-schedule';
+import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
+import { type Outdated, outdatedSide } from './protocol-version';
 
 /**
  * connecting: an attempt is under way (or we wait for the other side's offer);
@@ -49,12 +56,15 @@ export interface PeerLinkOptions {
   receiveMedia: boolean;
   /** A connection can sit in ICE 'new' forever (e.g. bad TURN credentials); give up after this. */
   connectTimeoutMs?: number;
-  pingIntervalMs?: number;
+  /** When to ping: a burst as the link opens, for a good clock estimate at once, then periodic. */
+  pingSchedule?: PingSchedule;
   /** No message at all for this long means the link is dead even if WebRTC has not noticed. */
   silenceTimeoutMs?: number;
   /** Token bucket for incoming messages: burst and steady rate per second. */
   burst?: number;
   ratePerSecond?: number;
+  /** The `hello.v` we speak; PROTOCOL_VERSION but in tests of a mismatch. */
+  protocolVersion?: number;
 }
 
 /** Signals held while an attempt waits for its ICE servers; a real answer needs a handful. */
@@ -63,6 +73,9 @@ const QUEUED_SIGNALS_MAX = 64;
 /** Default token bucket for a link's incoming messages (e2e/hostile-peer.spec.ts bounds a flood by it). */
 export const INCOMING_BURST = 60;
 export const INCOMING_RATE_PER_SECOND = 30;
+
+/** How long a connection that met another protocol version stays open, so our hello gets there. */
+const OUTDATED_CLOSE_MS = 1000;
 
 /** The reason a link fails with when no connection formed in time. */
 export const CONNECT_TIMEOUT = 'connect timeout';
@@ -86,9 +99,11 @@ interface Attempt {
   /** What we received, gathered in one stream for a single <video> (created on the first track). */
   remote: MediaStream | null;
   sent: Map<MediaKind, MediaStreamTrack | null>;
+  /** Pings sent on this attempt, which place it in the ping schedule. */
+  pings: number;
+  /** Their hello spoke another protocol version: this attempt only lingers until it closes. */
+  outdated: boolean;
 }
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 /**
  * Our connection to one other member for as long as both are in the room: explicit states,
@@ -102,13 +117,15 @@ export class PeerLink {
   #attempt: Attempt | null = null;
   #failures = 0;
   #dropped = 0;
+  #outdated: Outdated | null = null;
   #outgoing: OutgoingMedia | null = null;
   #bucket: TokenBucket;
   #lastHeard = 0;
   #pingId = 0;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #outdatedTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #pingTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #opts: Required<PeerLinkOptions>;
 
   constructor(
@@ -117,10 +134,11 @@ export class PeerLink {
   ) {
     this.#opts = {
       connectTimeoutMs: 15_000,
-      pingIntervalMs: 3_000,
+      pingSchedule: DEFAULT_PING_SCHEDULE,
       silenceTimeoutMs: 12_000,
       burst: INCOMING_BURST,
       ratePerSecond: INCOMING_RATE_PER_SECOND,
+      protocolVersion: PROTOCOL_VERSION,
       ...options,
     };
     this.remotePeerId = options.remotePeerId;
@@ -134,6 +152,11 @@ export class PeerLink {
   /** Messages dropped because the other side sent too many, too large or malformed ones. */
   get dropped(): number {
     return this.#dropped;
+  }
+
+  /** Whose page is out of date, when the other side's hello spoke another protocol version. */
+  get outdated(): Outdated | null {
+    return this.#outdated;
   }
 
   /** Starts the first attempt: as initiator, or waiting for the other side's offer. */
@@ -216,6 +239,8 @@ export class PeerLink {
       senderStreams: new Map(),
       remote: null,
       sent: new Map(),
+      pings: 0,
+      outdated: false,
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -321,19 +346,26 @@ export class PeerLink {
     this.#failures = 0;
     this.#lastHeard = now();
     this.#setState('connected', 'connected');
-    this.send({ type: 'hello', v: PROTOCOL_VERSION, ...this.#opts.self });
+    this.send({ type: 'hello', v: this.#opts.protocolVersion, ...this.#opts.self });
     this.#maybeReady(attempt);
-    this.#ping();
-    this.#pingTimer = setInterval(() => {
-      if (this.#attempt !== attempt) return;
-      if (now() - this.#lastHeard > this.#opts.silenceTimeoutMs) this.#fail('silent');
-      else this.#ping();
-    }, this.#opts.pingIntervalMs);
+    this.#ping(attempt);
   }
 
-  #ping(): void {
+  /** Pings on the schedule; each turn also checks that the other side is still heard. */
+  #ping(attempt: Attempt): void {
+    if (now() - this.#lastHeard > this.#opts.silenceTimeoutMs) {
+      this.#fail('silent');
+      return;
+    }
     this.#pingId += 1;
+    // A failed send tears the attempt down: then nothing is left to schedule.
     this.send({ type: 'ping', id: this.#pingId, t0: now() });
+    if (this.#attempt !== attempt) return;
+    attempt.pings += 1;
+    this.#pingTimer = setTimeout(
+      () => this.#ping(attempt),
+      nextPingDelay(attempt.pings, this.#opts.pingSchedule),
+    );
   }
 
   #onData(attempt: Attempt, chunk: Uint8Array): void {
@@ -351,11 +383,18 @@ export class PeerLink {
     const message = decoded.message;
     if (message.type === 'hello') {
       // Only the first hello counts: a later one, whatever it claims, must not end the link.
-      if (attempt.hello) return;
-      if (message.v !== PROTOCOL_VERSION) {
-        this.#fail(`protocol ${message.v}, we speak ${PROTOCOL_VERSION}`, false);
+      if (attempt.hello || attempt.outdated) return;
+      const outdated = outdatedSide(this.#opts.protocolVersion, message.v);
+      if (outdated) {
+        this.#outdated = outdated;
+        attempt.outdated = true;
+        // They need our hello as much as we needed theirs, to tell their person who must reload:
+        // close a moment later, not at once (a retry would meet the same page, so none follows).
+        const reason = `protocol ${message.v}, we speak ${this.#opts.protocolVersion}`;
+        this.#outdatedTimer = setTimeout(() => this.#fail(reason), OUTDATED_CLOSE_MS);
         return;
       }
+      this.#outdated = null;
       attempt.hello = message;
       this.#maybeReady(attempt);
       return;
@@ -381,11 +420,12 @@ export class PeerLink {
     this.#connectTimer = setTimeout(() => this.#fail(CONNECT_TIMEOUT), this.#opts.connectTimeoutMs);
   }
 
-  /** The current attempt broke: tear it down, then retry unless told not to. */
-  #fail(reason: string, retry = true): void {
+  /** The current attempt broke: tear it down, then retry unless it met an outdated page. */
+  #fail(reason: string): void {
     if (this.#state === 'closed') return;
     // Already failed and waiting: a late timer or event has nothing left to tear down.
     if (!this.#attempt && this.#state !== 'connecting') return;
+    const retry = !this.#attempt?.outdated;
     this.#dropAttempt();
     this.#failures += 1;
     this.#setState('failed', reason);
@@ -407,7 +447,8 @@ export class PeerLink {
   /** The one teardown path: every timer, handler and the RTCPeerConnection go. */
   #dropAttempt(): void {
     clearTimeout(this.#connectTimer);
-    clearInterval(this.#pingTimer);
+    clearTimeout(this.#outdatedTimer);
+    clearTimeout(this.#pingTimer);
     const attempt = this.#attempt;
     this.#attempt = null;
     if (!attempt?.peer) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../../shared/socket';
-import type { Member } from './mesh-controller';
+import type { Member } from './member';
 import { planRejoin } from './rejoin-plan';
 
 const peer = (peerId: string, role: PeerInfo['role'] = 'guest'): PeerInfo => ({

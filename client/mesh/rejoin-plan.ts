@@ -1,5 +1,5 @@
 import type { PeerInfo } from '../../shared/socket';
-import type { Member } from './mesh-controller';
+import type { Member } from './member';
 
 /** What to do with each member when the server lets us back in under our old peerId. */
 export interface RejoinPlan {

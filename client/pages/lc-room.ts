@@ -6,7 +6,8 @@ import { fire } from '../app/events';
 import { relayOnlyWanted } from '../app/relay-only';
 import { inviteLink } from '../app/router';
 import { ChatController } from '../chat/chat-controller';
-import { MeshController, type MeshEnd } from '../mesh/mesh-controller';
+import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
+import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
 import { HostPlayback } from '../playback/host-playback';
 import { HostResumeStore } from '../playback/host-resume';
@@ -18,12 +19,14 @@ import '../room/lc-player';
 import '../ui/lc-copy';
 import { baseStyles } from '../ui/styles';
 import { formatClock } from '../util/format';
+import { roomExit } from './room-exit';
 
 /**
  * A room: the player beside the chat and the people, joined over the mesh. Each part has its
  * own controller; this page wires them together and says what state the room is in.
  * @fires lc-room-exit - when the room ends for us (closed, refused, left)
  * @fires lc-unauthorized - when the session turned out to be gone
+ * @fires lc-pin-changed - when the host rotated the PIN
  */
 @customElement('lc-room')
 export class LcRoom extends LitElement {
@@ -104,11 +107,13 @@ export class LcRoom extends LitElement {
   override connectedCallback(): void {
     // Controllers need the room and user, which arrive as properties before connection.
     if (!this.#mesh) {
-      this.#mesh = new MeshController(
-        this,
-        { roomId: this.roomId, pin: this.pin },
-        { relayOnly: relayOnlyWanted(localStorage) },
-      );
+      this.#mesh = new MeshController(this, {
+        roomId: this.roomId,
+        pin: () => this.pin,
+        relayOnly: relayOnlyWanted(localStorage),
+        iceServers: () => api.iceServers(),
+        checkSession,
+      });
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
       this.#hostPlayback = new HostPlayback(
         this,
@@ -136,7 +141,7 @@ export class LcRoom extends LitElement {
           ${
             isHost
               ? html`<lc-player mode="host" .media=${this.#hostPlayback.media}
-                  .sync=${this.#hostPlayback.lastSync} .duration=${this.#hostPlayback.duration}
+                  .sync=${this.#hostPlayback.sync} .duration=${this.#hostPlayback.duration}
                   idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>
                 <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
                   .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}
@@ -201,8 +206,7 @@ export class LcRoom extends LitElement {
   private async _onNewPin(): Promise<void> {
     try {
       const room = await api.rotatePin(this.roomId);
-      this.pin = room.pin;
-      this.#mesh.updatePin(room.pin);
+      // The app keeps the PIN (for a reload too) and hands the new one back down as `pin`.
       fire(this, 'lc-pin-changed', { roomId: this.roomId, pin: room.pin });
     } catch (err) {
       if (err instanceof HttpError && err.unauthorized) fire(this, 'lc-unauthorized', {});
@@ -232,6 +236,19 @@ export class LcRoom extends LitElement {
         ? 'The host is away. You can keep chatting until they return.'
         : 'Waiting for the host to arrive.';
     }
+    const names = (outdated: Outdated) =>
+      mesh.members
+        .filter((m) => m.outdated === outdated && m.link !== 'connected')
+        .map((m) => m.name)
+        .join(', ');
+    const olderHere = names('self');
+    if (olderHere) {
+      return `This page is out of date, so it cannot connect to ${olderHere}. Reload it to join them.`;
+    }
+    const olderThere = names('peer');
+    if (olderThere) {
+      return `${olderThere} must reload their page: it is out of date, so you cannot connect.`;
+    }
     const unreachable = mesh.members.filter((m) => m.relayUnreachable);
     if (unreachable.length > 0) {
       return `Could not reach the relay server, so no connection to ${unreachable.map((m) => m.name).join(', ')}. Retrying…`;
@@ -246,7 +263,7 @@ export class LcRoom extends LitElement {
     return (
       mesh.server === 'reconnecting' ||
       (mesh.phase === 'joined' && mesh.hostPeerId === null) ||
-      mesh.members.some((m) => m.relayUnreachable)
+      mesh.members.some((m) => m.relayUnreachable || (m.outdated && m.link !== 'connected'))
     );
   }
 
@@ -264,14 +281,14 @@ export class LcRoom extends LitElement {
 
   private _onLeave(): void {
     this._leaving = true;
-    this.#mesh.leave({ reason: 'left', message: 'You left the room.', forgetPin: false });
+    this.#mesh.leave();
   }
 
   private async _onCloseRoom(): Promise<void> {
     this.#closing = true;
     try {
       await api.closeRoom(this.roomId);
-      this.#mesh.leave({ reason: 'closed', message: 'You closed the room.', forgetPin: true });
+      this.#mesh.leave();
     } catch (err) {
       this.#closing = false;
       if (err instanceof HttpError && err.unauthorized) fire(this, 'lc-unauthorized', {});
@@ -281,16 +298,19 @@ export class LcRoom extends LitElement {
   }
 
   private _onEnded(end: MeshEnd): void {
-    if (end.reason === 'signed-out') {
-      fire(this, 'lc-unauthorized', {});
-      return;
-    }
-    fire(this, 'lc-room-exit', {
-      roomId: this.roomId,
-      message: this.#closing ? 'You closed the room.' : end.message,
-      forgetPin: end.forgetPin,
-      prefill: end.reason === 'refused',
-    });
+    const exit = roomExit(end, this.#closing);
+    if (exit === 'signed-out') fire(this, 'lc-unauthorized', {});
+    else fire(this, 'lc-room-exit', { roomId: this.roomId, ...exit });
+  }
+}
+
+/** Our session as the server sees it: still good, gone, or no answer. */
+async function checkSession(): Promise<SessionCheck> {
+  try {
+    await api.me();
+    return 'ok';
+  } catch (err) {
+    return err instanceof HttpError && err.unauthorized ? 'signed-out' : 'unreachable';
   }
 }
 

@@ -8,8 +8,7 @@ import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
 import { GuestSync, type SyncMessage, sameSource } from '../sync/guest-sync';
-
-const now = (): number => performance.timeOrigin + performance.now();
+import { now } from '../util/clock';
 
 /**
  * A guest's side of playback: the host's media stream, or the host's video URL or our own copy
@@ -20,7 +19,6 @@ const now = (): number => performance.timeOrigin + performance.now();
 export class GuestPlayback implements ReactiveController {
   /** The host's media as it arrives: one remote stream per connection to the host. */
   stream: MediaStream | null = null;
-  sync: SyncMessage | null = null;
   /** Why the host's URL or the file we opened cannot play here, for people. */
   error = '';
   /** The host plays a file everyone opens from their own disk, and ours is not open yet. */
@@ -33,8 +31,6 @@ export class GuestPlayback implements ReactiveController {
   #checking: UrlPlayer | null = null;
   #follower: GuestSync | null = null;
   #unsubscribe: (() => void) | null = null;
-  /** Who sent `sync`: a host back on a new connection numbers its syncs afresh. */
-  #syncFrom: string | null = null;
   /** The last clock estimate to the host, kept for while the host is away. */
   #hostClock: ClockEstimate | null = null;
 
@@ -43,6 +39,11 @@ export class GuestPlayback implements ReactiveController {
     private readonly mesh: MeshController,
   ) {
     host.addController(this);
+  }
+
+  /** The host's latest sync, as GuestSync follows it. */
+  get sync(): SyncMessage | null {
+    return this.#follower?.sync ?? null;
   }
 
   /** The element showing the host's URL or our copy of its file. */
@@ -86,13 +87,8 @@ export class GuestPlayback implements ReactiveController {
         this.stream = stream;
         this.host.requestUpdate();
       },
-      message: (from, message) => {
-        if (message.type !== 'sync') return;
-        // Sequence numbers restart with a new host connection.
-        if (this.sync && from.peerId === this.#syncFrom && message.seq <= this.sync.seq) return;
-        this.#syncFrom = from.peerId;
-        this.sync = message;
-        this.#follower?.receive(message);
+      message: (_from, message) => {
+        if (message.type !== 'sync' || !this.#follower?.receive(message)) return;
         this.#follow(message);
         this.host.requestUpdate();
       },
@@ -103,7 +99,6 @@ export class GuestPlayback implements ReactiveController {
           if (hostPeerId !== null) this.#follower?.hostReconnected();
           return;
         }
-        this.sync = null;
         this.stream = null;
         this.#follower?.reset();
         this.#closeOwn();

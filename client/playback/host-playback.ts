@@ -7,9 +7,9 @@ import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
-import { realClock } from '../sync/clock';
 import { type SyncMessage, sameSource } from '../sync/guest-sync';
 import { type BufferingPolicy, HostSync } from '../sync/host-sync';
+import { realClock } from '../util/clock';
 import { formatDuration } from '../util/format';
 import {
   type HostResumeState,
@@ -28,8 +28,6 @@ export class HostPlayback implements ReactiveController {
   /** Why the last file or URL was refused, for the host to read. */
   error = '';
   opening = false;
-  /** The state most recently sent, which the host's own player shows too. */
-  lastSync: SyncMessage | null = null;
   #sync: HostSync | null = null;
   #source: Source = { kind: 'none' };
   #stream: HostStream | null = null;
@@ -70,9 +68,14 @@ export class HostPlayback implements ReactiveController {
     return this.#sync?.bufferingPeers ?? [];
   }
 
+  /** The state guests follow, which the host's own player shows too; none while resuming. */
+  get sync(): SyncMessage | null {
+    return this.#resuming ? null : (this.#sync?.last ?? null);
+  }
+
   /** The playback rate everyone follows. */
   get rate(): number {
-    return this.lastSync?.rate ?? 1;
+    return this.sync?.rate ?? 1;
   }
 
   /** What the host's player shows: the current source's element, then one still loading. */
@@ -324,7 +327,6 @@ export class HostPlayback implements ReactiveController {
 
   #send(sync: SyncMessage): void {
     if (!this.mesh.isHost || this.#resuming) return;
-    this.lastSync = sync;
     this.mesh.broadcast(sync);
     this.#remember(sync);
     this.host.requestUpdate();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeVideo } from '../players/fake-video';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
-import { FakeClock } from '../sync/fake-clock';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeVideo } from '../testing/fake-video';
 import {
   type HostResumeState,
   HostResumeStore,

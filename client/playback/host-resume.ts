@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 import { targetPosition } from '../../shared/sync/target';
 import type { PlayerAdapter } from '../players/player-adapter';
-import type { Clock } from '../sync/clock';
+import { type Clock, now as clockNow } from '../util/clock';
 
 const KEY_PREFIX = 'lc.host-resume.';
 /** Older than this, a saved state belongs to a room the server has long closed. */
@@ -92,7 +92,7 @@ export class HostResumeStore {
       'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'
     >,
     roomId: string,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = clockNow,
   ) {
     this.#key = KEY_PREFIX + roomId;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FakeClock } from '../sync/fake-clock';
-import { FakeVideo, type FakeVideoOptions } from './fake-video';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeVideo, type FakeVideoOptions } from '../testing/fake-video';
 import { type HlsStart, HtmlVideoAdapter } from './html-video-adapter';
 import { PlayerError } from './player-adapter';
 

@@ -1,4 +1,5 @@
-import { type Clock, realClock } from '../sync/clock';
+import { clampRate } from '../../shared/peer-messages';
+import { type Clock, realClock } from '../util/clock';
 import {
   type PlayerAdapter,
   PlayerEmitter,
@@ -61,8 +62,6 @@ const HLS_MIME = 'application/vnd.apple.mpegurl';
 const HAVE_FUTURE_DATA = 3;
 const MEDIA_ERR_NETWORK = 2;
 const MEDIA_ERR_DECODE = 3;
-const RATE_MIN = 0.0625;
-const RATE_MAX = 16;
 
 const CANNOT_PLAY = 'This video cannot be played in this browser.';
 const URL_FAILED = 'The video URL could not be loaded.';
@@ -203,7 +202,7 @@ export class HtmlVideoAdapter implements PlayerAdapter {
 
   set playbackRate(rate: number) {
     if (!Number.isFinite(rate)) return;
-    this.video.playbackRate = Math.min(RATE_MAX, Math.max(RATE_MIN, rate));
+    this.video.playbackRate = clampRate(rate);
   }
 
   /** Starved while playing, or paused without enough data to start: a guest that waits is not ready. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../sync/fake-clock';
-import { FakeVideo } from './fake-video';
-import { fakeYouTubeApi } from './fake-youtube';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeVideo } from '../testing/fake-video';
+import { fakeYouTubeApi } from '../testing/fake-youtube';
 import { HtmlVideoAdapter } from './html-video-adapter';
 import {
   nearestRate,

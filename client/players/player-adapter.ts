@@ -54,7 +54,7 @@ export interface PlayerAdapter {
   readonly paused: boolean;
   /** Set rates are rounded to what the player supports (see `rates`). */
   playbackRate: number;
-  /** The rates the player can play, or null when any rate from 0.0625 to 16 works. */
+  /** The rates the player can play, or null when any rate from RATE_MIN to RATE_MAX works. */
   readonly rates: readonly number[] | null;
   /** Playback wants to go on but waits for data. */
   readonly buffering: boolean;

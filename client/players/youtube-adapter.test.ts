@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FakeClock } from '../sync/fake-clock';
-import { fakeYouTubeApi } from './fake-youtube';
+import { FakeClock } from '../testing/fake-clock';
+import { fakeYouTubeApi } from '../testing/fake-youtube';
 import { PlayerError } from './player-adapter';
 import {
   YouTubeAdapter,

@@ -1,4 +1,4 @@
-import { type Clock, realClock } from '../sync/clock';
+import { type Clock, realClock } from '../util/clock';
 import {
   nearestRate,
   type PlayerAdapter,

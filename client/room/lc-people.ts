@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Member } from '../mesh/mesh-controller';
+import type { Member } from '../mesh/member';
+import type { Outdated } from '../mesh/protocol-version';
 import { baseStyles } from '../ui/styles';
 import { listChanged } from '../util/list-changed';
 
@@ -12,6 +13,17 @@ const LINK_TEXT: Record<Member['link'], string> = {
   retrying: 'reconnecting…',
   closed: 'disconnected',
 };
+
+const OUTDATED_TEXT: Record<Outdated, string> = {
+  self: 'reload this page to connect',
+  peer: 'their page is out of date',
+};
+
+function stateText(m: Member): string {
+  if (m.link === 'connected') return LINK_TEXT[m.link];
+  if (m.outdated) return OUTDATED_TEXT[m.outdated];
+  return m.relayUnreachable ? 'could not reach the relay server' : LINK_TEXT[m.link];
+}
 
 /** Everyone in the room, the state of our connection to each, and who is buffering. */
 @customElement('lc-people')
@@ -71,11 +83,7 @@ export class LcPeople extends LitElement {
                 ? html` <span class="buffering">buffering</span>`
                 : ''
             }</span>
-            <span class="state ${m.link}">${
-              m.relayUnreachable && m.link !== 'connected'
-                ? 'could not reach the relay server'
-                : LINK_TEXT[m.link]
-            }</span>
+            <span class="state ${m.link}">${stateText(m)}</span>
           </li>`,
         )}
       </ul>`;

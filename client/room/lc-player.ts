@@ -5,6 +5,7 @@ import type { PeerMessageOf } from '../../shared/peer-messages';
 import { targetPosition } from '../../shared/sync/target';
 import type { SyncMessage } from '../sync/guest-sync';
 import { baseStyles } from '../ui/styles';
+import { now } from '../util/clock';
 import { formatDuration } from '../util/format';
 import { listChanged } from '../util/list-changed';
 
@@ -12,8 +13,6 @@ export interface ControlDetail {
   action: PeerMessageOf<'control'>['action'];
   position?: number;
 }
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 /**
  * The video and what is playing. The host's own player (with native controls) is handed in;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../shared/peer-messages';
 import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
-import { FakeVideo, type FakeVideoOptions } from '../players/fake-video';
-import { fakeYouTubeApi } from '../players/fake-youtube';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
 import type { PlayerAdapter } from '../players/player-adapter';
 import { YouTubeAdapter } from '../players/youtube-adapter';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeVideo, type FakeVideoOptions } from '../testing/fake-video';
+import { fakeYouTubeApi } from '../testing/fake-youtube';
 import { GuestSync, type GuestSyncStatus, type SyncMessage } from './guest-sync';
 
 /** Host clock minus the guest's, ms; the estimate is off by 2 ms as on a real link. */
@@ -291,7 +291,7 @@ describe('GuestSync', () => {
     });
 
     const stale = { ...host.sync(), seq: 1, paused: true };
-    guest.receive(stale);
+    expect(guest.receive(stale)).toBe(false);
     expect(guest.sync?.paused).toBe(false);
   });
 
@@ -310,10 +310,10 @@ describe('GuestSync', () => {
     const returned = new Host(clock);
     returned.position = host.current;
     // Without being told, its low numbers would pass for stale syncs.
-    guest.receive(returned.sync());
+    expect(guest.receive(returned.sync())).toBe(false);
     expect(guest.sync?.seq).toBe(3);
     guest.hostReconnected();
-    guest.receive(returned.rebase(() => {}));
+    expect(guest.receive(returned.rebase(() => {}))).toBe(true);
     expect(guest.sync?.at).toBe(returned.at);
     const after = await watch(clock, player, returned, 2000);
     expect(element.seeks).toBe(seeks);

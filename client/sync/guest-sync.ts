@@ -8,7 +8,7 @@ import {
 } from '../../shared/sync/drift-controller';
 import { targetPosition } from '../../shared/sync/target';
 import type { PlayerAdapter } from '../players/player-adapter';
-import { type Clock, every, realClock } from './clock';
+import { type Clock, every, realClock } from '../util/clock';
 
 export type SyncMessage = PeerMessageOf<'sync'>;
 
@@ -150,10 +150,13 @@ export class GuestSync {
     return this.#source && sameSource(this.#source, source) ? null : source;
   }
 
-  /** A sync from the host peer. Older ones (by seq) are dropped; call reset() for a new host. */
-  receive(sync: SyncMessage): void {
+  /**
+   * A sync from the host peer; false when it is older (by seq) than the one we follow and so
+   * dropped. Call reset() for a new host, hostReconnected() for one back on a new connection.
+   */
+  receive(sync: SyncMessage): boolean {
     const previous = this.#sync;
-    if (previous && sync.seq <= previous.seq && !this.#newConnection) return;
+    if (previous && sync.seq <= previous.seq && !this.#newConnection) return false;
     this.#newConnection = false;
     this.#sync = sync;
     if (!previous || isJump(previous, sync)) {
@@ -164,6 +167,7 @@ export class GuestSync {
       // The host refined its line (a heartbeat): play when it reaches the held frame by the new one.
       this.#scheduleStart();
     }
+    return true;
   }
 
   /**

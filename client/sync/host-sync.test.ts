@@ -6,9 +6,9 @@ import {
   type PeerMessageOf,
   type Source,
 } from '../../shared/peer-messages';
-import { FakeVideo } from '../players/fake-video';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../testing/fake-clock';
+import { FakeVideo } from '../testing/fake-video';
 import { GuestSync, type SyncMessage } from './guest-sync';
 import { CONTROL_BURST, CONTROL_PER_SECOND, HostSync } from './host-sync';
 

@@ -1,7 +1,12 @@
-import { BUFFERING_PEERS_MAX, type PeerMessageOf, type Source } from '../../shared/peer-messages';
+import {
+  BUFFERING_PEERS_MAX,
+  clampRate,
+  type PeerMessageOf,
+  type Source,
+} from '../../shared/peer-messages';
 import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
+import { type Clock, every, realClock } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
-import { type Clock, every, realClock } from './clock';
 import { type SyncMessage, sameSource } from './guest-sync';
 
 /**
@@ -39,8 +44,6 @@ const MOTION_POLL_MS = 20;
 const MOTION_STEPS = 2;
 const MOTION_MAX_MS = 1000;
 const RESUME_GLITCH_S = 0.15;
-const RATE_MIN = 0.0625;
-const RATE_MAX = 16;
 /** Player events after which guests must hear the new state at once. */
 const CHANGES: PlayerEventName[] = [
   'ready',
@@ -96,6 +99,11 @@ export class HostSync {
     return [...this.#buffering];
   }
 
+  /** The state most recently produced (sent to guests unless the page held it back). */
+  get last(): SyncMessage | null {
+    return this.#last;
+  }
+
   /** Playback is paused because of buffering guests. */
   get holding(): boolean {
     return this.#holding;
@@ -133,9 +141,7 @@ export class HostSync {
     const player = this.#player;
     this.#seq += 1;
     const at = this.#clock.now();
-    const rate = player
-      ? Math.min(RATE_MAX, Math.max(RATE_MIN, finite(player.playbackRate, 1)))
-      : 1;
+    const rate = player ? clampRate(finite(player.playbackRate, 1)) : 1;
     const current = player ? Math.max(0, finite(player.currentTime)) : 0;
     const line = this.#resumeLine(current, rate, at);
     // A host waiting for data, or for its picture to move, is not moving: guests wait with it.

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../util/clock';
 
 interface Timer {
   id: number;

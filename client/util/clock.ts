@@ -1,13 +1,21 @@
+/**
+ * The design's now(), in ms since the epoch: monotonic within a page, and comparable across
+ * browsers once the clock offset to the host is added.
+ */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Time and timers, injected so the engines and adapters run on a fake clock in tests. */
 export interface Clock {
-  /** ms; the design's now(): performance.timeOrigin + performance.now() */
+  /** ms, as now() */
   now(): number;
   /** Calls `fn` once after `ms`; the returned function cancels it. */
   after(ms: number, fn: () => void): () => void;
 }
 
 export const realClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now,
   after: (ms, fn) => {
     const id = setTimeout(fn, ms);
     return () => clearTimeout(id);

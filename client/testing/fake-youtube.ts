@@ -1,5 +1,10 @@
-import type { FakeClock } from '../sync/fake-clock';
-import { YT_STATE, type YTNamespace, type YTPlayer, type YTPlayerOptions } from './youtube-adapter';
+import {
+  YT_STATE,
+  type YTNamespace,
+  type YTPlayer,
+  type YTPlayerOptions,
+} from '../players/youtube-adapter';
+import type { FakeClock } from './fake-clock';
 
 export interface FakeYouTubeOptions {
   readyMs?: number;

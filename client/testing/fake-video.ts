@@ -1,5 +1,5 @@
-import type { FakeClock } from '../sync/fake-clock';
-import type { VideoElementLike } from './html-video-adapter';
+import type { VideoElementLike } from '../players/html-video-adapter';
+import type { FakeClock } from './fake-clock';
 
 export interface FakeVideoOptions {
   /** time from src to loadedmetadata (or error), ms */
