@@ -15,6 +15,7 @@ import {
 } from '../../shared/sync/ping-schedule';
 import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
+import { preferVideoCodec } from './codec-preference';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
 import { type Outdated, outdatedSide } from './protocol-version';
 
@@ -267,6 +268,7 @@ export class PeerLink {
       peer.addTransceiver('audio', { direction: 'recvonly' });
     }
     this.#applyOutgoing(attempt);
+    preferVideoCodec(peer._pc);
 
     const mine = (): boolean => this.#attempt === attempt;
     peer.on('signal', (data) => {
@@ -324,6 +326,7 @@ export class PeerLink {
           // 110 ms behind its sound (docs/benchmarks.md, Room): later and out of step.
           const own = kind === 'video' ? media.stream : new MediaStream();
           peer.addTrack(next, own);
+          if (kind === 'video') preferVideoCodec(peer._pc);
           attempt.senderStreams.set(kind, own);
           attempt.senderKeys.set(kind, next);
         }

@@ -21,6 +21,8 @@ declare module '@thaunknown/simple-peer' {
     readonly initiator: boolean;
     readonly connected: boolean;
     readonly destroyed: boolean;
+    /** The underlying connection; simple-peer has no API for codec preferences. */
+    readonly _pc: RTCPeerConnection;
     /** The data channel's bufferedAmount, in bytes. */
     readonly bufferSize: number;
     signal(data: object): void;
