@@ -17,6 +17,7 @@ import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { preferVideoCodec } from './codec-preference';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
+import { capLiveVideo } from './live-encoding';
 import { type Outdated, outdatedSide } from './protocol-version';
 
 /**
@@ -320,13 +321,17 @@ export class PeerLink {
       try {
         if (key && stream) {
           peer.replaceTrack(key, next, stream);
+          if (kind === 'video' && next) void capLiveVideo(peer._pc, next);
         } else if (next && media) {
           // Audio goes out in a stream of its own. Sent in one stream, receivers sync the picture
           // to the sound by capture stamps, and captureStream()'s stamps hold the picture about
           // 110 ms behind its sound (docs/benchmarks.md, Room): later and out of step.
           const own = kind === 'video' ? media.stream : new MediaStream();
           peer.addTrack(next, own);
-          if (kind === 'video') preferVideoCodec(peer._pc);
+          if (kind === 'video') {
+            preferVideoCodec(peer._pc);
+            void capLiveVideo(peer._pc, next);
+          }
           attempt.senderStreams.set(kind, own);
           attempt.senderKeys.set(kind, next);
         }
@@ -345,6 +350,9 @@ export class PeerLink {
 
   #onConnect(attempt: Attempt): void {
     attempt.open = true;
+    // A sender has its encodings only once negotiated: cap what it sends now, if anything.
+    const video = attempt.sent.get('video');
+    if (video && attempt.peer) void capLiveVideo(attempt.peer._pc, video);
     clearTimeout(this.#connectTimer);
     this.#failures = 0;
     this.#lastHeard = now();
