@@ -32,7 +32,7 @@ export interface Person {
 
 export interface PersonOptions {
   /** Runs before the first navigation, e.g. to record WebSocket frames. */
-  beforeGoto?: (page: Page) => void;
+  beforeGoto?: (page: Page) => void | Promise<void>;
 }
 
 interface Fixtures {
@@ -81,7 +81,7 @@ async function newPerson(
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
-  options.beforeGoto?.(page);
+  await options.beforeGoto?.(page);
   const name = uniqueName(prefix);
   await page.goto('/');
   await page.getByRole('textbox', { name: 'Username' }).fill(name);
