@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, test as base } from '@playwright/test';
+import { test as base } from '@playwright/test';
 import { type RedisServer, startRedisServer } from '../signalling/testing/redis-server';
 import { type ServerProcess, startServer } from '../signalling/testing/server-process';
-import { VIEWPORT } from './chromium';
-import { expect, type Person, uniqueName } from './fixtures';
+import { expect, newPerson, type Person } from './fixtures';
 
 export { expect };
 
@@ -20,23 +19,6 @@ export interface Cluster {
 interface Fixtures {
   /** Signs up a new person through one node; everything they do then goes through it. */
   signUpOn: (node: Node, name: string) => Promise<Person>;
-}
-
-async function personOn(browser: Browser, baseURL: string, prefix: string): Promise<Person> {
-  const context = await browser.newContext({ baseURL, viewport: VIEWPORT });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const name = uniqueName(prefix);
-  await page.goto('/');
-  await page.getByRole('textbox', { name: 'Username' }).fill(name);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Create room' })).toBeVisible();
-  return { name, page, context, errors };
 }
 
 /** The cluster variant of ./fixtures: same people and helpers, each on a node of its choosing. */
@@ -71,7 +53,7 @@ export const test = base.extend<Fixtures, { cluster: Cluster }>({
   signUpOn: async ({ browser, cluster }, use) => {
     const people: Person[] = [];
     await use(async (node, name) => {
-      const person = await personOn(browser, cluster.urls[node], name);
+      const person = await newPerson(browser, cluster.urls[node], name);
       people.push(person);
       return person;
     });

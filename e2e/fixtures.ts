@@ -68,7 +68,8 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${suffix}`.slice(0, 32);
 }
 
-async function newPerson(
+/** Signs a new person up on the app at `baseURL`, in a browser context of their own. */
+export async function newPerson(
   browser: Browser,
   baseURL: string,
   prefix: string,

@@ -22,6 +22,18 @@ export interface Probes {
   renders: Record<string, { count: number; ms: number }>;
   /** Types `lat <now>` into the chat box and presses Enter. */
   sendStampedChat(): void;
+  /**
+   * A bare RTCDataChannel beside the app's, between the same two pages: the host offers
+   * (`rawOffer`), the guest answers (`rawAnswer`), the host completes it (`rawAccept`). Both
+   * descriptions carry all their candidates, so no trickle is needed.
+   */
+  rawOffer(id: string): Promise<RTCSessionDescriptionInit>;
+  rawAnswer(id: string, offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit>;
+  rawAccept(id: string, answer: RTCSessionDescriptionInit): Promise<void>;
+  /** Sends the current time on every raw channel (host side). */
+  rawSend(): void;
+  /** When each raw message arrived: its send time and arrival time (guest side). */
+  raw: Array<{ sent: number; t: number }>;
   /** The current time of the first video matching `selector`, or -1. */
   currentTime(selector: string): number;
   /** Logs when each frame of the host's captured video track reaches a consumer (host side). */
@@ -159,6 +171,15 @@ export function installProbes(): void {
   let framesRun = 0;
   let captureTrack: MediaStreamTrack | null = null;
   let beepContext: AudioContext | null = null;
+  const rawPeers = new Map<string, { pc: RTCPeerConnection; channel: RTCDataChannel | null }>();
+  const gathered = (pc: RTCPeerConnection) =>
+    pc.iceGatheringState === 'complete'
+      ? Promise.resolve()
+      : new Promise<void>((resolve) =>
+          pc.addEventListener('icegatheringstatechange', () => {
+            if (pc.iceGatheringState === 'complete') resolve();
+          }),
+        );
   // Size of the thumbnails compared for picture quality: a quarter of the clip's 640x320 picture.
   const THUMB_W = 320;
   const THUMB_H = 160;
@@ -381,6 +402,43 @@ export function installProbes(): void {
     currentTime(selector) {
       const video = find(document, selector);
       return video instanceof HTMLVideoElement ? video.currentTime : -1;
+    },
+    raw: [],
+    async rawOffer(id) {
+      const pc = new Native({ iceServers: [] });
+      const channel = pc.createDataChannel('raw');
+      rawPeers.set(id, { pc, channel });
+      await pc.setLocalDescription();
+      await gathered(pc);
+      if (!pc.localDescription) throw new Error('no local description');
+      return pc.localDescription.toJSON();
+    },
+    async rawAnswer(id, offer) {
+      const pc = new Native({ iceServers: [] });
+      pc.ondatachannel = (e) => {
+        e.channel.onmessage = (m) => {
+          const t = now();
+          if (typeof m.data === 'string') probes.raw.push({ sent: Number(m.data.slice(1)), t });
+        };
+      };
+      rawPeers.set(id, { pc, channel: null });
+      await pc.setRemoteDescription(offer);
+      await pc.setLocalDescription();
+      await gathered(pc);
+      if (!pc.localDescription) throw new Error('no local description');
+      return pc.localDescription.toJSON();
+    },
+    async rawAccept(id, answer) {
+      const peer = rawPeers.get(id);
+      if (!peer?.channel) throw new Error(`no raw offer ${id}`);
+      const channel = peer.channel;
+      await peer.pc.setRemoteDescription(answer);
+      if (channel.readyState !== 'open')
+        await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
+    },
+    rawSend() {
+      const message = `r${now().toFixed(3)}`;
+      for (const { channel } of rawPeers.values()) channel?.send(message);
     },
     sendStampedChat() {
       const box = find(document, 'input#message');

@@ -116,6 +116,22 @@ async function joinAndTimeFirstFrame(
   return first - pressedAt;
 }
 
+/** Guests that have no bare data channel to the host yet get one (see Probes.rawOffer). */
+const rawOpened = new WeakSet<Person>();
+async function openRawChannels(host: Person, guests: Person[]): Promise<void> {
+  for (const guest of guests) {
+    if (rawOpened.has(guest)) continue;
+    const id = guest.name;
+    const offer = await host.page.evaluate((i) => window.lcProbes.rawOffer(i), id);
+    const answer = await guest.page.evaluate(([i, o]) => window.lcProbes.rawAnswer(i, o), [
+      id,
+      offer,
+    ] as const);
+    await host.page.evaluate(([i, a]) => window.lcProbes.rawAccept(i, a), [id, answer] as const);
+    rawOpened.add(guest);
+  }
+}
+
 /**
  * One-way chat latency, and where it goes: `sender` from submit to the data channel's send() on
  * the host, `channel` from there to the guest's onmessage, `receiver` from there to the line in
@@ -123,9 +139,20 @@ async function joinAndTimeFirstFrame(
  */
 async function chatLatencies(host: Person, guests: Person[]) {
   const people = [host, ...guests];
-  await Promise.all(people.map((p) => p.page.evaluate(() => window.lcProbes.watchChat())));
+  await openRawChannels(host, guests);
+  await Promise.all(
+    people.map((p) =>
+      p.page.evaluate(() => {
+        window.lcProbes.watchChat();
+        window.lcProbes.raw = [];
+      }),
+    ),
+  );
   for (let i = 0; i < CHAT_MESSAGES; i++) {
-    await host.page.evaluate(() => window.lcProbes.sendStampedChat());
+    await host.page.evaluate(() => {
+      window.lcProbes.sendStampedChat();
+      window.lcProbes.rawSend();
+    });
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 1000));
@@ -158,6 +185,7 @@ async function chatLatencies(host: Person, guests: Person[]) {
     );
   return {
     oneWay: receivers.flatMap((p) => p.chat.map((a) => a.t - a.sent)),
+    rawOneWay: receivers.flatMap((p) => p.raw.map((a) => a.t - a.sent)),
     stages: { ...stages, receiver },
     renders: { host: renders(sender), guest: renders(receivers[0]) },
   };
@@ -412,6 +440,8 @@ async function measureSize(
   return {
     pinToFirstFrameMs: figures(firstFrame),
     chatOneWayMs: figures(chat.oneWay),
+    rawChannelOneWayMs: figures(chat.rawOneWay),
+    chatOverheadP99Ms: round(summarize(chat.oneWay).p99 - summarize(chat.rawOneWay).p99, 1),
     chatStagesMs: {
       sender: figures(chat.stages.sender),
       channel: figures(chat.stages.channel),
@@ -521,6 +551,8 @@ function acrossRuns(runs: Run[], sizes: number[]) {
       chatOneWayP50Ms: pick((s) => s.chatOneWayMs.p50),
       chatOneWayP99Ms: pick((s) => s.chatOneWayMs.p99),
       chatChannelP99Ms: pick((s) => s.chatStagesMs.channel.p99),
+      rawChannelP99Ms: pick((s) => s.rawChannelOneWayMs.p99),
+      chatOverheadP99Ms: pick((s) => s.chatOverheadP99Ms),
       glassToGlassP50Ms: pick((s) => s.glassToGlassMs.p50),
       glassToGlassP90Ms: pick((s) => s.glassToGlassMs.p90),
       beepLatencyP50Ms: pick((s) => s.beepMs.hostCaptureToGuestTap.p50),
