@@ -89,11 +89,17 @@ const median = (values: number[]): number => {
 
 /**
  * About two seconds of fixed single-thread work, each part the median of three passes. V8 runs
- * the loop's first two calls unoptimised (about 5x slower here), so two untimed calls come first.
+ * the loop's first calls unoptimised (about 5x slower here) until its optimising compiler, on a
+ * thread of its own, is done, which takes longer on a busy machine: untimed calls come first
+ * until one is no faster than the one before (at most six).
  */
 export function calibrate(): Calibration {
-  jsLoop();
-  jsLoop();
+  let previous = jsLoop();
+  for (let i = 0; i < 5; i++) {
+    const next = jsLoop();
+    if (next > previous * 0.8) break;
+    previous = next;
+  }
   const js: number[] = [];
   const sha: number[] = [];
   for (let i = 0; i < 3; i++) {
