@@ -1,13 +1,38 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+const vendor = (file: string) => fileURLToPath(new URL(`client/vendor/${file}`, import.meta.url));
+
+/**
+ * engine.io-client's table of transports names polling (XHR) and WebTransport beside WebSocket,
+ * and its Socket reads that table, so all three are bundled although the client connects with
+ * `transports: ['websocket']` only (client/mesh/signalling-client.ts). This plugin serves that
+ * one module with WebSocket alone (about 3 KB gzip less); asking for another transport then
+ * fails the way an unknown transport name does.
+ */
+function engineIoWebSocketOnly(): Plugin {
+  return {
+    name: 'engine.io-websocket-only',
+    load(id) {
+      if (!/engine\.io-client\/build\/esm\/transports\/index\.js$/.test(id)) return null;
+      return 'import { WS } from "./websocket.js";\nexport const transports = { websocket: WS };\n';
+    },
+  };
+}
 
 // The client lives in client/ and is served by the signalling server from dist/client.
 export default defineConfig({
   root: 'client',
   publicDir: false,
+  plugins: [engineIoWebSocketOnly()],
   resolve: {
-    // simple-peer's debug logging, off in every browser that has not set localStorage.debug.
-    alias: { debug: fileURLToPath(new URL('client/vendor/debug-off.ts', import.meta.url)) },
+    alias: {
+      // simple-peer's debug logging, off in every browser that has not set localStorage.debug.
+      debug: vendor('debug-off.ts'),
+      // The stream class simple-peer extends, without the stream machinery the room never uses;
+      // held to streamx's behaviour by client/vendor/duplex-lite.test.ts.
+      streamx: vendor('duplex-lite.ts'),
+    },
   },
   build: {
     outDir: '../dist/client',
