@@ -11,11 +11,18 @@ const vendor = (file: string) => fileURLToPath(new URL(`client/vendor/${file}`, 
  * fails the way an unknown transport name does.
  */
 function engineIoWebSocketOnly(): Plugin {
+  const transports = /engine\.io-client\/build\/esm\/transports\/([\w-]+)\.js$/;
   return {
     name: 'engine.io-websocket-only',
-    load(id) {
-      if (!/engine\.io-client\/build\/esm\/transports\/index\.js$/.test(id)) return null;
-      return 'import { WS } from "./websocket.js";\nexport const transports = { websocket: WS };\n';
+    transform(code, id) {
+      const file = transports.exec(id)?.[1];
+      if (file === 'index') {
+        return 'import { WS } from "./websocket.js";\nexport const transports = { websocket: WS };\n';
+      }
+      // socket.io-client re-exports the polling transports, and polling-xhr.js probes XHR and
+      // listens for pagehide at load: said to have no side effects, they go when unused.
+      if (file?.startsWith('polling')) return { code, moduleSideEffects: false };
+      return null;
     },
   };
 }
@@ -39,6 +46,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    // Every browser the room needs (WebRTC, captureStream) preloads modules natively.
+    modulePreload: { polyfill: false },
   },
   server: {
     proxy: {
