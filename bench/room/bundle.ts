@@ -113,3 +113,28 @@ for (const chunk of chunks) {
   }
 }
 console.log(`\nall chunks, gzip: ${kb(total)}`);
+
+// Issue 11's budgets, counted as bench/room/run.ts does: the first page is the entry with its
+// static imports; the room adds the room page's chunk with its static imports; chunks one
+// source kind fetches on demand count in neither.
+const byName = new Map(chunks.map((c) => [c.fileName, c]));
+const closure = (start: Rolldown.OutputChunk[], into = new Set<string>()): Set<string> => {
+  for (const chunk of start) {
+    if (into.has(chunk.fileName)) continue;
+    into.add(chunk.fileName);
+    closure(
+      chunk.imports.flatMap((f) => byName.get(f) ?? []),
+      into,
+    );
+  }
+  return into;
+};
+const gzipOf = (files: Set<string>) =>
+  [...files].reduce((n, f) => n + gzip(byName.get(f)?.code ?? ''), 0);
+const firstPage = closure(chunks.filter((c) => c.isEntry));
+const room = closure(
+  chunks.filter((c) => c.name === 'lc-room'),
+  new Set(firstPage),
+);
+console.log(`first page, gzip: ${kb(gzipOf(firstPage))} (budget 25.0 KB)`);
+console.log(`room without on-demand chunks, gzip: ${kb(gzipOf(room))} (budget 60.0 KB)`);
