@@ -6,12 +6,19 @@ import { build, type Rolldown } from 'vite';
  * attributes every byte of each minified chunk, through its source map, to an npm package or app
  * folder. A group's gzip figure gzips its bytes on their own, so it is an estimate (gzip over the
  * whole chunk shares one dictionary); the chunk totals are exact.
- * Run: `npx tsx bench/room/bundle.ts`.
+ * Run: `npx tsx bench/room/bundle.ts`; with `--files`, our own code is credited per source file
+ * (packages stay one group each), to see which modules of ours weigh.
  */
+
+const perFile = process.argv.includes('--files');
 
 function groupOf(id: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id);
   if (pkg?.[1]) return pkg[1];
+  if (perFile) {
+    const file = /(?:^|\/)((?:client|shared)\/.+)$/.exec(id);
+    if (file?.[1]) return file[1];
+  }
   const app = /(?:^|\/)(client|shared)\/(?:([^/]+)\/)?/.exec(id);
   if (app?.[1]) return app[2] ? `${app[1]}/${app[2]}` : app[1];
   return 'bundler runtime';
@@ -101,8 +108,33 @@ for (const chunk of chunks) {
     if (row.bytes < 100) continue;
     const share = `${((row.bytes / chunk.code.length) * 100).toFixed(0)} %`;
     console.log(
-      `  ${row.name.padEnd(28)} ${kb(row.bytes).padStart(9)} ${share.padStart(5)}  gzip ${kb(row.gzip).padStart(8)}`,
+      `  ${row.name.padEnd(perFile ? 40 : 28)} ${kb(row.bytes).padStart(9)} ${share.padStart(5)}  gzip ${kb(row.gzip).padStart(8)}`,
     );
   }
 }
 console.log(`\nall chunks, gzip: ${kb(total)}`);
+
+// Issue 11's budgets, counted as bench/room/run.ts does: the first page is the entry with its
+// static imports; the room adds the room page's chunk with its static imports; chunks one
+// source kind fetches on demand count in neither.
+const byName = new Map(chunks.map((c) => [c.fileName, c]));
+const closure = (start: Rolldown.OutputChunk[], into = new Set<string>()): Set<string> => {
+  for (const chunk of start) {
+    if (into.has(chunk.fileName)) continue;
+    into.add(chunk.fileName);
+    closure(
+      chunk.imports.flatMap((f) => byName.get(f) ?? []),
+      into,
+    );
+  }
+  return into;
+};
+const gzipOf = (files: Set<string>) =>
+  [...files].reduce((n, f) => n + gzip(byName.get(f)?.code ?? ''), 0);
+const firstPage = closure(chunks.filter((c) => c.isEntry));
+const room = closure(
+  chunks.filter((c) => c.name === 'lc-room'),
+  new Set(firstPage),
+);
+console.log(`first page, gzip: ${kb(gzipOf(firstPage))} (budget 25.0 KB)`);
+console.log(`room without on-demand chunks, gzip: ${kb(gzipOf(room))} (budget 60.0 KB)`);

@@ -3,7 +3,8 @@ import type { PeerMessageOf, Source } from '../../shared/peer-messages';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { targetPosition } from '../../shared/sync/target';
 import type { MeshController } from '../mesh/mesh-controller';
-import { compareFingerprint, fingerprintFile, type LocalSource } from '../players/file-fingerprint';
+import type { LocalSource } from '../players/file-fingerprint';
+import { loadFingerprint } from '../players/load-fingerprint';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
@@ -150,7 +151,10 @@ export class GuestPlayback implements ReactiveController {
     this.host.requestUpdate();
     let problem: string | null;
     try {
-      await checking.player.load({ kind: 'file', file });
+      const [{ compareFingerprint, fingerprintFile }] = await Promise.all([
+        loadFingerprint(),
+        checking.player.load({ kind: 'file', file }),
+      ]);
       const match = compareFingerprint(
         await fingerprintFile(file, checking.player.duration),
         wanted,

@@ -2,8 +2,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Source } from '../../shared/peer-messages';
 import { HostStream } from '../media/host-stream';
 import type { MeshController } from '../mesh/mesh-controller';
-import { fingerprintFile } from '../players/file-fingerprint';
 import { HtmlVideoAdapter } from '../players/html-video-adapter';
+import { loadFingerprint } from '../players/load-fingerprint';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
@@ -218,7 +218,9 @@ export class HostPlayback implements ReactiveController {
    */
   async openOwnCopy(file: File): Promise<void> {
     await this.#openOwn(urlPlayer('file', true), `${file.name}: it could not be opened.`, (p) =>
-      p.load({ kind: 'file', file }).then(() => fingerprintFile(file, p.duration)),
+      Promise.all([loadFingerprint(), p.load({ kind: 'file', file })]).then(
+        ([{ fingerprintFile }]) => fingerprintFile(file, p.duration),
+      ),
     );
   }
 

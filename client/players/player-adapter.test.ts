@@ -3,6 +3,7 @@ import { FakeClock } from '../testing/fake-clock';
 import { FakeVideo } from '../testing/fake-video';
 import { fakeYouTubeApi } from '../testing/fake-youtube';
 import { HtmlVideoAdapter } from './html-video-adapter';
+import { LazyYouTubeAdapter } from './lazy-youtube';
 import {
   nearestRate,
   type PlayerAdapter,
@@ -84,7 +85,46 @@ const adapters: Array<{ name: string; make(faults?: Faults): Harness }> = [
       };
     },
   },
+  {
+    name: 'LazyYouTubeAdapter (adapter fetched on load), IFrame API stand-in',
+    make({ broken, blocked } = {}) {
+      const clock = new FakeClock();
+      const api = fakeYouTubeApi(clock, {
+        errors: broken ? { [YT_ID]: 150 } : {},
+        autoplayBlocked: blocked,
+      });
+      const open = async () => (container: HTMLElement | string) =>
+        new YouTubeAdapter(container, { clock, loadApi: async () => api.YT });
+      return {
+        clock,
+        adapter: new LazyYouTubeAdapter('player', open),
+        source: { kind: 'url', url: `https://www.youtube.com/watch?v=${YT_ID}` },
+        stall: (ms) => api.players[0]?.stall(ms),
+        seekTolerance: 0.5,
+      };
+    },
+  },
 ];
+
+describe('LazyYouTubeAdapter', () => {
+  it('says so when the player cannot be fetched, and fetches again on the next load', async () => {
+    let fetches = 0;
+    const adapter = new LazyYouTubeAdapter('player', async () => {
+      fetches++;
+      throw new TypeError('Failed to fetch dynamically imported module');
+    });
+    await expect(
+      adapter.load({ kind: 'url', url: `https://youtu.be/${YT_ID}` }),
+    ).rejects.toMatchObject({
+      code: 'unreachable',
+      message: 'The YouTube player could not be loaded. Check your connection and try again.',
+    });
+    await expect(adapter.load({ kind: 'url', url: `https://youtu.be/${YT_ID}` })).rejects.toThrow();
+    expect(fetches).toBe(2);
+    expect(adapter.duration).toBeNull();
+    expect(adapter.paused).toBe(true);
+  });
+});
 
 const NAMES: PlayerEventName[] = [
   'ready',

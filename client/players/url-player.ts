@@ -1,7 +1,7 @@
 import { HtmlVideoAdapter } from './html-video-adapter';
+import { LazyYouTubeAdapter } from './lazy-youtube';
 import type { PlayerAdapter } from './player-adapter';
 import type { UrlSource } from './source-url';
-import { YouTubeAdapter } from './youtube-adapter';
 
 /** A player for a video URL and the element that shows it. */
 export interface UrlPlayer {
@@ -11,7 +11,8 @@ export interface UrlPlayer {
 
 /**
  * The right player for a classified URL: YouTube's iframe for YouTube links, a <video> for
- * files and HLS. `controls`: the host drives playback from the player itself; guests follow.
+ * files and HLS (YouTube's adapter and hls.js are fetched when first loaded). `controls`: the
+ * host drives playback from the player itself; guests follow.
  */
 export function urlPlayer(
   kind: Exclude<UrlSource, { kind: 'invalid' }>['kind'],
@@ -23,7 +24,7 @@ export function urlPlayer(
     element.className = 'youtube';
     const slot = document.createElement('div');
     element.append(slot);
-    return { player: new YouTubeAdapter(slot), element };
+    return { player: new LazyYouTubeAdapter(slot), element };
   }
   const video = document.createElement('video');
   video.controls = controls;

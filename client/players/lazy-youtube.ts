@@ -1,0 +1,129 @@
+import {
+  type PlayerAdapter,
+  PlayerEmitter,
+  PlayerError,
+  type PlayerEventName,
+  type PlayerListener,
+  type PlayerSource,
+} from './player-adapter';
+
+const EVENTS: readonly PlayerEventName[] = [
+  'ready',
+  'play',
+  'pause',
+  'seeked',
+  'ratechange',
+  'waiting',
+  'playing',
+  'ended',
+  'error',
+];
+
+/** Makes the real player in a container (a function, so tests can hand in a stand-in). */
+export type OpenYouTube = () => Promise<(container: HTMLElement | string) => PlayerAdapter>;
+
+/** Fetches the YouTube adapter's chunk; a failed fetch may be tried again by the next player. */
+let adapterModule: Promise<typeof import('./youtube-adapter')> | null = null;
+const openYouTube: OpenYouTube = async () => {
+  adapterModule ??= import('./youtube-adapter').catch((err: unknown) => {
+    adapterModule = null;
+    throw err;
+  });
+  const { YouTubeAdapter } = await adapterModule;
+  return (container) => new YouTubeAdapter(container);
+};
+
+/**
+ * The YouTube player, fetched only when a YouTube link is opened, so the room's code does not
+ * carry it (like hls.js). Callers get a `PlayerAdapter` at once, as from any other player: until
+ * `load()` has fetched the real adapter it is an empty, paused player; from then on every call
+ * and event goes to the real one. A chunk that cannot be fetched fails `load()` with a sentence.
+ */
+export class LazyYouTubeAdapter implements PlayerAdapter {
+  readonly #emitter = new PlayerEmitter();
+  #inner: PlayerAdapter | null = null;
+  #destroyed = false;
+
+  constructor(
+    private readonly container: HTMLElement | string,
+    private readonly open: OpenYouTube = openYouTube,
+  ) {}
+
+  async load(source: PlayerSource): Promise<void> {
+    if (!this.#inner) {
+      let make: (container: HTMLElement | string) => PlayerAdapter;
+      try {
+        make = await this.open();
+      } catch {
+        throw new PlayerError(
+          'unreachable',
+          'The YouTube player could not be loaded. Check your connection and try again.',
+        );
+      }
+      if (this.#destroyed) throw new PlayerError('invalid', 'The player was closed.');
+      const inner = make(this.container);
+      for (const name of EVENTS) {
+        inner.on(name, (detail) => this.#emitter.emit(name, detail as never));
+      }
+      this.#inner = inner;
+    }
+    return this.#inner.load(source);
+  }
+
+  /** As the adapter itself before its load: nothing to play or seek yet. */
+  #require(): PlayerAdapter {
+    if (!this.#inner) throw new PlayerError('invalid', 'No YouTube video is loaded.');
+    return this.#inner;
+  }
+
+  async play(): Promise<void> {
+    return this.#require().play();
+  }
+
+  pause(): void {
+    this.#inner?.pause();
+  }
+
+  seek(seconds: number): Promise<void> {
+    return this.#require().seek(seconds);
+  }
+
+  get currentTime(): number {
+    return this.#inner?.currentTime ?? 0;
+  }
+
+  get duration(): number | null {
+    return this.#inner ? this.#inner.duration : null;
+  }
+
+  get paused(): boolean {
+    return this.#inner?.paused ?? true;
+  }
+
+  get playbackRate(): number {
+    return this.#inner?.playbackRate ?? 1;
+  }
+
+  /** Before the load there is no player to set it on (the adapter itself ignores it too). */
+  set playbackRate(rate: number) {
+    if (this.#inner) this.#inner.playbackRate = rate;
+  }
+
+  get rates(): readonly number[] | null {
+    return this.#inner ? this.#inner.rates : [1];
+  }
+
+  get buffering(): boolean {
+    return this.#inner?.buffering ?? false;
+  }
+
+  on<K extends PlayerEventName>(type: K, listener: PlayerListener<K>): () => void {
+    return this.#emitter.on(type, listener);
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.#inner?.destroy();
+    this.#emitter.clear();
+  }
+}
