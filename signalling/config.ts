@@ -181,7 +181,7 @@ export const CONFIG_VARIABLES = {
     schema: text(),
     default: './data',
     description:
-      'Directory for the database file (db.json) and the PIN secret (pin-secret); created on first start.',
+      'Directory for the database file (db.json) and the PIN secret (pin-secret); created on first start with mode 0700 (an existing directory keeps its mode), both files written 0600.',
     example: '/var/lib/liveconnect',
   }),
   PUBLIC_ORIGIN: optional({

@@ -19,6 +19,7 @@ beforeAll(async () => {
     `<!doctype html><style>${INLINE_STYLE}</style><title>LiveConnect</title><lc-app></lc-app>`,
   );
   await writeFile(join(staticDir, 'assets', 'app.js'), 'console.log(1);');
+  await writeFile(join(staticDir, 'assets', 'app.js.map'), '{"version":3,"sources":[]}');
   server = await startTestServer({
     env: {
       STATIC_DIR: staticDir,
@@ -135,6 +136,12 @@ describe('HTTP basics', () => {
       expect(await res.text()).toContain('<lc-app>');
     }
     expect((await api(server.url, 'POST', '/lobby')).status).toBe(404);
+  });
+
+  it('serves no source map, even one left in the client directory', async () => {
+    const map = await api(server.url, 'GET', '/assets/app.js.map');
+    expect(map.status).toBe(404);
+    expect(await map.text()).not.toContain('sources');
   });
 });
 

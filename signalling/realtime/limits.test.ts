@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roomReplySchema } from '../../shared/http';
 import { joinSuccessSchema, pinAttemptsSchema, socketErrorSchema } from '../../shared/socket';
+import { createLogger } from '../log';
 import {
   type Account,
   api,
@@ -10,6 +11,7 @@ import {
   nextEvent,
   recordEvents,
   registerUser,
+  roundTrip,
   socketPool,
   startTestServer,
   type TestServer,
@@ -152,12 +154,19 @@ describe('socket flood control', () => {
     expect(Date.now() - refusedAt).toBeLessThan(3000);
   });
 
-  it('cuts a socket that keeps flooding after SOCKET_FLOOD_DISCONNECT drops', async () => {
-    await start({ SOCKET_EVENTS_PER_SECOND: '5', SOCKET_FLOOD_DISCONNECT: '10' });
+  it('cuts a socket that keeps flooding after SOCKET_FLOOD_DISCONNECT drops, logging it once', async () => {
+    const lines: string[] = [];
+    server = await startTestServer({
+      env: { SOCKET_EVENTS_PER_SECOND: '5', SOCKET_FLOOD_DISCONNECT: '10' },
+      deps: { logger: createLogger('info', { write: (line: string) => lines.push(line) }) },
+    });
     const s = await connect();
     const cut = new Promise<string>((resolve) => s.once('disconnect', resolve));
-    for (let i = 0; i < 30; i += 1) s.emit('room:leave');
+    for (let i = 0; i < 300; i += 1) s.emit('room:leave');
     expect(await cut).toBe('io server disconnect');
+    // Whatever was in flight has been judged once the server answers a fresh connection.
+    await roundTrip(await connect());
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+    expect(lines.filter((l) => l.includes('socket flooding'))).toHaveLength(1);
   });
 });

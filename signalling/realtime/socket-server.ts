@@ -230,13 +230,17 @@ async function throttle(
 ): Promise<boolean> {
   try {
     if ((await take(limits.socketEvents, socket.id)).ok) return true;
+    // Events already on their way when the socket was cut: nothing to answer, nothing to log.
+    if (socket.disconnected) return false;
     answer(
       socket,
       packet[0],
       ackOf(packet.slice(1)),
       failure('rate_limited', 'too many messages; slow down'),
     );
-    if (!(await take(limits.socketDrops, socket.id)).ok) {
+    // Checked again after the await: of the events in flight, only the first to find the
+    // budget spent cuts the socket and logs it.
+    if (!(await take(limits.socketDrops, socket.id)).ok && socket.connected) {
       log.warn({ userId: socket.data.userId }, 'socket flooding; disconnected');
       socket.disconnect(true);
     }

@@ -1,4 +1,4 @@
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { createRoomSchema, type RoomListReply, type RoomReply } from '../../shared/http';
 import { roomIdSchema } from '../../shared/ids';
 import { withUser } from '../auth/require-user';
@@ -12,11 +12,15 @@ function roomIdParam(req: Request): string {
   return parsed.data;
 }
 
+/** A room the caller does not host is as unknown as one that does not exist: 404 either way. */
 function unwrap<T>(result: HostAction<T>): T {
   if (result.ok) return result.value;
-  if (result.code === 'forbidden')
-    throw new HttpError(403, 'forbidden', 'only the host may do that');
-  throw new HttpError(404, 'room_not_found', 'no such open room');
+  throw new HttpError(404, 'room_not_found', 'you have no open room with that ID');
+}
+
+/** Replies that carry a PIN must not be kept by a browser or proxy cache. */
+function noStore(res: Response): Response {
+  return res.set('Cache-Control', 'no-store');
 }
 
 export function roomsRouter(sessions: SessionService, rooms: RoomService): Router {
@@ -27,7 +31,7 @@ export function roomsRouter(sessions: SessionService, rooms: RoomService): Route
     withUser(sessions, async (req, res, { user }) => {
       const { name } = parseBody(createRoomSchema, req.body);
       const body: RoomReply = { room: await rooms.create(user, name) };
-      res.status(201).json(body);
+      noStore(res).status(201).json(body);
     }),
   );
 
@@ -35,7 +39,7 @@ export function roomsRouter(sessions: SessionService, rooms: RoomService): Route
     '/',
     withUser(sessions, async (_req, res, { user }) => {
       const body: RoomListReply = { rooms: await rooms.listForHost(user.id) };
-      res.json(body);
+      noStore(res).json(body);
     }),
   );
 
@@ -51,7 +55,7 @@ export function roomsRouter(sessions: SessionService, rooms: RoomService): Route
     '/:id/pin',
     withUser(sessions, async (req, res, { user }) => {
       const body: RoomReply = { room: unwrap(await rooms.rotatePin(user.id, roomIdParam(req))) };
-      res.json(body);
+      noStore(res).json(body);
     }),
   );
 

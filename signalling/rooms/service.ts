@@ -8,9 +8,8 @@ import type { RoomNotifier } from './notifier';
 import { createPinAdmission, type PinAdmission } from './pin-admission';
 import type { PinVault } from './pin-secret';
 
-export type HostAction<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: 'room_not_found' | 'forbidden' };
+/** Someone else's room is "not found" too, so a caller cannot probe which IDs exist. */
+export type HostAction<T> = { ok: true; value: T } | { ok: false; code: 'room_not_found' };
 
 export interface RoomService {
   /** What happens while a room's host is away, and past the grace. */
@@ -44,8 +43,9 @@ export function createRoomService(
 
   const openRoomOfHost = async (userId: string, roomId: string) => {
     const room = await store.findRoom(roomId);
-    if (room?.state !== 'open') return { ok: false, code: 'room_not_found' } as const;
-    if (room.hostId !== userId) return { ok: false, code: 'forbidden' } as const;
+    if (room?.state !== 'open' || room.hostId !== userId) {
+      return { ok: false, code: 'room_not_found' } as const;
+    }
     return { ok: true, room } as const;
   };
 

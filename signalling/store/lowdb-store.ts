@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { type Adapter, Low } from 'lowdb';
 import { z } from 'zod';
 import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
 import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
@@ -15,6 +14,49 @@ const dataSchema = z.object({
 type Data = z.infer<typeof dataSchema>;
 
 export const DB_FILE = 'db.json';
+/** Only the server's own user may enter DATA_DIR or read the database and the PIN secret. */
+export const DATA_DIR_MODE = 0o700;
+export const DB_FILE_MODE = 0o600;
+
+/** Creates DATA_DIR owner-only when it does not exist; an existing directory keeps its mode. */
+export async function ensureDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: DATA_DIR_MODE });
+}
+
+/**
+ * lowdb's JSONFile writes through steno, whose temporary file gets the process's default mode
+ * (0644 under the usual umask), and the rename hands that mode to db.json. This writes the
+ * temporary file 0600 instead, then renames it over the database: still a whole old or a whole
+ * new file. Writes are already serialised by the store.
+ */
+class OwnerOnlyJsonFile<T> implements Adapter<T> {
+  readonly #temp: string;
+
+  constructor(private readonly file: string) {
+    this.#temp = join(dirname(file), `.${basename(file)}.tmp`);
+  }
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as T;
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const handle = await open(this.#temp, 'w', DB_FILE_MODE);
+    try {
+      // A temporary file left by an older version keeps its mode when opened: set it.
+      await handle.chmod(DB_FILE_MODE);
+      await handle.writeFile(JSON.stringify(data, null, 2));
+    } finally {
+      await handle.close();
+    }
+    await rename(this.#temp, this.file);
+  }
+}
 
 /** Rooms closed before `closedAt` was recorded count from their creation, the earliest they can have closed. */
 const closedBy = (r: RoomRecord, cutoff: number): boolean =>
@@ -196,12 +238,16 @@ class LowdbStore implements Store {
 
 /** Opens (or creates) DATA_DIR/db.json; a file that does not match the schema stops the start. */
 export async function openLowdbStore(dataDir: string): Promise<Store> {
-  await mkdir(dataDir, { recursive: true });
+  await ensureDataDir(dataDir);
   const file = join(dataDir, DB_FILE);
   const empty: Data = { version: 1, users: [], sessions: [], rooms: [] };
   // Not JSONFilePreset: it silently keeps data in memory when NODE_ENV is 'test'.
-  const db = new Low<Data>(new JSONFile<Data>(file), empty);
+  const db = new Low<Data>(new OwnerOnlyJsonFile<Data>(file), empty);
   await db.read();
+  // A database written by an older version may be readable by others.
+  await chmod(file, DB_FILE_MODE).catch((err: unknown) => {
+    if (!(err instanceof Error && 'code' in err && err.code === 'ENOENT')) throw err;
+  });
   const parsed = dataSchema.safeParse(db.data);
   if (!parsed.success) {
     throw new Error(`${file} is not a LiveConnect database: ${parsed.error.issues[0]?.message}`);
