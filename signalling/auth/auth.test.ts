@@ -4,6 +4,7 @@ import { userReplySchema } from '../../shared/http';
 import {
   api,
   connectSocket,
+  handshakeOutcome,
   registerUser,
   sessionCookieOf,
   startTestServer,
@@ -100,7 +101,8 @@ describe('accounts', () => {
     expect(out.headers.getSetCookie().join()).toMatch(/lc_session=;.*Max-Age=0/);
     expect(await cut).toBe('io server disconnect');
     expect((await api(server.url, 'GET', '/api/auth/me', { cookie: a.cookie })).status).toBe(401);
-    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow('unauthorized');
+    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow();
+    expect(await handshakeOutcome(server.url, a.cookie)).toBe('unauthorized');
   });
 
   it('answers 401 without a session or with a forged one', async () => {
@@ -130,7 +132,8 @@ describe('session expiry', () => {
       .emitWithAck('room:join', { roomId: 'abc-defg-hjk', pin: '123456' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     socket.close();
-    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow('unauthorized');
+    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow();
+    expect(await handshakeOutcome(server.url, a.cookie)).toBe('unauthorized');
   });
 });
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, Failure } from '../../shared/socket';
-import type { SessionService } from '../auth/sessions';
+import type { ResolvedSession, SessionService } from '../auth/sessions';
 import type { Logger } from '../log';
 import type { RoomService } from '../rooms/service';
 import type { AddressOf } from '../security/client-ip';
@@ -89,19 +89,45 @@ function ackOf(args: unknown[]): Ack | undefined {
  */
 export function createSocketServer(deps: SocketServerDeps): LcServer {
   const { httpServer, sessions, log } = deps;
+  /** The session each admitted handshake carried, for the connection it becomes. */
+  const admitted = new WeakMap<IncomingMessage, ResolvedSession>();
   const io: LcServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
-    // Checked before the upgrade and before any cookie is read: browsers send cookies on
-    // cross-site WebSocket upgrades, so the Origin is what stops another site using ours.
+    // The client speaks WebSocket only (client/mesh/signalling-client.ts): no long-polling
+    // sessions to hold, and every connection starts with one upgrade request checked below.
+    transports: ['websocket'],
+    // Both gates run here, before Engine.IO creates a session (buffers, ping timer): a
+    // cookie-less handshake costs a cookie parse and nothing is kept. The Origin comes first,
+    // before any cookie is read: browsers send cookies on cross-site WebSocket upgrades, so
+    // the Origin is what stops another site using ours.
     allowRequest: (req, callback) => {
-      const ok = isAcceptedOrigin(req.headers.origin, deps.publicOrigin, httpServer);
-      callback(ok ? null : 'forbidden_origin', ok);
+      if (!isAcceptedOrigin(req.headers.origin, deps.publicOrigin, httpServer)) {
+        callback('forbidden_origin', false);
+        return;
+      }
+      sessions.fromCookieHeader(req.headers.cookie).then(
+        (session) => {
+          if (!session) {
+            callback('unauthorized', false);
+            return;
+          }
+          admitted.set(req, session);
+          callback(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'handshake failed');
+          callback('internal', false);
+        },
+      );
     },
   });
   io.use(async (socket, next) => {
     try {
-      const session = await sessions.fromCookieHeader(socket.request.headers.cookie);
+      // Checked again only if the request somehow reached here without passing allowRequest.
+      const session =
+        admitted.get(socket.request) ??
+        (await sessions.fromCookieHeader(socket.request.headers.cookie));
       if (!session) {
         next(new Error('unauthorized'));
         return;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -152,6 +154,48 @@ export function connectSocket(
       socket.close();
       reject(err);
     });
+  });
+}
+
+/**
+ * A bare WebSocket upgrade to Socket.IO, as a browser or a script would send it: 'accepted'
+ * (101, then closed at once) or the refusal's body, which names the gate ('unauthorized',
+ * 'forbidden_origin'). Engine.IO answers a refused upgrade with a 400 and that body; a browser
+ * sees only a failed WebSocket.
+ */
+export function handshakeOutcome(
+  base: URL,
+  cookie: string | undefined,
+  options: ConnectOptions = {},
+): Promise<string> {
+  const origin = options.origin === undefined ? base.origin : options.origin;
+  const headers: Record<string, string> = {
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-version': '13',
+    'sec-websocket-key': randomBytes(16).toString('base64'),
+    ...options.headers,
+  };
+  if (origin !== null) headers.origin = origin;
+  if (cookie !== undefined) headers.cookie = cookie;
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: base.hostname,
+      port: base.port,
+      path: '/socket.io/?EIO=4&transport=websocket',
+      headers,
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve('accepted');
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
 
