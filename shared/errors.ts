@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'wrong_pin',
   'room_not_found',
   'room_closed',
+  'room_full',
   'not_in_room',
   'peer_not_found',
   'internal',

@@ -15,6 +15,8 @@ export interface LimitsConfig {
   pinFailuresPerIp: number;
   socketEventsPerSecond: number;
   socketFloodDisconnect: number;
+  socketsPerUser: number;
+  roomMaxMembers: number;
 }
 
 export interface Config {
@@ -336,6 +338,20 @@ export const CONFIG_VARIABLES = {
     description: 'Dropped events within 10 seconds after which the connection is cut.',
     example: '200',
   }),
+  SOCKETS_PER_USER: variable({
+    schema: integer(1, 1000),
+    default: 10,
+    description:
+      'Socket connections one account may hold at once, across every node (each open room tab holds one); one more is cut at once with a rate_limited server:error.',
+    example: '10',
+  }),
+  ROOM_MAX_MEMBERS: variable({
+    schema: integer(2, 100),
+    default: 12,
+    description:
+      'People (connections) a room holds at once. Every member links to every other, so each joiner adds a connection to every browser: past about 12 a full mesh stops being usable. A guest joining a full room gets room_full; the host always gets into its own room.',
+    example: '12',
+  }),
 };
 
 type Variables = typeof CONFIG_VARIABLES;
@@ -407,6 +423,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pinFailuresPerIp: e.PIN_LIMIT_PER_IP,
       socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
       socketFloodDisconnect: e.SOCKET_FLOOD_DISCONNECT,
+      socketsPerUser: e.SOCKETS_PER_USER,
+      roomMaxMembers: e.ROOM_MAX_MEMBERS,
     },
   };
 }

@@ -11,6 +11,18 @@ describe('roomExit', () => {
     });
   });
 
+  it('says a full room is full and keeps the PIN for another try', () => {
+    const end = {
+      reason: 'join-failed',
+      error: { code: 'room_full', message: 'this room is full: it holds at most 12 people' },
+    } as const;
+    expect(roomExit(end, false)).toEqual({
+      message: 'That room is full. Try again when someone has left.',
+      forgetPin: false,
+      prefill: true,
+    });
+  });
+
   it('sends people to sign in when the session is gone, however it was found out', () => {
     expect(roomExit({ reason: 'signed-out' }, false)).toBe('signed-out');
     const end = { reason: 'join-failed', error: { code: 'unauthorized', message: '' } } as const;

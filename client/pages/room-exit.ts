@@ -52,6 +52,12 @@ function joinFailure(error: ApiError): RoomExit | 'signed-out' {
       return { message: 'There is no room with that ID.', forgetPin: true, prefill: true };
     case 'room_closed':
       return { message: 'That room has been closed.', forgetPin: true, prefill: false };
+    case 'room_full':
+      return {
+        message: 'That room is full. Try again when someone has left.',
+        forgetPin: false,
+        prefill: true,
+      };
     case 'rate_limited':
       return {
         message: 'Too many attempts. Wait a while and try again.',

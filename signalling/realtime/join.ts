@@ -44,6 +44,12 @@ async function enter(
   if (resume && (await mayResume(ctx, socket, room.id, resume))) {
     socket.data.peerId = resume.peerId;
   }
+  // Under the room's lock, so two joiners cannot both take the last place. The host is never
+  // kept out of its own room: it counts toward the cap, but is not refused by it.
+  const max = ctx.limits.config.roomMaxMembers;
+  if (!isHost && (await membersOf(ctx.io, room.id)).length >= max) {
+    return { reply: failure('room_full', `this room is full: it holds at most ${max} people`) };
+  }
   await socket.join(key);
   socket.data.roomId = room.id;
   socket.data.role = isHost ? 'host' : 'guest';

@@ -11,7 +11,14 @@ import { isAcceptedOrigin } from '../security/origin';
 import type { Outcome, RealtimeContext } from './context';
 import { handleJoin } from './join';
 import type { JoinLock } from './keyed-lock';
-import { currentRoom, disconnectSession, leaveCurrentRoom, roomKey, sessionKey } from './presence';
+import {
+  currentRoom,
+  disconnectSession,
+  leaveCurrentRoom,
+  roomKey,
+  sessionKey,
+  userKey,
+} from './presence';
 import { handleSignal } from './relay';
 import type { ResumeTokens } from './resume';
 import { failure, type LcServer, type LcSocket } from './types';
@@ -179,6 +186,8 @@ export function attachHandlers(deps: HandlerDeps): Realtime {
     const enqueue = (task: () => Promise<void>): void => {
       queue = queue.then(task);
     };
+    // First in this socket's queue, so no event of it is handled before it is counted.
+    enqueue(() => admitConnection(ctx, socket));
 
     socket.use((packet, next) => {
       void throttle(socket, limits, packet, log).then((allowed) => {
@@ -242,6 +251,35 @@ export function attachHandlers(deps: HandlerDeps): Realtime {
       });
     },
   };
+}
+
+/**
+ * Caps an account's sockets across every node (SOCKETS_PER_USER). Joined and counted under a
+ * per-account lock, so of several connecting at once exactly those over the cap are cut. The
+ * session is known by now: a stranger cannot use this to cut someone else's sockets.
+ */
+async function admitConnection(ctx: RealtimeContext, socket: LcSocket): Promise<void> {
+  const { userId } = socket.data;
+  const max = ctx.limits.config.socketsPerUser;
+  try {
+    await ctx.joinLock.run(userKey(userId), async () => {
+      if (!socket.connected) return;
+      await socket.join(userKey(userId));
+      const held = (await ctx.io.in(userKey(userId)).fetchSockets()).length;
+      if (held <= max) return;
+      ctx.log.info({ userId, held }, 'too many sockets for one account; cut');
+      socket.emit('server:error', {
+        event: 'connect',
+        error: {
+          code: 'rate_limited',
+          message: `too many connections for this account (at most ${max}); close another tab`,
+        },
+      });
+      socket.disconnect(true);
+    });
+  } catch (err) {
+    ctx.log.error({ err, userId }, 'counting sockets failed');
+  }
 }
 
 /**

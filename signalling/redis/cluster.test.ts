@@ -11,13 +11,16 @@ import {
 import { type Cluster, startCluster, startNodeProcess } from '../testing/cluster';
 import {
   api,
+  codeOf,
   connectSocket,
   createRoom,
   joinedRoom,
   joinRoom,
   nextEvent,
+  openSocket,
   recordEvents,
   registerUser,
+  roundTrip,
   sessionCookieOf,
   socketPool,
   until,
@@ -295,5 +298,55 @@ describe.skipIf(redisMissing !== undefined)(
         await doomed.stop();
       }
     }, 40_000);
+  },
+);
+
+describe.skipIf(redisMissing !== undefined)(
+  `caps shared by two nodes${redisMissing ? ` (skipped: ${redisMissing})` : ''}`,
+  () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startCluster({ SOCKETS_PER_USER: '3', ROOM_MAX_MEMBERS: '3' });
+    });
+    afterAll(() => cluster?.stop());
+
+    it("counts an account's sockets on both nodes", async () => {
+      const { a, b } = cluster;
+      const user = await registerUser(a.url);
+      const held = [
+        await sockets.connect(a.url, user),
+        await sockets.connect(b.url, user),
+        await sockets.connect(a.url, user),
+      ];
+      for (const s of held) await roundTrip(s);
+      for (const node of [b, a]) {
+        // Listening from the start: the refusal may come in the same read as the connect.
+        const extra = openSocket(node.url, user.cookie);
+        const cut = new Promise<string>((resolve) => extra.once('disconnect', resolve));
+        try {
+          expect(await cut).toBe('io server disconnect');
+        } finally {
+          extra.close();
+        }
+      }
+      for (const s of held) await roundTrip(s);
+      expect(held.every((s) => s.connected)).toBe(true);
+    });
+
+    it('fills a room once whichever node people join through, and lets its host in', async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      const guests = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const node = i % 2 === 0 ? a : b;
+          return sockets.connect(node.url, await registerUser(node.url));
+        }),
+      );
+      const acks = await Promise.all(guests.map((g) => joinRoom(g, room.id, room.pin)));
+      expect(acks.filter((ack) => ack.ok)).toHaveLength(3);
+      expect(acks.filter((ack) => codeOf(ack) === 'room_full')).toHaveLength(5);
+      await joinedRoom(await sockets.connect(b.url, host), room.id, room.pin);
+    });
   },
 );

@@ -132,22 +132,34 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * A socket.io client (websocket only) that starts connecting at once; listeners attached in
+ * the same tick see everything, even what the server sends along with the connect.
+ */
+export function openSocket(
+  base: URL,
+  cookie: string | undefined,
+  options: ConnectOptions = {},
+): ClientSocket {
+  const headers: Record<string, string> = { ...options.headers };
+  const origin = options.origin === undefined ? base.origin : options.origin;
+  if (origin !== null) headers.origin = origin;
+  if (cookie !== undefined) headers.cookie = cookie;
+  return io(base.origin, {
+    transports: ['websocket'],
+    extraHeaders: headers,
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
 /** A connected socket.io client (websocket only), or a rejection with the connect_error. */
 export function connectSocket(
   base: URL,
   cookie: string | undefined,
   options: ConnectOptions = {},
 ): Promise<ClientSocket> {
-  const headers: Record<string, string> = { ...options.headers };
-  const origin = options.origin === undefined ? base.origin : options.origin;
-  if (origin !== null) headers.origin = origin;
-  if (cookie !== undefined) headers.cookie = cookie;
-  const socket: ClientSocket = io(base.origin, {
-    transports: ['websocket'],
-    extraHeaders: headers,
-    reconnection: false,
-    forceNew: true,
-  });
+  const socket = openSocket(base, cookie, options);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
