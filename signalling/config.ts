@@ -17,6 +17,7 @@ export interface LimitsConfig {
   socketFloodDisconnect: number;
   socketsPerUser: number;
   roomMaxMembers: number;
+  openRoomsPerUser: number;
 }
 
 export interface Config {
@@ -45,6 +46,8 @@ export interface Config {
   hostGraceSeconds: number;
   /** Days a closed room is kept before it is deleted; 0: at the next sweep. */
   roomRetentionDays: number;
+  /** Hours a room whose host never entered it stays open. */
+  roomUnusedHours: number;
   limits: LimitsConfig;
 }
 
@@ -264,7 +267,7 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, SECONDS_MAX),
     default: 600,
     description:
-      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it, and a room whose host never came stays open.',
+      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it; a room whose host never came closes after ROOM_UNUSED_HOURS instead.',
     example: '600',
   }),
   ROOM_RETENTION_DAYS: variable({
@@ -273,6 +276,20 @@ export const CONFIG_VARIABLES = {
     description:
       'Days a closed room (its name, host ID and sealed PIN) is kept before it is deleted; 0 deletes it at the next sweep. Every node sweeps once a minute. Joining a deleted room gets the same "no room has that ID" as any unknown ID. Rooms closed before closing times were recorded count from their creation.',
     example: '7',
+  }),
+  ROOM_UNUSED_HOURS: variable({
+    schema: integer(1, 24 * 3650),
+    default: 24,
+    description:
+      'Hours a room whose host has never entered it stays open; then it closes by itself (guests waiting in it are told) and counts no more against ROOMS_PER_USER. Every node sweeps once a minute. Rooms opened before this was recorded never close this way.',
+    example: '24',
+  }),
+  ROOMS_PER_USER: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 20,
+    description:
+      'Open rooms one account may have at once; one more is refused with 409 too_many_rooms until it closes one (or one closes by itself).',
+    example: '20',
   }),
   AUTH_WINDOW: variable({
     schema: integer(1, SECONDS_MAX),
@@ -412,6 +429,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pinSecret: e.PIN_SECRET,
     hostGraceSeconds: e.HOST_GRACE_SECONDS,
     roomRetentionDays: e.ROOM_RETENTION_DAYS,
+    roomUnusedHours: e.ROOM_UNUSED_HOURS,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME,
@@ -425,6 +443,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       socketFloodDisconnect: e.SOCKET_FLOOD_DISCONNECT,
       socketsPerUser: e.SOCKETS_PER_USER,
       roomMaxMembers: e.ROOM_MAX_MEMBERS,
+      openRoomsPerUser: e.ROOMS_PER_USER,
     },
   };
 }

@@ -39,6 +39,10 @@ describe('roomExit', () => {
       message: 'The room closed because the host did not come back.',
       forgetPin: true,
     });
+    expect(roomExit({ reason: 'closed', cause: 'host_never_came' }, false)).toMatchObject({
+      message: 'The room closed because its host never came.',
+      forgetPin: true,
+    });
     expect(roomExit({ reason: 'closed', cause: 'closed_by_host' }, false)).toMatchObject({
       message: 'The host closed the room.',
     });

@@ -32,10 +32,7 @@ function describe(end: MeshEnd, closing: boolean): RoomExit | 'signed-out' {
       return { message: 'The server refused the connection.', forgetPin: false, prefill: true };
     case 'closed':
       return {
-        message:
-          end.cause === 'host_did_not_return'
-            ? 'The room closed because the host did not come back.'
-            : 'The host closed the room.',
+        message: closedMessage(end.cause),
         forgetPin: true,
         prefill: false,
       };
@@ -73,4 +70,10 @@ function joinFailure(error: ApiError): RoomExit | 'signed-out' {
         prefill: true,
       };
   }
+}
+
+function closedMessage(cause: string): string {
+  if (cause === 'host_did_not_return') return 'The room closed because the host did not come back.';
+  if (cause === 'host_never_came') return 'The room closed because its host never came.';
+  return 'The host closed the room.';
 }

@@ -75,6 +75,7 @@ async function enter(
       return;
     }
     await ctx.rooms.hostAway.hostReturned(room.id);
+    if (fresh.awaitingHostSince !== undefined) await ctx.rooms.hostEntered(room.id);
     const failed = await ctx.rooms.admission.failures(room.id);
     if (failed > 0) {
       socket.emit('room:pin-attempts', {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { userReplySchema } from '../../shared/http';
+import { roomListReplySchema, userReplySchema } from '../../shared/http';
 import {
   joinSuccessSchema,
   peerInfoSchema,
@@ -306,7 +306,11 @@ describe.skipIf(redisMissing !== undefined)(
   () => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster({ SOCKETS_PER_USER: '3', ROOM_MAX_MEMBERS: '3' });
+      cluster = await startCluster({
+        SOCKETS_PER_USER: '3',
+        ROOM_MAX_MEMBERS: '3',
+        ROOMS_PER_USER: '3',
+      });
     });
     afterAll(() => cluster?.stop());
 
@@ -331,6 +335,20 @@ describe.skipIf(redisMissing !== undefined)(
       }
       for (const s of held) await roundTrip(s);
       expect(held.every((s) => s.connected)).toBe(true);
+    });
+
+    it("counts an account's open rooms once, whichever node creates them", async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const attempts = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          api(i % 2 === 0 ? a.url : b.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} }),
+        ),
+      );
+      expect(attempts.filter((r) => r.status === 201)).toHaveLength(3);
+      expect(attempts.filter((r) => r.status === 409)).toHaveLength(5);
+      const listed = await api(b.url, 'GET', '/api/rooms', { cookie: host.cookie });
+      expect(roomListReplySchema.parse(await listed.json()).rooms).toHaveLength(3);
     });
 
     it('fills a room once whichever node people join through, and lets its host in', async () => {

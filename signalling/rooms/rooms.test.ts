@@ -132,3 +132,39 @@ describe('rooms over HTTP', () => {
     }
   });
 });
+
+describe('open rooms per account', () => {
+  let capped: TestServer;
+  beforeAll(async () => {
+    capped = await startTestServer({ env: { ROOMS_PER_USER: '3' } });
+  });
+  afterAll(() => capped.stop());
+
+  it('refuses one more than ROOMS_PER_USER with 409 too_many_rooms, and nothing changes', async () => {
+    const a = await registerUser(capped.url);
+    const b = await registerUser(capped.url);
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api(capped.url, 'POST', '/api/rooms', { cookie: a.cookie, body: {} }),
+      ),
+    );
+    expect(attempts.filter((r) => r.status === 201)).toHaveLength(3);
+    const refused = attempts.filter((r) => r.status !== 201);
+    expect(refused.map((r) => r.status)).toEqual([409, 409, 409]);
+    const error = errorEnvelopeSchema.parse(await refused[0]?.json()).error;
+    expect(error.code).toBe('too_many_rooms');
+    expect(error.message).toContain('3');
+    const listed = await api(capped.url, 'GET', '/api/rooms', { cookie: a.cookie });
+    const rooms = roomListReplySchema.parse(await listed.json()).rooms;
+    expect(rooms).toHaveLength(3);
+    // Another account has its own allowance; closing a room frees a place.
+    expect(
+      (await api(capped.url, 'POST', '/api/rooms', { cookie: b.cookie, body: {} })).status,
+    ).toBe(201);
+    const path = `/api/rooms/${rooms[0]?.id}`;
+    expect((await api(capped.url, 'DELETE', path, { cookie: a.cookie })).status).toBe(204);
+    expect(
+      (await api(capped.url, 'POST', '/api/rooms', { cookie: a.cookie, body: {} })).status,
+    ).toBe(201);
+  });
+});

@@ -4,7 +4,7 @@ import { roomIdSchema } from '../../shared/ids';
 import { withUser } from '../auth/require-user';
 import type { SessionService } from '../auth/sessions';
 import { HttpError, parseBody } from '../http/errors';
-import type { HostAction, RoomService } from './service';
+import { type HostAction, type RoomService, TooManyRooms } from './service';
 
 function roomIdParam(req: Request): string {
   const parsed = roomIdSchema.safeParse(req.params.id);
@@ -30,7 +30,15 @@ export function roomsRouter(sessions: SessionService, rooms: RoomService): Route
     '/',
     withUser(sessions, async (req, res, { user }) => {
       const { name } = parseBody(createRoomSchema, req.body);
-      const body: RoomReply = { room: await rooms.create(user, name) };
+      const room = await rooms.create(user, name).catch((err: unknown) => {
+        if (!(err instanceof TooManyRooms)) throw err;
+        throw new HttpError(
+          409,
+          'too_many_rooms',
+          `you already have ${err.max} open rooms, the most one account may have; close one first`,
+        );
+      });
+      const body: RoomReply = { room };
       noStore(res).status(201).json(body);
     }),
   );

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { z } from 'zod';
 import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
-import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+import type { CreateRoomResult, RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
 const dataSchema = z.object({
   version: z.literal(1),
@@ -72,12 +72,29 @@ class LowdbStore implements Store {
   readonly #usersByName = new Map<string, UserRecord>();
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #rooms = new Map<string, RoomRecord>();
+  /** Open room IDs per host, so counting and listing a host's rooms ignores everyone else's. */
+  readonly #openByHost = new Map<string, Set<string>>();
   #pending: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Low<Data>) {
     for (const u of db.data.users) this.#indexUser(u);
     for (const s of db.data.sessions) this.#sessions.set(s.tokenHash, s);
-    for (const r of db.data.rooms) this.#rooms.set(r.id, r);
+    for (const r of db.data.rooms) this.#setRoom(r);
+  }
+
+  /** Every change to a room goes through here, keeping the host index in step. */
+  #setRoom(r: RoomRecord): void {
+    this.#rooms.set(r.id, r);
+    let open = this.#openByHost.get(r.hostId);
+    if (r.state === 'open') {
+      if (!open) {
+        open = new Set();
+        this.#openByHost.set(r.hostId, open);
+      }
+      open.add(r.id);
+    } else if (open?.delete(r.id) && open.size === 0) {
+      this.#openByHost.delete(r.hostId);
+    }
   }
 
   #indexUser(u: UserRecord): void {
@@ -136,11 +153,16 @@ class LowdbStore implements Store {
     return expired.map((s) => s.tokenHash);
   }
 
-  async createRoom(room: RoomRecord): Promise<boolean> {
-    if (this.#rooms.has(room.id)) return false;
-    this.#rooms.set(room.id, { ...room });
+  async createRoom(
+    room: RoomRecord,
+    maxOpenByHost = Number.POSITIVE_INFINITY,
+  ): Promise<CreateRoomResult> {
+    // Checked and set without an await in between, so concurrent creates cannot overshoot.
+    if (this.#rooms.has(room.id)) return 'id_taken';
+    if ((this.#openByHost.get(room.hostId)?.size ?? 0) >= maxOpenByHost) return 'host_at_limit';
+    this.#setRoom({ ...room });
     await this.#save();
-    return true;
+    return 'created';
   }
 
   async findRoom(id: string): Promise<RoomRecord | undefined> {
@@ -149,8 +171,9 @@ class LowdbStore implements Store {
   }
 
   async listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]> {
-    return [...this.#rooms.values()]
-      .filter((r) => r.hostId === hostId && r.state === 'open')
+    return [...(this.#openByHost.get(hostId) ?? [])]
+      .map((id) => this.#rooms.get(id))
+      .filter((r): r is RoomRecord => r?.hostId === hostId && r.state === 'open')
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map((r) => ({ ...r }));
   }
@@ -162,7 +185,7 @@ class LowdbStore implements Store {
     const r = this.#rooms.get(id);
     if (!r) return undefined;
     const updated = { ...r, ...patch };
-    this.#rooms.set(id, updated);
+    this.#setRoom(updated);
     await this.#save();
     return { ...updated };
   }
@@ -175,7 +198,7 @@ class LowdbStore implements Store {
   /** Callers check and close without an await in between, so two racing closes cannot both win. */
   async #close(r: RoomRecord, at: number): Promise<RoomRecord> {
     const closed: RoomRecord = { ...r, state: 'closed', closedAt: at };
-    this.#rooms.set(r.id, closed);
+    this.#setRoom(closed);
     await this.#save();
     return { ...closed };
   }
@@ -212,6 +235,35 @@ class LowdbStore implements Store {
     if (r?.state !== 'open' || r.hostAwaySince === undefined || r.hostAwaySince > cutoff) {
       return undefined;
     }
+    return this.#close(r, at);
+  }
+
+  async clearAwaitingHost(id: string): Promise<void> {
+    const r = this.#rooms.get(id);
+    if (r?.awaitingHostSince === undefined) return;
+    const { awaitingHostSince: _, ...rest } = r;
+    this.#setRoom(rest);
+    await this.#save();
+  }
+
+  async listAwaitingHostSince(cutoff: number, limit: number): Promise<string[]> {
+    return [...this.#rooms.values()]
+      .filter(
+        (r) =>
+          r.state === 'open' && r.awaitingHostSince !== undefined && r.awaitingHostSince <= cutoff,
+      )
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  async closeIfAwaitingHost(
+    id: string,
+    cutoff: number,
+    at: number,
+  ): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    const waiting = r?.awaitingHostSince;
+    if (r?.state !== 'open' || waiting === undefined || waiting > cutoff) return undefined;
     return this.#close(r, at);
   }
 
