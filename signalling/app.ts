@@ -53,7 +53,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const { store } = backend;
   const vault = new PinVault(backend.pinSecret);
   const limits = createLimits(config.limits, deps.limiters ?? backend.limiters);
-  const sessions = createSessionService(store, config.sessionTtlSeconds);
+  const sessions = createSessionService(
+    store,
+    config.sessionTtlSeconds,
+    config.limits.sessionsPerUser,
+  );
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
 
   const app = express();

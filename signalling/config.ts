@@ -18,6 +18,7 @@ export interface LimitsConfig {
   socketsPerUser: number;
   roomMaxMembers: number;
   openRoomsPerUser: number;
+  sessionsPerUser: number;
 }
 
 export interface Config {
@@ -301,14 +302,22 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, COUNT_MAX),
     default: 10,
     description:
-      'Failed sign-ins allowed per username per AUTH_WINDOW; then 429 until the window ends.',
+      'Sign-in attempts allowed per username per AUTH_WINDOW, whatever their outcome (a right password counts too); then 429 until the window ends.',
     example: '10',
   }),
   AUTH_LIMIT_PER_IP: variable({
     schema: integer(1, COUNT_MAX),
     default: 50,
-    description: 'Failed sign-ins plus registrations allowed per client address per AUTH_WINDOW.',
+    description:
+      'Sign-in attempts (whatever their outcome) plus registrations allowed per client address per AUTH_WINDOW.',
     example: '50',
+  }),
+  SESSIONS_PER_USER: variable({
+    schema: integer(1, 1000),
+    default: 10,
+    description:
+      "Live sessions (signed-in browsers) one account may have; a sign-in beyond it ends the account's oldest session and disconnects its sockets.",
+    example: '10',
   }),
   PIN_WINDOW: variable({
     schema: integer(1, SECONDS_MAX),
@@ -444,6 +453,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       socketsPerUser: e.SOCKETS_PER_USER,
       roomMaxMembers: e.ROOM_MAX_MEMBERS,
       openRoomsPerUser: e.ROOMS_PER_USER,
+      sessionsPerUser: e.SESSIONS_PER_USER,
     },
   };
 }

@@ -37,7 +37,11 @@ describe.skipIf(redisMissing !== undefined)(
   () => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster({ PIN_LIMIT_PER_ROOM: '4', AUTH_LIMIT_PER_USERNAME: '2' });
+      cluster = await startCluster({
+        PIN_LIMIT_PER_ROOM: '4',
+        AUTH_LIMIT_PER_USERNAME: '3',
+        SESSIONS_PER_USER: '3',
+      });
     });
     afterAll(() => cluster?.stop());
 
@@ -153,14 +157,39 @@ describe.skipIf(redisMissing !== undefined)(
       expect(await cut).toBe('io server disconnect');
     });
 
+    it("caps an account's sessions across both nodes and cuts the oldest's socket wherever it is", async () => {
+      const { a, b } = cluster;
+      const account = await registerUser(a.url);
+      const onA = await sockets.connect(a.url, account);
+      const cut = new Promise<string>((resolve) => onA.once('disconnect', resolve));
+      const cookies: string[] = [];
+      for (const node of [b, a, b]) {
+        const res = await api(node.url, 'POST', '/api/auth/login', {
+          body: { username: account.username, password: account.password },
+        });
+        expect(res.status).toBe(200);
+        cookies.push(sessionCookieOf(res));
+      }
+      // SESSIONS_PER_USER is 3 here: the registration's session went with the third sign-in.
+      expect(await cut).toBe('io server disconnect');
+      const me = (cookie: string) => api(a.url, 'GET', '/api/auth/me', { cookie });
+      expect((await me(account.cookie)).status).toBe(401);
+      for (const cookie of cookies) expect((await me(cookie)).status).toBe(200);
+    });
+
     it('spends one sign-in budget per username across both nodes', async () => {
       const { a, b } = cluster;
       const account = await registerUser(a.url);
-      for (const node of [a, b]) {
+      // A success counts as much as a failure.
+      for (const [node, password, status] of [
+        [a, 'wrong password', 401],
+        [b, account.password, 200],
+        [a, 'wrong password', 401],
+      ] as const) {
         const res = await api(node.url, 'POST', '/api/auth/login', {
-          body: { username: account.username, password: 'wrong password' },
+          body: { username: account.username, password },
         });
-        expect(res.status).toBe(401);
+        expect(res.status).toBe(status);
       }
       const locked = await api(a.url, 'POST', '/api/auth/login', {
         body: { username: account.username, password: account.password },

@@ -71,6 +71,8 @@ class LowdbStore implements Store {
   readonly #users = new Map<string, UserRecord>();
   readonly #usersByName = new Map<string, UserRecord>();
   readonly #sessions = new Map<string, SessionRecord>();
+  /** Session hashes per user, so capping one user's sessions reads only theirs. */
+  readonly #sessionsByUser = new Map<string, Set<string>>();
   readonly #rooms = new Map<string, RoomRecord>();
   /** Open room IDs per host, so counting and listing a host's rooms ignores everyone else's. */
   readonly #openByHost = new Map<string, Set<string>>();
@@ -78,8 +80,27 @@ class LowdbStore implements Store {
 
   constructor(private readonly db: Low<Data>) {
     for (const u of db.data.users) this.#indexUser(u);
-    for (const s of db.data.sessions) this.#sessions.set(s.tokenHash, s);
+    for (const s of db.data.sessions) this.#setSession(s);
     for (const r of db.data.rooms) this.#setRoom(r);
+  }
+
+  #setSession(s: SessionRecord): void {
+    this.#sessions.set(s.tokenHash, s);
+    let mine = this.#sessionsByUser.get(s.userId);
+    if (!mine) {
+      mine = new Set();
+      this.#sessionsByUser.set(s.userId, mine);
+    }
+    mine.add(s.tokenHash);
+  }
+
+  #dropSession(tokenHash: string): boolean {
+    const s = this.#sessions.get(tokenHash);
+    if (!s) return false;
+    this.#sessions.delete(tokenHash);
+    const mine = this.#sessionsByUser.get(s.userId);
+    if (mine?.delete(tokenHash) && mine.size === 0) this.#sessionsByUser.delete(s.userId);
+    return true;
   }
 
   /** Every change to a room goes through here, keeping the host index in step. */
@@ -132,9 +153,19 @@ class LowdbStore implements Store {
     return u && { ...u };
   }
 
-  async createSession(session: SessionRecord): Promise<void> {
-    this.#sessions.set(session.tokenHash, { ...session });
+  async createSession(
+    session: SessionRecord,
+    maxPerUser = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
+    this.#setSession({ ...session });
+    const mine = [...(this.#sessionsByUser.get(session.userId) ?? [])]
+      .map((hash) => this.#sessions.get(hash))
+      .filter((s): s is SessionRecord => s !== undefined)
+      .sort((a, b) => a.expiresAt - b.expiresAt);
+    const revoked = mine.slice(0, Math.max(0, mine.length - maxPerUser)).map((s) => s.tokenHash);
+    for (const hash of revoked) this.#dropSession(hash);
     await this.#save();
+    return revoked;
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -143,12 +174,12 @@ class LowdbStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    if (this.#sessions.delete(tokenHash)) await this.#save();
+    if (this.#dropSession(tokenHash)) await this.#save();
   }
 
   async deleteExpiredSessions(now: number): Promise<string[]> {
     const expired = [...this.#sessions.values()].filter((s) => s.expiresAt <= now);
-    for (const s of expired) this.#sessions.delete(s.tokenHash);
+    for (const s of expired) this.#dropSession(s.tokenHash);
     if (expired.length > 0) await this.#save();
     return expired.map((s) => s.tokenHash);
   }

@@ -98,10 +98,38 @@ return room`;
 const DELETE_EXPIRED = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
 for _, hash in ipairs(expired) do
+  local user = redis.call('HGET', ARGV[2] .. hash, 'userId')
+  if user then redis.call('ZREM', ARGV[3] .. user, hash) end
   redis.call('DEL', ARGV[2] .. hash)
   redis.call('ZREM', KEYS[1], hash)
 end
 return expired`;
+// The new session, then the user's soonest-expiring ones beyond the cap, deleted in one step:
+// the cost is this user's sessions, never everyone's.
+const CREATE_SESSION = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+local revoked = {}
+local max = tonumber(ARGV[3])
+if max then
+  local over = redis.call('ZCARD', KEYS[3]) - max
+  if over > 0 then
+    revoked = redis.call('ZRANGE', KEYS[3], 0, over - 1)
+    for _, hash in ipairs(revoked) do
+      redis.call('DEL', ARGV[4] .. hash)
+      redis.call('ZREM', KEYS[2], hash)
+      redis.call('ZREM', KEYS[3], hash)
+    end
+  end
+end
+return revoked`;
+const DELETE_SESSION = `
+local user = redis.call('HGET', KEYS[1], 'userId')
+if user then redis.call('ZREM', ARGV[2] .. user, ARGV[1]) end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1`;
 
 type Fields = Record<string, string | number>;
 
@@ -169,12 +197,23 @@ export class RedisStore implements Store {
     return hash && userRecordSchema.parse(hash);
   }
 
-  async createSession(session: SessionRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.#key('session', session.tokenHash), { ...session })
-      .zadd(this.#expiryIndex, session.expiresAt, session.tokenHash)
-      .exec();
+  async createSession(
+    session: SessionRecord,
+    maxPerUser = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
+    const revoked = await this.redis.eval(
+      CREATE_SESSION,
+      3,
+      this.#key('session', session.tokenHash),
+      this.#expiryIndex,
+      this.#key('user-sessions', session.userId),
+      session.tokenHash,
+      String(session.expiresAt),
+      Number.isFinite(maxPerUser) ? String(maxPerUser) : '',
+      this.#key('session', ''),
+      ...flat({ ...session }),
+    );
+    return Array.isArray(revoked) ? revoked.map(String) : [];
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -183,11 +222,14 @@ export class RedisStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    await this.redis
-      .multi()
-      .del(this.#key('session', tokenHash))
-      .zrem(this.#expiryIndex, tokenHash)
-      .exec();
+    await this.redis.eval(
+      DELETE_SESSION,
+      2,
+      this.#key('session', tokenHash),
+      this.#expiryIndex,
+      tokenHash,
+      this.#key('user-sessions', ''),
+    );
   }
 
   async deleteExpiredSessions(now: number): Promise<string[]> {
@@ -197,6 +239,7 @@ export class RedisStore implements Store {
       this.#expiryIndex,
       String(now),
       this.#key('session', ''),
+      this.#key('user-sessions', ''),
     );
     return Array.isArray(expired) ? expired.map(String) : [];
   }

@@ -11,7 +11,11 @@ export interface Store {
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   findUserById(id: string): Promise<UserRecord | undefined>;
 
-  createSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores the session and, in the same step, deletes the user's oldest sessions (soonest to
+   * expire) beyond `maxPerUser`; resolves with the hashes of those deleted.
+   */
+  createSession(session: SessionRecord, maxPerUser?: number): Promise<string[]>;
   findSession(tokenHash: string): Promise<SessionRecord | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Removes sessions expired at `now` and returns their hashes. */

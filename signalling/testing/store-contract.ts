@@ -89,6 +89,36 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     await store.deleteSession(s.tokenHash);
   });
 
+  it("caps a user's sessions in one step, deleting the soonest to expire", async () => {
+    const userId = uid('u');
+    const someone = session(uid('u'), 1);
+    await store.createSession(someone, 1);
+    const [s1, s2, s3, s4] = [4000, 1000, 3000, 2000].map((at) => session(userId, at)) as [
+      SessionRecord,
+      SessionRecord,
+      SessionRecord,
+      SessionRecord,
+    ];
+    expect(await store.createSession(s1, 3)).toEqual([]);
+    expect(await store.createSession(s2, 3)).toEqual([]);
+    expect(await store.createSession(s3, 3)).toEqual([]);
+    expect(await store.createSession(s4, 3)).toEqual([s2.tokenHash]);
+    expect(await store.findSession(s2.tokenHash)).toBeUndefined();
+    for (const s of [s1, s3, s4, someone]) expect(await store.findSession(s.tokenHash)).toEqual(s);
+    // Deleted and expired sessions leave the count, so they are not revoked twice.
+    await store.deleteSession(s4.tokenHash);
+    expect(await store.deleteExpiredSessions(3000)).toEqual(
+      expect.arrayContaining([s3.tokenHash, someone.tokenHash]),
+    );
+    const s5 = session(userId, 5000);
+    const s6 = session(userId, 6000);
+    expect(await store.createSession(s5, 3)).toEqual([]);
+    expect(await store.createSession(s6, 3)).toEqual([]);
+    expect(await store.createSession(session(userId, 7000), 3)).toEqual([s1.tokenHash]);
+    // Without a cap nothing is revoked.
+    expect(await store.createSession(session(userId, 8000))).toEqual([]);
+  });
+
   it('deletes the sessions expired at a time, reports each once, and keeps the rest', async () => {
     const now = 1_900_000_000_000;
     const old = session('u1', now - 1);
