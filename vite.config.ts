@@ -141,7 +141,8 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps in what the server serves (bench/room/bundle.ts builds its own with maps).
+    sourcemap: false,
     // Every browser the room needs (WebRTC, captureStream) preloads modules natively.
     modulePreload: { polyfill: false },
   },

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'wrong_pin',
   'room_not_found',
   'room_closed',
+  'room_full',
+  'too_many_rooms',
   'not_in_room',
   'peer_not_found',
   'internal',

@@ -90,7 +90,7 @@ export type PeerLeft = z.infer<typeof peerLeftSchema>;
 export const roomClosedSchema = z.object({ roomId: roomIdSchema, reason: z.string() });
 export type RoomClosed = z.infer<typeof roomClosedSchema>;
 /** The reasons the server gives; a client shows any other as a plain close. */
-export type RoomClosedReason = 'closed_by_host' | 'host_did_not_return';
+export type RoomClosedReason = 'closed_by_host' | 'host_did_not_return' | 'host_never_came';
 
 /** The host's last connection left: the room closes at `closesAt` unless the host returns. */
 export const hostAwaySchema = z.object({

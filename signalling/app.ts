@@ -20,6 +20,7 @@ import { PinVault } from './rooms/pin-secret';
 import { createRetentionRule } from './rooms/retention';
 import { roomsRouter } from './rooms/routes';
 import { createRoomService } from './rooms/service';
+import { createUnusedRoomRule } from './rooms/unused';
 import { clientAddress } from './security/client-ip';
 import { securityHeaders } from './security/headers';
 import { createLimits, type LimiterFactory } from './security/limits';
@@ -52,7 +53,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const { store } = backend;
   const vault = new PinVault(backend.pinSecret);
   const limits = createLimits(config.limits, deps.limiters ?? backend.limiters);
-  const sessions = createSessionService(store, config.sessionTtlSeconds);
+  const sessions = createSessionService(
+    store,
+    config.sessionTtlSeconds,
+    config.limits.sessionsPerUser,
+  );
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
 
   const app = express();
@@ -155,6 +160,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     retentionDays: config.roomRetentionDays,
     log: childLogger(logger, 'rooms'),
   }).start();
+  const unusedSweep = createUnusedRoomRule({
+    store,
+    limits,
+    notifier,
+    lock: backend.joinLock,
+    hours: config.roomUnusedHours,
+    log: childLogger(logger, 'rooms'),
+  }).start();
 
   return {
     httpServer,
@@ -174,7 +187,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       }),
     close: async () => {
       clearInterval(pruneTimer);
-      await Promise.all([hostAwaySweep.stop(), retentionSweep.stop()]);
+      await Promise.all([hostAwaySweep.stop(), retentionSweep.stop(), unusedSweep.stop()]);
       backend.shuttingDown();
       await rt.close();
       await backend.close();

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { openBackend } from './backend';
 import { loadConfig } from './config';
 import { createLogger } from './log';
 import { PIN_SECRET_FILE } from './rooms/pin-secret';
+import { DB_FILE } from './store/lowdb-store';
 import { freePort, type RedisServer, redisMissing, startRedisServer } from './testing/redis-server';
 
 const log = createLogger('silent');
@@ -26,6 +27,34 @@ console.log(JSON.stringify(loaded.filter((k) => /ioredis|redis-adapter/.test(k))
 `;
 
 describe('the lowdb backend', () => {
+  it('creates DATA_DIR 0700 and writes the database and the PIN secret 0600', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'lc-backend-'));
+    const dataDir = join(parent, 'data');
+    try {
+      const backend = await openBackend(loadConfig({ DATA_DIR: dataDir }), log);
+      await backend.store.createUser({
+        id: 'u1',
+        username: 'someone',
+        passwordHash: 'x',
+        createdAt: new Date(0).toISOString(),
+      });
+      await backend.close();
+      const mode = async (path: string) => (await stat(path)).mode & 0o777;
+      expect(await mode(dataDir)).toBe(0o700);
+      expect(await mode(join(dataDir, DB_FILE))).toBe(0o600);
+      expect(await mode(join(dataDir, PIN_SECRET_FILE))).toBe(0o600);
+
+      // A database an older version left readable by others is made owner-only on open.
+      await chmod(join(dataDir, DB_FILE), 0o644);
+      const again = await openBackend(loadConfig({ DATA_DIR: dataDir }), log);
+      expect(await mode(join(dataDir, DB_FILE))).toBe(0o600);
+      expect(await again.store.findUserById('u1')).toMatchObject({ username: 'someone' });
+      await again.close();
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it('loads neither ioredis nor the Redis adapter', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lc-backend-'));
     try {

@@ -15,6 +15,10 @@ export interface LimitsConfig {
   pinFailuresPerIp: number;
   socketEventsPerSecond: number;
   socketFloodDisconnect: number;
+  socketsPerUser: number;
+  roomMaxMembers: number;
+  openRoomsPerUser: number;
+  sessionsPerUser: number;
 }
 
 export interface Config {
@@ -43,6 +47,8 @@ export interface Config {
   hostGraceSeconds: number;
   /** Days a closed room is kept before it is deleted; 0: at the next sweep. */
   roomRetentionDays: number;
+  /** Hours a room whose host never entered it stays open. */
+  roomUnusedHours: number;
   limits: LimitsConfig;
 }
 
@@ -181,7 +187,7 @@ export const CONFIG_VARIABLES = {
     schema: text(),
     default: './data',
     description:
-      'Directory for the database file (db.json) and the PIN secret (pin-secret); created on first start.',
+      'Directory for the database file (db.json) and the PIN secret (pin-secret); created on first start with mode 0700 (an existing directory keeps its mode), both files written 0600.',
     example: '/var/lib/liveconnect',
   }),
   PUBLIC_ORIGIN: optional({
@@ -262,7 +268,7 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, SECONDS_MAX),
     default: 600,
     description:
-      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it, and a room whose host never came stays open.',
+      'Seconds a room waits for its host once the host has left (closed the tab, lost the connection, pressed Leave room). Guests keep chatting and are told when the room will close; the host coming back with the same account within it takes over again, playback included; past it the room closes by itself and everyone is sent to the lobby. Ten minutes covers a crashed browser, a closed tab or a restarted laptop without keeping guests in a room nobody returns to. A server shutdown does not start it; a room whose host never came closes after ROOM_UNUSED_HOURS instead.',
     example: '600',
   }),
   ROOM_RETENTION_DAYS: variable({
@@ -271,6 +277,20 @@ export const CONFIG_VARIABLES = {
     description:
       'Days a closed room (its name, host ID and sealed PIN) is kept before it is deleted; 0 deletes it at the next sweep. Every node sweeps once a minute. Joining a deleted room gets the same "no room has that ID" as any unknown ID. Rooms closed before closing times were recorded count from their creation.',
     example: '7',
+  }),
+  ROOM_UNUSED_HOURS: variable({
+    schema: integer(1, 24 * 3650),
+    default: 24,
+    description:
+      'Hours a room whose host has never entered it stays open; then it closes by itself (guests waiting in it are told) and counts no more against ROOMS_PER_USER. Every node sweeps once a minute. Rooms opened before this was recorded never close this way.',
+    example: '24',
+  }),
+  ROOMS_PER_USER: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 20,
+    description:
+      'Open rooms one account may have at once; one more is refused with 409 too_many_rooms until it closes one (or one closes by itself).',
+    example: '20',
   }),
   AUTH_WINDOW: variable({
     schema: integer(1, SECONDS_MAX),
@@ -282,14 +302,22 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, COUNT_MAX),
     default: 10,
     description:
-      'Failed sign-ins allowed per username per AUTH_WINDOW; then 429 until the window ends.',
+      'Sign-in attempts allowed per username per AUTH_WINDOW, whatever their outcome (a right password counts too); then 429 until the window ends.',
     example: '10',
   }),
   AUTH_LIMIT_PER_IP: variable({
     schema: integer(1, COUNT_MAX),
     default: 50,
-    description: 'Failed sign-ins plus registrations allowed per client address per AUTH_WINDOW.',
+    description:
+      'Sign-in attempts (whatever their outcome) plus registrations allowed per client address per AUTH_WINDOW.',
     example: '50',
+  }),
+  SESSIONS_PER_USER: variable({
+    schema: integer(1, 1000),
+    default: 10,
+    description:
+      "Live sessions (signed-in browsers) one account may have; a sign-in beyond it ends the account's oldest session and disconnects its sockets.",
+    example: '10',
   }),
   PIN_WINDOW: variable({
     schema: integer(1, SECONDS_MAX),
@@ -335,6 +363,20 @@ export const CONFIG_VARIABLES = {
     default: 200,
     description: 'Dropped events within 10 seconds after which the connection is cut.',
     example: '200',
+  }),
+  SOCKETS_PER_USER: variable({
+    schema: integer(1, 1000),
+    default: 10,
+    description:
+      'Socket connections one account may hold at once, across every node (each open room tab holds one); one more is cut at once with a rate_limited server:error.',
+    example: '10',
+  }),
+  ROOM_MAX_MEMBERS: variable({
+    schema: integer(2, 100),
+    default: 12,
+    description:
+      'People (connections) a room holds at once. Every member links to every other, so each joiner adds a connection to every browser: past about 12 a full mesh stops being usable. A guest joining a full room gets room_full; the host always gets into its own room.',
+    example: '12',
   }),
 };
 
@@ -396,6 +438,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pinSecret: e.PIN_SECRET,
     hostGraceSeconds: e.HOST_GRACE_SECONDS,
     roomRetentionDays: e.ROOM_RETENTION_DAYS,
+    roomUnusedHours: e.ROOM_UNUSED_HOURS,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME,
@@ -407,6 +450,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pinFailuresPerIp: e.PIN_LIMIT_PER_IP,
       socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
       socketFloodDisconnect: e.SOCKET_FLOOD_DISCONNECT,
+      socketsPerUser: e.SOCKETS_PER_USER,
+      roomMaxMembers: e.ROOM_MAX_MEMBERS,
+      openRoomsPerUser: e.ROOMS_PER_USER,
+      sessionsPerUser: e.SESSIONS_PER_USER,
     },
   };
 }

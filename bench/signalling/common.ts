@@ -15,6 +15,10 @@ export const SERVER_ENV: Record<string, string> = {
   PIN_LIMIT_PER_USER: '100000',
   PIN_LIMIT_PER_IP: '100000',
   SOCKET_EVENTS_PER_SECOND: '1000',
+  // 10,000 sockets over 200 accounts is 50 an account; the default allows 10.
+  SOCKETS_PER_USER: '1000',
+  // Rooms are dealt round-robin to the accounts: 10 each at the defaults, more with BENCH_ROOMS.
+  ROOMS_PER_USER: '100000',
 };
 
 export interface Account {

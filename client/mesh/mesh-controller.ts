@@ -198,6 +198,7 @@ export class MeshController implements ReactiveController {
     if (this.#ended()) return;
     this.#signalling = new SignallingClient({
       status: (s) => this.#onServerStatus(s),
+      connectFailed: () => void this.#onConnectFailed(),
       connected: () => void this.#join(),
       peerJoined: (p) => this.#onPeerJoined(p),
       peerLeft: (id) => this.#apply(peerLeft(this.#state, id)),
@@ -304,6 +305,20 @@ export class MeshController implements ReactiveController {
     this.server = status;
     if (status === 'refused') void this.#onRefused();
     this.host.requestUpdate();
+  }
+
+  /** One session check at a time; socket.io keeps retrying meanwhile (every 0.5–4 s). */
+  #checkingSession = false;
+
+  /** A failed attempt may be a lost session (refused at the upgrade): then sign in again. */
+  async #onConnectFailed(): Promise<void> {
+    if (this.#checkingSession || this.#ended()) return;
+    this.#checkingSession = true;
+    try {
+      if ((await this.options.checkSession()) === 'signed-out') this.#end({ reason: 'signed-out' });
+    } finally {
+      this.#checkingSession = false;
+    }
   }
 
   /** The server turned us away: a lost session means sign in again; otherwise say so. */

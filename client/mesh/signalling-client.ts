@@ -30,6 +30,12 @@ export type ServerLink = 'connecting' | 'online' | 'reconnecting' | 'refused';
 
 export interface SignallingListener {
   status(status: ServerLink): void;
+  /**
+   * A (re)connection attempt failed. The server refuses a handshake without a live session
+   * at the WebSocket upgrade, which a browser sees only as a failed WebSocket, the same as a
+   * server that is down: ask over HTTP which it was.
+   */
+  connectFailed(): void;
   /** Called on every (re)connection: a new socket is in no room, so join again (resuming our peerId). */
   connected(): void;
   peerJoined(peer: PeerInfo): void;
@@ -63,6 +69,7 @@ export class SignallingClient {
     s.on('connect_error', () => {
       // An inactive socket was refused by the server's middleware and socket.io gives up.
       listener.status(s.active ? 'reconnecting' : 'refused');
+      if (s.active) listener.connectFailed();
     });
     s.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;

@@ -11,6 +11,18 @@ describe('roomExit', () => {
     });
   });
 
+  it('says a full room is full and keeps the PIN for another try', () => {
+    const end = {
+      reason: 'join-failed',
+      error: { code: 'room_full', message: 'this room is full: it holds at most 12 people' },
+    } as const;
+    expect(roomExit(end, false)).toEqual({
+      message: 'That room is full. Try again when someone has left.',
+      forgetPin: false,
+      prefill: true,
+    });
+  });
+
   it('sends people to sign in when the session is gone, however it was found out', () => {
     expect(roomExit({ reason: 'signed-out' }, false)).toBe('signed-out');
     const end = { reason: 'join-failed', error: { code: 'unauthorized', message: '' } } as const;
@@ -25,6 +37,10 @@ describe('roomExit', () => {
   it('says why the room closed', () => {
     expect(roomExit({ reason: 'closed', cause: 'host_did_not_return' }, false)).toMatchObject({
       message: 'The room closed because the host did not come back.',
+      forgetPin: true,
+    });
+    expect(roomExit({ reason: 'closed', cause: 'host_never_came' }, false)).toMatchObject({
+      message: 'The room closed because its host never came.',
       forgetPin: true,
     });
     expect(roomExit({ reason: 'closed', cause: 'closed_by_host' }, false)).toMatchObject({

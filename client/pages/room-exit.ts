@@ -32,10 +32,7 @@ function describe(end: MeshEnd, closing: boolean): RoomExit | 'signed-out' {
       return { message: 'The server refused the connection.', forgetPin: false, prefill: true };
     case 'closed':
       return {
-        message:
-          end.cause === 'host_did_not_return'
-            ? 'The room closed because the host did not come back.'
-            : 'The host closed the room.',
+        message: closedMessage(end.cause),
         forgetPin: true,
         prefill: false,
       };
@@ -52,6 +49,12 @@ function joinFailure(error: ApiError): RoomExit | 'signed-out' {
       return { message: 'There is no room with that ID.', forgetPin: true, prefill: true };
     case 'room_closed':
       return { message: 'That room has been closed.', forgetPin: true, prefill: false };
+    case 'room_full':
+      return {
+        message: 'That room is full. Try again when someone has left.',
+        forgetPin: false,
+        prefill: true,
+      };
     case 'rate_limited':
       return {
         message: 'Too many attempts. Wait a while and try again.',
@@ -67,4 +70,10 @@ function joinFailure(error: ApiError): RoomExit | 'signed-out' {
         prefill: true,
       };
   }
+}
+
+function closedMessage(cause: string): string {
+  if (cause === 'host_did_not_return') return 'The room closed because the host did not come back.';
+  if (cause === 'host_never_came') return 'The room closed because its host never came.';
+  return 'The host closed the room.';
 }

@@ -4,6 +4,7 @@ import { userReplySchema } from '../../shared/http';
 import {
   api,
   connectSocket,
+  handshakeOutcome,
   registerUser,
   sessionCookieOf,
   startTestServer,
@@ -100,7 +101,8 @@ describe('accounts', () => {
     expect(out.headers.getSetCookie().join()).toMatch(/lc_session=;.*Max-Age=0/);
     expect(await cut).toBe('io server disconnect');
     expect((await api(server.url, 'GET', '/api/auth/me', { cookie: a.cookie })).status).toBe(401);
-    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow('unauthorized');
+    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow();
+    expect(await handshakeOutcome(server.url, a.cookie)).toBe('unauthorized');
   });
 
   it('answers 401 without a session or with a forged one', async () => {
@@ -130,7 +132,8 @@ describe('session expiry', () => {
       .emitWithAck('room:join', { roomId: 'abc-defg-hjk', pin: '123456' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     socket.close();
-    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow('unauthorized');
+    await expect(connectSocket(server.url, a.cookie)).rejects.toThrow();
+    expect(await handshakeOutcome(server.url, a.cookie)).toBe('unauthorized');
   });
 });
 
@@ -157,20 +160,58 @@ describe('sign-in limits', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('locks an address after AUTH_LIMIT_PER_IP registrations and failures', async () => {
+  it('counts right passwords too: AUTH_LIMIT_PER_USERNAME sign-ins of any outcome', async () => {
+    const a = await registerUser(server.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await login(a.username, a.password)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('locks an address after AUTH_LIMIT_PER_IP registrations and sign-ins of any outcome', async () => {
     const b = await registerUser(server.url);
     expect((await login(b.username, b.password)).status).toBe(200);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       statuses.push((await login(uniqueUsername('nobody'), 'wrong password')).status);
     }
-    // One registration and five failures spend the six points; successes give theirs back.
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // One registration, one success and four failures spend the six points.
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
     expect((await login(b.username, b.password)).status).toBe(429);
     const reg = await api(server.url, 'POST', '/api/auth/register', {
       body: { username: uniqueUsername(), password: TEST_PASSWORD },
     });
     expect(reg.status).toBe(429);
+  });
+});
+
+describe('sessions per account', () => {
+  it('keeps at most SESSIONS_PER_USER: a sign-in ends the oldest and cuts its sockets', async () => {
+    const server = await startTestServer({ env: { SESSIONS_PER_USER: '2' } });
+    try {
+      const a = await registerUser(server.url);
+      const other = await registerUser(server.url);
+      const oldest = await connectSocket(server.url, a.cookie);
+      const cut = new Promise<string>((resolve) => oldest.once('disconnect', resolve));
+      const signIn = async () => {
+        const res = await api(server.url, 'POST', '/api/auth/login', {
+          body: { username: a.username, password: a.password },
+        });
+        expect(res.status).toBe(200);
+        return sessionCookieOf(res);
+      };
+      const second = await signIn();
+      const me = (cookie: string) => api(server.url, 'GET', '/api/auth/me', { cookie });
+      expect((await me(a.cookie)).status).toBe(200);
+      const third = await signIn();
+      expect(await cut).toBe('io server disconnect');
+      expect((await me(a.cookie)).status).toBe(401);
+      expect((await me(second)).status).toBe(200);
+      expect((await me(third)).status).toBe(200);
+      // Someone else's session is not theirs to end.
+      expect((await me(other.cookie)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { credentialsSchema, type UserReply } from '../../shared/http';
 import { HttpError, parseBody } from '../http/errors';
 import type { Logger } from '../log';
-import { type Limits, refund, take } from '../security/limits';
+import { type Limits, take } from '../security/limits';
 import type { Store } from '../store/types';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords';
 import { withUser } from './require-user';
@@ -43,7 +43,11 @@ export function authRouter(deps: AuthRouteDeps): Router {
   const router = Router();
 
   const signIn = async (res: Response, userId: string): Promise<void> => {
-    const { token } = await sessions.create(userId);
+    const { token, revoked } = await sessions.create(userId);
+    // The account's oldest sessions beyond SESSIONS_PER_USER are gone: cut their sockets too.
+    for (const tokenHash of revoked) await deps.onRevoked(tokenHash);
+    if (revoked.length > 0)
+      log.info({ userId, revoked: revoked.length }, 'oldest sessions revoked');
     res.append('Set-Cookie', sessionCookie(token, deps.sessionTtlSeconds, deps.secureCookies));
   };
 
@@ -70,6 +74,8 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const { username, password } = parseBody(credentialsSchema, req.body);
     const ip = clientIp(req);
     const nameKey = username.toLowerCase();
+    // Every attempt counts, whatever its outcome: a right password is no refund, so neither
+    // bcrypt work nor new sessions can be had without bound from one address or for one account.
     const byIp = await take(limits.authIp, ip);
     if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
     const byName = await take(limits.authUsername, nameKey);
@@ -81,7 +87,6 @@ export function authRouter(deps: AuthRouteDeps): Router {
       log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
       throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     }
-    await Promise.all([refund(limits.authIp, ip), refund(limits.authUsername, nameKey)]);
     await signIn(res, user.id);
     log.info({ userId: user.id }, 'signed in');
     const body: UserReply = { user: { id: user.id, username: user.username } };

@@ -16,7 +16,10 @@ export interface ResolvedSession {
 }
 
 export interface SessionService {
-  create(userId: string): Promise<{ token: string; tokenHash: string; expiresAt: number }>;
+  /** A new session; the user's oldest beyond the cap are deleted, their hashes in `revoked`. */
+  create(
+    userId: string,
+  ): Promise<{ token: string; tokenHash: string; expiresAt: number; revoked: string[] }>;
   /** The signed-in user for a Cookie header, or undefined; an expired session is deleted. */
   fromCookieHeader(header: string | undefined): Promise<ResolvedSession | undefined>;
   resolveHash(tokenHash: string): Promise<ResolvedSession | undefined>;
@@ -34,6 +37,7 @@ export function tokenFromCookieHeader(header: string | undefined): string | unde
 export function createSessionService(
   store: Store,
   ttlSeconds: number,
+  maxPerUser = Number.POSITIVE_INFINITY,
   now: () => number = Date.now,
 ): SessionService {
   const resolveHash = async (tokenHash: string): Promise<ResolvedSession | undefined> => {
@@ -52,8 +56,8 @@ export function createSessionService(
       const token = randomBytes(32).toString('base64url');
       const tokenHash = hashToken(token);
       const expiresAt = now() + ttlSeconds * 1000;
-      await store.createSession({ tokenHash, userId, expiresAt });
-      return { token, tokenHash, expiresAt };
+      const revoked = await store.createSession({ tokenHash, userId, expiresAt }, maxPerUser);
+      return { token, tokenHash, expiresAt, revoked };
     },
     async fromCookieHeader(header) {
       const token = tokenFromCookieHeader(header);

@@ -19,6 +19,7 @@ beforeAll(async () => {
     `<!doctype html><style>${INLINE_STYLE}</style><title>LiveConnect</title><lc-app></lc-app>`,
   );
   await writeFile(join(staticDir, 'assets', 'app.js'), 'console.log(1);');
+  await writeFile(join(staticDir, 'assets', 'app.js.map'), '{"version":3,"sources":[]}');
   server = await startTestServer({
     env: {
       STATIC_DIR: staticDir,
@@ -115,14 +116,13 @@ describe('HTTP basics', () => {
     expect(own.status).toBe(204);
   });
 
-  it('refuses a cross-site Socket.IO handshake over long-polling as well', async () => {
+  it('opens no Socket.IO long-polling session, from any Origin', async () => {
     const path = '/socket.io/?EIO=4&transport=polling';
-    const foreign = await api(server.url, 'GET', path, {
-      headers: { origin: 'https://evil.example' },
-    });
-    expect(foreign.status).toBe(403);
-    const own = await api(server.url, 'GET', path, { headers: { origin: server.origin } });
-    expect(own.status).toBe(200);
+    for (const origin of ['https://evil.example', server.origin]) {
+      const res = await api(server.url, 'GET', path, { headers: { origin } });
+      expect(res.status).toBe(400);
+      expect(await res.text()).not.toContain('"sid"');
+    }
   });
 
   it('serves the client and falls back to index.html for app routes', async () => {
@@ -135,6 +135,12 @@ describe('HTTP basics', () => {
       expect(await res.text()).toContain('<lc-app>');
     }
     expect((await api(server.url, 'POST', '/lobby')).status).toBe(404);
+  });
+
+  it('serves no source map, even one left in the client directory', async () => {
+    const map = await api(server.url, 'GET', '/assets/app.js.map');
+    expect(map.status).toBe(404);
+    expect(await map.text()).not.toContain('sources');
   });
 });
 

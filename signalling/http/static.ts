@@ -14,6 +14,12 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>LiveConnect</titl
 export function staticClient(staticDir: string): Router {
   const router = Router();
   const index = join(staticDir, 'index.html');
+  // Source maps would hand out the client's unminified source: the build writes none, and a
+  // map left in the directory (a development build) is not served either.
+  router.use((req, res, next) => {
+    if (req.path.endsWith('.map')) res.status(404).type('text').send('Not found');
+    else next();
+  });
   router.use(express.static(staticDir, { index: false, fallthrough: true }));
   const fallback: RequestHandler = async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -44,6 +44,12 @@ async function enter(
   if (resume && (await mayResume(ctx, socket, room.id, resume))) {
     socket.data.peerId = resume.peerId;
   }
+  // Under the room's lock, so two joiners cannot both take the last place. The host is never
+  // kept out of its own room: it counts toward the cap, but is not refused by it.
+  const max = ctx.limits.config.roomMaxMembers;
+  if (!isHost && (await membersOf(ctx.io, room.id)).length >= max) {
+    return { reply: failure('room_full', `this room is full: it holds at most ${max} people`) };
+  }
   await socket.join(key);
   socket.data.roomId = room.id;
   socket.data.role = isHost ? 'host' : 'guest';
@@ -69,6 +75,7 @@ async function enter(
       return;
     }
     await ctx.rooms.hostAway.hostReturned(room.id);
+    if (fresh.awaitingHostSince !== undefined) await ctx.rooms.hostEntered(room.id);
     const failed = await ctx.rooms.admission.failures(room.id);
     if (failed > 0) {
       socket.emit('room:pin-attempts', {

@@ -1,15 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roomReplySchema } from '../../shared/http';
 import { joinSuccessSchema, pinAttemptsSchema, socketErrorSchema } from '../../shared/socket';
+import { createLogger } from '../log';
 import {
   type Account,
   api,
   type ClientSocket,
+  codeOf,
   createRoom,
   joinRoom,
   nextEvent,
+  openSocket,
   recordEvents,
   registerUser,
+  roundTrip,
   socketPool,
   startTestServer,
   type TestServer,
@@ -152,12 +156,96 @@ describe('socket flood control', () => {
     expect(Date.now() - refusedAt).toBeLessThan(3000);
   });
 
-  it('cuts a socket that keeps flooding after SOCKET_FLOOD_DISCONNECT drops', async () => {
-    await start({ SOCKET_EVENTS_PER_SECOND: '5', SOCKET_FLOOD_DISCONNECT: '10' });
+  it('cuts a socket that keeps flooding after SOCKET_FLOOD_DISCONNECT drops, logging it once', async () => {
+    const lines: string[] = [];
+    server = await startTestServer({
+      env: { SOCKET_EVENTS_PER_SECOND: '5', SOCKET_FLOOD_DISCONNECT: '10' },
+      deps: { logger: createLogger('info', { write: (line: string) => lines.push(line) }) },
+    });
     const s = await connect();
     const cut = new Promise<string>((resolve) => s.once('disconnect', resolve));
-    for (let i = 0; i < 30; i += 1) s.emit('room:leave');
+    for (let i = 0; i < 300; i += 1) s.emit('room:leave');
     expect(await cut).toBe('io server disconnect');
+    // Whatever was in flight has been judged once the server answers a fresh connection.
+    await roundTrip(await connect());
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+    expect(lines.filter((l) => l.includes('socket flooding'))).toHaveLength(1);
+  });
+});
+
+describe('connections per account', () => {
+  it('cuts a socket past SOCKETS_PER_USER, and only that one', async () => {
+    await start({ SOCKETS_PER_USER: '3' });
+    const a = await registerUser(server.url);
+    const held = await Promise.all([1, 2, 3].map(() => connect(a)));
+    for (const s of held) await roundTrip(s);
+    // Listening from the start: the refusal may come in the same read as the connect.
+    const extra = openSocket(server.url, a.cookie);
+    const told = nextEvent(extra, 'server:error', socketErrorSchema, 5000);
+    const cut = new Promise<string>((resolve) => extra.once('disconnect', resolve));
+    try {
+      expect((await told).error).toMatchObject({ code: 'rate_limited' });
+      expect(await cut).toBe('io server disconnect');
+    } finally {
+      extra.close();
+    }
+    for (const s of held) {
+      expect(s.connected).toBe(true);
+      await roundTrip(s);
+    }
+    // Someone else is not affected; and a closed tab frees its place.
+    await roundTrip(await connect());
+    held[0]?.close();
+    await until(
+      async () => (await server.app.io.in(`user:${a.user.id}`).fetchSockets()).length < 3,
+    );
+    const again = await connect(a);
+    await roundTrip(again);
+    expect(again.connected).toBe(true);
+  });
+
+  it('cuts exactly those over the cap when many connect at once', async () => {
+    await start({ SOCKETS_PER_USER: '4' });
+    const a = await registerUser(server.url);
+    const all = await Promise.all(Array.from({ length: 12 }, () => connect(a)));
+    await until(() => all.filter((s) => s.connected).length === 4);
+    for (const s of all.filter((x) => x.connected)) await roundTrip(s);
+    expect(all.filter((s) => s.connected)).toHaveLength(4);
+  });
+});
+
+describe('members per room', () => {
+  it('answers room_full past ROOM_MAX_MEMBERS, but always lets the host in', async () => {
+    await start({ ROOM_MAX_MEMBERS: '3' });
+    const host = await registerUser(server.url);
+    const room = await createRoom(server.url, host);
+    const guests = await Promise.all([1, 2, 3].map(() => connect()));
+    const first = await Promise.all(guests.map((g) => joinRoom(g, room.id, room.pin)));
+    expect(first.map(codeOf).sort()).toEqual(['ok', 'ok', 'ok']);
+    const late = await connect();
+    expect(await joinRoom(late, room.id, room.pin)).toMatchObject({
+      ok: false,
+      error: { code: 'room_full', message: expect.stringContaining('3') },
+    });
+    // The host enters its own full room all the same.
+    joinSuccessSchema.parse(await joinRoom(await connect(host), room.id, room.pin));
+    // Nothing changed for those inside, and someone leaving makes a place.
+    expect(await guests[0]?.timeout(3000).emitWithAck('room:leave')).toEqual({ ok: true });
+    expect(await joinRoom(late, room.id, room.pin)).toMatchObject({
+      ok: false,
+      error: { code: 'room_full' },
+    });
+    expect(await guests[1]?.timeout(3000).emitWithAck('room:leave')).toEqual({ ok: true });
+    joinSuccessSchema.parse(await joinRoom(late, room.id, room.pin));
+  });
+
+  it('lets exactly the free places in when many join at once', async () => {
+    await start({ ROOM_MAX_MEMBERS: '4' });
+    const host = await registerUser(server.url);
+    const room = await createRoom(server.url, host);
+    const guests = await Promise.all(Array.from({ length: 10 }, () => connect()));
+    const acks = await Promise.all(guests.map((g) => joinRoom(g, room.id, room.pin)));
+    expect(acks.filter((a) => a.ok)).toHaveLength(4);
+    expect(acks.filter((a) => codeOf(a) === 'room_full')).toHaveLength(6);
   });
 });

@@ -7,6 +7,8 @@ import type { LcServer, LcSocket, SocketData } from './types';
  */
 export const roomKey = (roomId: string): string => `room:${roomId}`;
 export const sessionKey = (tokenHash: string): string => `session:${tokenHash}`;
+/** Every socket of one account, on any node. */
+export const userKey = (userId: string): string => `user:${userId}`;
 
 export function peerInfo(data: SocketData): PeerInfo | undefined {
   if (data.roomId === null || data.role === null) return undefined;

@@ -11,6 +11,7 @@ import {
   api,
   connectSocket,
   createRoom,
+  handshakeOutcome,
   joinRoom,
   nextEvent,
   recordEvents,
@@ -194,10 +195,38 @@ describe('a socket that drops while joining', () => {
 
 describe('the handshake', () => {
   it('refuses a socket without a session', async () => {
-    await expect(connectSocket(server.url, undefined)).rejects.toThrow('unauthorized');
-    await expect(connectSocket(server.url, `lc_session=${'x'.repeat(43)}`)).rejects.toThrow(
-      'unauthorized',
+    await expect(connectSocket(server.url, undefined)).rejects.toThrow();
+    const forged = `lc_session=${'x'.repeat(43)}`;
+    await expect(connectSocket(server.url, forged)).rejects.toThrow();
+    expect(await handshakeOutcome(server.url, undefined)).toBe('unauthorized');
+    expect(await handshakeOutcome(server.url, forged)).toBe('unauthorized');
+    expect(await handshakeOutcome(server.url, 'lc_session=%E0%A4%A')).toBe('unauthorized');
+  });
+
+  it('keeps no Engine.IO session for a handshake it refuses', async () => {
+    const engine = server.app.io.engine;
+    const before = engine.clientsCount;
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () => handshakeOutcome(server.url, undefined)),
     );
+    expect(new Set(outcomes)).toEqual(new Set(['unauthorized']));
+    expect(engine.clientsCount).toBe(before);
+    // Foreign origins are refused before the cookie is looked at.
+    const a = await registerUser(server.url);
+    expect(await handshakeOutcome(server.url, a.cookie, { origin: 'https://evil.example' })).toBe(
+      'forbidden_origin',
+    );
+    expect(await handshakeOutcome(server.url, a.cookie)).toBe('accepted');
+  });
+
+  it('speaks WebSocket only: no long-polling session, even with a valid cookie', async () => {
+    const a = await registerUser(server.url);
+    const res = await api(server.url, 'GET', '/socket.io/?EIO=4&transport=polling', {
+      cookie: a.cookie,
+      headers: { origin: server.origin },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain('"sid"');
   });
 
   it('refuses a foreign or missing Origin before looking at the cookie', async () => {

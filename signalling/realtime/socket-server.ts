@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, Failure } from '../../shared/socket';
-import type { SessionService } from '../auth/sessions';
+import type { ResolvedSession, SessionService } from '../auth/sessions';
 import type { Logger } from '../log';
 import type { RoomService } from '../rooms/service';
 import type { AddressOf } from '../security/client-ip';
@@ -11,7 +11,14 @@ import { isAcceptedOrigin } from '../security/origin';
 import type { Outcome, RealtimeContext } from './context';
 import { handleJoin } from './join';
 import type { JoinLock } from './keyed-lock';
-import { currentRoom, disconnectSession, leaveCurrentRoom, roomKey, sessionKey } from './presence';
+import {
+  currentRoom,
+  disconnectSession,
+  leaveCurrentRoom,
+  roomKey,
+  sessionKey,
+  userKey,
+} from './presence';
 import { handleSignal } from './relay';
 import type { ResumeTokens } from './resume';
 import { failure, type LcServer, type LcSocket } from './types';
@@ -89,19 +96,45 @@ function ackOf(args: unknown[]): Ack | undefined {
  */
 export function createSocketServer(deps: SocketServerDeps): LcServer {
   const { httpServer, sessions, log } = deps;
+  /** The session each admitted handshake carried, for the connection it becomes. */
+  const admitted = new WeakMap<IncomingMessage, ResolvedSession>();
   const io: LcServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
-    // Checked before the upgrade and before any cookie is read: browsers send cookies on
-    // cross-site WebSocket upgrades, so the Origin is what stops another site using ours.
+    // The client speaks WebSocket only (client/mesh/signalling-client.ts): no long-polling
+    // sessions to hold, and every connection starts with one upgrade request checked below.
+    transports: ['websocket'],
+    // Both gates run here, before Engine.IO creates a session (buffers, ping timer): a
+    // cookie-less handshake costs a cookie parse and nothing is kept. The Origin comes first,
+    // before any cookie is read: browsers send cookies on cross-site WebSocket upgrades, so
+    // the Origin is what stops another site using ours.
     allowRequest: (req, callback) => {
-      const ok = isAcceptedOrigin(req.headers.origin, deps.publicOrigin, httpServer);
-      callback(ok ? null : 'forbidden_origin', ok);
+      if (!isAcceptedOrigin(req.headers.origin, deps.publicOrigin, httpServer)) {
+        callback('forbidden_origin', false);
+        return;
+      }
+      sessions.fromCookieHeader(req.headers.cookie).then(
+        (session) => {
+          if (!session) {
+            callback('unauthorized', false);
+            return;
+          }
+          admitted.set(req, session);
+          callback(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'handshake failed');
+          callback('internal', false);
+        },
+      );
     },
   });
   io.use(async (socket, next) => {
     try {
-      const session = await sessions.fromCookieHeader(socket.request.headers.cookie);
+      // Checked again only if the request somehow reached here without passing allowRequest.
+      const session =
+        admitted.get(socket.request) ??
+        (await sessions.fromCookieHeader(socket.request.headers.cookie));
       if (!session) {
         next(new Error('unauthorized'));
         return;
@@ -153,6 +186,8 @@ export function attachHandlers(deps: HandlerDeps): Realtime {
     const enqueue = (task: () => Promise<void>): void => {
       queue = queue.then(task);
     };
+    // First in this socket's queue, so no event of it is handled before it is counted.
+    enqueue(() => admitConnection(ctx, socket));
 
     socket.use((packet, next) => {
       void throttle(socket, limits, packet, log).then((allowed) => {
@@ -219,6 +254,35 @@ export function attachHandlers(deps: HandlerDeps): Realtime {
 }
 
 /**
+ * Caps an account's sockets across every node (SOCKETS_PER_USER). Joined and counted under a
+ * per-account lock, so of several connecting at once exactly those over the cap are cut. The
+ * session is known by now: a stranger cannot use this to cut someone else's sockets.
+ */
+async function admitConnection(ctx: RealtimeContext, socket: LcSocket): Promise<void> {
+  const { userId } = socket.data;
+  const max = ctx.limits.config.socketsPerUser;
+  try {
+    await ctx.joinLock.run(userKey(userId), async () => {
+      if (!socket.connected) return;
+      await socket.join(userKey(userId));
+      const held = (await ctx.io.in(userKey(userId)).fetchSockets()).length;
+      if (held <= max) return;
+      ctx.log.info({ userId, held }, 'too many sockets for one account; cut');
+      socket.emit('server:error', {
+        event: 'connect',
+        error: {
+          code: 'rate_limited',
+          message: `too many connections for this account (at most ${max}); close another tab`,
+        },
+      });
+      socket.disconnect(true);
+    });
+  } catch (err) {
+    ctx.log.error({ err, userId }, 'counting sockets failed');
+  }
+}
+
+/**
  * Per-connection flood control: events over the rate are dropped with rate_limited, and a
  * connection that keeps flooding is cut. Resolves whether the event may proceed.
  */
@@ -230,13 +294,17 @@ async function throttle(
 ): Promise<boolean> {
   try {
     if ((await take(limits.socketEvents, socket.id)).ok) return true;
+    // Events already on their way when the socket was cut: nothing to answer, nothing to log.
+    if (socket.disconnected) return false;
     answer(
       socket,
       packet[0],
       ackOf(packet.slice(1)),
       failure('rate_limited', 'too many messages; slow down'),
     );
-    if (!(await take(limits.socketDrops, socket.id)).ok) {
+    // Checked again after the await: of the events in flight, only the first to find the
+    // budget spent cuts the socket and logs it.
+    if (!(await take(limits.socketDrops, socket.id)).ok && socket.connected) {
       log.warn({ userId: socket.data.userId }, 'socket flooding; disconnected');
       socket.disconnect(true);
     }

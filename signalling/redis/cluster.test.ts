@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { userReplySchema } from '../../shared/http';
+import { roomListReplySchema, userReplySchema } from '../../shared/http';
 import {
   joinSuccessSchema,
   peerInfoSchema,
@@ -11,13 +11,16 @@ import {
 import { type Cluster, startCluster, startNodeProcess } from '../testing/cluster';
 import {
   api,
+  codeOf,
   connectSocket,
   createRoom,
   joinedRoom,
   joinRoom,
   nextEvent,
+  openSocket,
   recordEvents,
   registerUser,
+  roundTrip,
   sessionCookieOf,
   socketPool,
   until,
@@ -34,7 +37,11 @@ describe.skipIf(redisMissing !== undefined)(
   () => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster({ PIN_LIMIT_PER_ROOM: '4', AUTH_LIMIT_PER_USERNAME: '2' });
+      cluster = await startCluster({
+        PIN_LIMIT_PER_ROOM: '4',
+        AUTH_LIMIT_PER_USERNAME: '3',
+        SESSIONS_PER_USER: '3',
+      });
     });
     afterAll(() => cluster?.stop());
 
@@ -150,14 +157,39 @@ describe.skipIf(redisMissing !== undefined)(
       expect(await cut).toBe('io server disconnect');
     });
 
+    it("caps an account's sessions across both nodes and cuts the oldest's socket wherever it is", async () => {
+      const { a, b } = cluster;
+      const account = await registerUser(a.url);
+      const onA = await sockets.connect(a.url, account);
+      const cut = new Promise<string>((resolve) => onA.once('disconnect', resolve));
+      const cookies: string[] = [];
+      for (const node of [b, a, b]) {
+        const res = await api(node.url, 'POST', '/api/auth/login', {
+          body: { username: account.username, password: account.password },
+        });
+        expect(res.status).toBe(200);
+        cookies.push(sessionCookieOf(res));
+      }
+      // SESSIONS_PER_USER is 3 here: the registration's session went with the third sign-in.
+      expect(await cut).toBe('io server disconnect');
+      const me = (cookie: string) => api(a.url, 'GET', '/api/auth/me', { cookie });
+      expect((await me(account.cookie)).status).toBe(401);
+      for (const cookie of cookies) expect((await me(cookie)).status).toBe(200);
+    });
+
     it('spends one sign-in budget per username across both nodes', async () => {
       const { a, b } = cluster;
       const account = await registerUser(a.url);
-      for (const node of [a, b]) {
+      // A success counts as much as a failure.
+      for (const [node, password, status] of [
+        [a, 'wrong password', 401],
+        [b, account.password, 200],
+        [a, 'wrong password', 401],
+      ] as const) {
         const res = await api(node.url, 'POST', '/api/auth/login', {
-          body: { username: account.username, password: 'wrong password' },
+          body: { username: account.username, password },
         });
-        expect(res.status).toBe(401);
+        expect(res.status).toBe(status);
       }
       const locked = await api(a.url, 'POST', '/api/auth/login', {
         body: { username: account.username, password: account.password },
@@ -295,5 +327,73 @@ describe.skipIf(redisMissing !== undefined)(
         await doomed.stop();
       }
     }, 40_000);
+  },
+);
+
+describe.skipIf(redisMissing !== undefined)(
+  `caps shared by two nodes${redisMissing ? ` (skipped: ${redisMissing})` : ''}`,
+  () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startCluster({
+        SOCKETS_PER_USER: '3',
+        ROOM_MAX_MEMBERS: '3',
+        ROOMS_PER_USER: '3',
+      });
+    });
+    afterAll(() => cluster?.stop());
+
+    it("counts an account's sockets on both nodes", async () => {
+      const { a, b } = cluster;
+      const user = await registerUser(a.url);
+      const held = [
+        await sockets.connect(a.url, user),
+        await sockets.connect(b.url, user),
+        await sockets.connect(a.url, user),
+      ];
+      for (const s of held) await roundTrip(s);
+      for (const node of [b, a]) {
+        // Listening from the start: the refusal may come in the same read as the connect.
+        const extra = openSocket(node.url, user.cookie);
+        const cut = new Promise<string>((resolve) => extra.once('disconnect', resolve));
+        try {
+          expect(await cut).toBe('io server disconnect');
+        } finally {
+          extra.close();
+        }
+      }
+      for (const s of held) await roundTrip(s);
+      expect(held.every((s) => s.connected)).toBe(true);
+    });
+
+    it("counts an account's open rooms once, whichever node creates them", async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const attempts = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          api(i % 2 === 0 ? a.url : b.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} }),
+        ),
+      );
+      expect(attempts.filter((r) => r.status === 201)).toHaveLength(3);
+      expect(attempts.filter((r) => r.status === 409)).toHaveLength(5);
+      const listed = await api(b.url, 'GET', '/api/rooms', { cookie: host.cookie });
+      expect(roomListReplySchema.parse(await listed.json()).rooms).toHaveLength(3);
+    });
+
+    it('fills a room once whichever node people join through, and lets its host in', async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const room = await createRoom(a.url, host);
+      const guests = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const node = i % 2 === 0 ? a : b;
+          return sockets.connect(node.url, await registerUser(node.url));
+        }),
+      );
+      const acks = await Promise.all(guests.map((g) => joinRoom(g, room.id, room.pin)));
+      expect(acks.filter((ack) => ack.ok)).toHaveLength(3);
+      expect(acks.filter((ack) => codeOf(ack) === 'room_full')).toHaveLength(5);
+      await joinedRoom(await sockets.connect(b.url, host), room.id, room.pin);
+    });
   },
 );

@@ -14,7 +14,7 @@ const SECRET_BYTES = 32;
 
 /** Reads DATA_DIR/pin-secret, creating it (mode 0600) on first start. Kept out of the database. */
 export async function loadPinSecret(dataDir: string): Promise<Buffer> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, PIN_SECRET_FILE);
   try {
     const handle = await open(file, 'wx', 0o600);

@@ -50,6 +50,14 @@ describe('rooms over HTTP', () => {
     expect((await create(host, { name: '  Movie night ' })).name).toBe('Movie night');
   });
 
+  it('forbids caching every reply that carries a PIN', async () => {
+    const created = await api(server.url, 'POST', '/api/rooms', { cookie: host.cookie, body: {} });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const listed = await api(server.url, 'GET', '/api/rooms', { cookie: host.cookie });
+    expect(listed.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('refuses a bad name and anonymous callers', async () => {
     const res = await api(server.url, 'POST', '/api/rooms', {
       cookie: host.cookie,
@@ -70,12 +78,14 @@ describe('rooms over HTTP', () => {
     expect(rooms.every((r) => r.hostId === other.user.id)).toBe(true);
   });
 
-  it('lets only the host close a room; closing twice is 404', async () => {
+  it('lets only the host close a room, 404 to anyone else; closing twice is 404', async () => {
     const room = await create(host);
     const path = `/api/rooms/${room.id}`;
+    // Someone else's room answers like an unknown one, so IDs cannot be probed this way.
     const foreign = await api(server.url, 'DELETE', path, { cookie: other.cookie });
-    expect(foreign.status).toBe(403);
-    expect(await code(foreign)).toBe('forbidden');
+    expect(foreign.status).toBe(404);
+    expect(await code(foreign)).toBe('room_not_found');
+    expect((await list(host)).map((r) => r.id)).toContain(room.id);
     expect((await api(server.url, 'DELETE', path, { cookie: host.cookie })).status).toBe(204);
     const again = await api(server.url, 'DELETE', path, { cookie: host.cookie });
     expect(again.status).toBe(404);
@@ -95,9 +105,12 @@ describe('rooms over HTTP', () => {
     const foreign = await api(server.url, 'POST', `/api/rooms/${room.id}/pin`, {
       cookie: other.cookie,
     });
-    expect(foreign.status).toBe(403);
+    expect(foreign.status).toBe(404);
+    expect(await code(foreign)).toBe('room_not_found');
+    expect((await list(host)).find((r) => r.id === room.id)?.pin).toBe(room.pin);
     const res = await api(server.url, 'POST', `/api/rooms/${room.id}/pin`, { cookie: host.cookie });
     expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const rotated = roomReplySchema.parse(await res.json()).room;
     expect(rotated.id).toBe(room.id);
     expect((await list(host)).find((r) => r.id === room.id)?.pin).toBe(rotated.pin);
@@ -117,5 +130,41 @@ describe('rooms over HTTP', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('open rooms per account', () => {
+  let capped: TestServer;
+  beforeAll(async () => {
+    capped = await startTestServer({ env: { ROOMS_PER_USER: '3' } });
+  });
+  afterAll(() => capped.stop());
+
+  it('refuses one more than ROOMS_PER_USER with 409 too_many_rooms, and nothing changes', async () => {
+    const a = await registerUser(capped.url);
+    const b = await registerUser(capped.url);
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api(capped.url, 'POST', '/api/rooms', { cookie: a.cookie, body: {} }),
+      ),
+    );
+    expect(attempts.filter((r) => r.status === 201)).toHaveLength(3);
+    const refused = attempts.filter((r) => r.status !== 201);
+    expect(refused.map((r) => r.status)).toEqual([409, 409, 409]);
+    const error = errorEnvelopeSchema.parse(await refused[0]?.json()).error;
+    expect(error.code).toBe('too_many_rooms');
+    expect(error.message).toContain('3');
+    const listed = await api(capped.url, 'GET', '/api/rooms', { cookie: a.cookie });
+    const rooms = roomListReplySchema.parse(await listed.json()).rooms;
+    expect(rooms).toHaveLength(3);
+    // Another account has its own allowance; closing a room frees a place.
+    expect(
+      (await api(capped.url, 'POST', '/api/rooms', { cookie: b.cookie, body: {} })).status,
+    ).toBe(201);
+    const path = `/api/rooms/${rooms[0]?.id}`;
+    expect((await api(capped.url, 'DELETE', path, { cookie: a.cookie })).status).toBe(204);
+    expect(
+      (await api(capped.url, 'POST', '/api/rooms', { cookie: a.cookie, body: {} })).status,
+    ).toBe(201);
   });
 });

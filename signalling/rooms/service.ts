@@ -8,9 +8,15 @@ import type { RoomNotifier } from './notifier';
 import { createPinAdmission, type PinAdmission } from './pin-admission';
 import type { PinVault } from './pin-secret';
 
-export type HostAction<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: 'room_not_found' | 'forbidden' };
+/** Someone else's room is "not found" too, so a caller cannot probe which IDs exist. */
+export type HostAction<T> = { ok: true; value: T } | { ok: false; code: 'room_not_found' };
+
+/** The host already has as many open rooms as one account may (ROOMS_PER_USER). */
+export class TooManyRooms extends Error {
+  constructor(readonly max: number) {
+    super(`already ${max} open rooms`);
+  }
+}
 
 export interface RoomService {
   /** What happens while a room's host is away, and past the grace. */
@@ -20,6 +26,8 @@ export interface RoomService {
   create(host: User, name: string | undefined): Promise<Room>;
   listForHost(userId: string): Promise<Room[]>;
   find(roomId: string): Promise<RoomRecord | undefined>;
+  /** The host is in its room: it no longer waits to be closed as unused. */
+  hostEntered(roomId: string): Promise<void>;
   close(userId: string, roomId: string): Promise<HostAction<null>>;
   rotatePin(userId: string, roomId: string): Promise<HostAction<Room>>;
 }
@@ -44,8 +52,9 @@ export function createRoomService(
 
   const openRoomOfHost = async (userId: string, roomId: string) => {
     const room = await store.findRoom(roomId);
-    if (room?.state !== 'open') return { ok: false, code: 'room_not_found' } as const;
-    if (room.hostId !== userId) return { ok: false, code: 'forbidden' } as const;
+    if (room?.state !== 'open' || room.hostId !== userId) {
+      return { ok: false, code: 'room_not_found' } as const;
+    }
     return { ok: true, room } as const;
   };
 
@@ -60,17 +69,22 @@ export function createRoomService(
     }),
 
     async create(host, name) {
+      const max = limits.config.openRoomsPerUser;
       for (let i = 0; i < ID_ATTEMPTS; i += 1) {
         const id = generateRoomId();
+        const now = Date.now();
         const record: RoomRecord = {
           id,
           name: name ?? `${host.username}'s room`,
           hostId: host.id,
-          createdAt: new Date().toISOString(),
+          createdAt: new Date(now).toISOString(),
           state: 'open',
+          awaitingHostSince: now,
           ...vault.seal(id, generatePin()),
         };
-        if (await store.createRoom(record)) {
+        const result = await store.createRoom(record, max);
+        if (result === 'host_at_limit') throw new TooManyRooms(max);
+        if (result === 'created') {
           log.info({ roomId: id, hostId: host.id }, 'room created');
           return view(record);
         }
@@ -83,6 +97,7 @@ export function createRoomService(
     },
 
     find: (roomId) => store.findRoom(roomId),
+    hostEntered: (roomId) => store.clearAwaitingHost(roomId),
 
     async close(userId, roomId) {
       const found = await openRoomOfHost(userId, roomId);

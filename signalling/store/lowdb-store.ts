@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { type Adapter, Low } from 'lowdb';
 import { z } from 'zod';
 import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
-import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+import type { CreateRoomResult, RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
 const dataSchema = z.object({
   version: z.literal(1),
@@ -15,6 +14,49 @@ const dataSchema = z.object({
 type Data = z.infer<typeof dataSchema>;
 
 export const DB_FILE = 'db.json';
+/** Only the server's own user may enter DATA_DIR or read the database and the PIN secret. */
+export const DATA_DIR_MODE = 0o700;
+export const DB_FILE_MODE = 0o600;
+
+/** Creates DATA_DIR owner-only when it does not exist; an existing directory keeps its mode. */
+export async function ensureDataDir(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: DATA_DIR_MODE });
+}
+
+/**
+ * lowdb's JSONFile writes through steno, whose temporary file gets the process's default mode
+ * (0644 under the usual umask), and the rename hands that mode to db.json. This writes the
+ * temporary file 0600 instead, then renames it over the database: still a whole old or a whole
+ * new file. Writes are already serialised by the store.
+ */
+class OwnerOnlyJsonFile<T> implements Adapter<T> {
+  readonly #temp: string;
+
+  constructor(private readonly file: string) {
+    this.#temp = join(dirname(file), `.${basename(file)}.tmp`);
+  }
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as T;
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const handle = await open(this.#temp, 'w', DB_FILE_MODE);
+    try {
+      // A temporary file left by an older version keeps its mode when opened: set it.
+      await handle.chmod(DB_FILE_MODE);
+      await handle.writeFile(JSON.stringify(data, null, 2));
+    } finally {
+      await handle.close();
+    }
+    await rename(this.#temp, this.file);
+  }
+}
 
 /** Rooms closed before `closedAt` was recorded count from their creation, the earliest they can have closed. */
 const closedBy = (r: RoomRecord, cutoff: number): boolean =>
@@ -29,13 +71,51 @@ class LowdbStore implements Store {
   readonly #users = new Map<string, UserRecord>();
   readonly #usersByName = new Map<string, UserRecord>();
   readonly #sessions = new Map<string, SessionRecord>();
+  /** Session hashes per user, so capping one user's sessions reads only theirs. */
+  readonly #sessionsByUser = new Map<string, Set<string>>();
   readonly #rooms = new Map<string, RoomRecord>();
+  /** Open room IDs per host, so counting and listing a host's rooms ignores everyone else's. */
+  readonly #openByHost = new Map<string, Set<string>>();
   #pending: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Low<Data>) {
     for (const u of db.data.users) this.#indexUser(u);
-    for (const s of db.data.sessions) this.#sessions.set(s.tokenHash, s);
-    for (const r of db.data.rooms) this.#rooms.set(r.id, r);
+    for (const s of db.data.sessions) this.#setSession(s);
+    for (const r of db.data.rooms) this.#setRoom(r);
+  }
+
+  #setSession(s: SessionRecord): void {
+    this.#sessions.set(s.tokenHash, s);
+    let mine = this.#sessionsByUser.get(s.userId);
+    if (!mine) {
+      mine = new Set();
+      this.#sessionsByUser.set(s.userId, mine);
+    }
+    mine.add(s.tokenHash);
+  }
+
+  #dropSession(tokenHash: string): boolean {
+    const s = this.#sessions.get(tokenHash);
+    if (!s) return false;
+    this.#sessions.delete(tokenHash);
+    const mine = this.#sessionsByUser.get(s.userId);
+    if (mine?.delete(tokenHash) && mine.size === 0) this.#sessionsByUser.delete(s.userId);
+    return true;
+  }
+
+  /** Every change to a room goes through here, keeping the host index in step. */
+  #setRoom(r: RoomRecord): void {
+    this.#rooms.set(r.id, r);
+    let open = this.#openByHost.get(r.hostId);
+    if (r.state === 'open') {
+      if (!open) {
+        open = new Set();
+        this.#openByHost.set(r.hostId, open);
+      }
+      open.add(r.id);
+    } else if (open?.delete(r.id) && open.size === 0) {
+      this.#openByHost.delete(r.hostId);
+    }
   }
 
   #indexUser(u: UserRecord): void {
@@ -73,9 +153,19 @@ class LowdbStore implements Store {
     return u && { ...u };
   }
 
-  async createSession(session: SessionRecord): Promise<void> {
-    this.#sessions.set(session.tokenHash, { ...session });
+  async createSession(
+    session: SessionRecord,
+    maxPerUser = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
+    this.#setSession({ ...session });
+    const mine = [...(this.#sessionsByUser.get(session.userId) ?? [])]
+      .map((hash) => this.#sessions.get(hash))
+      .filter((s): s is SessionRecord => s !== undefined)
+      .sort((a, b) => a.expiresAt - b.expiresAt);
+    const revoked = mine.slice(0, Math.max(0, mine.length - maxPerUser)).map((s) => s.tokenHash);
+    for (const hash of revoked) this.#dropSession(hash);
     await this.#save();
+    return revoked;
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -84,21 +174,26 @@ class LowdbStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    if (this.#sessions.delete(tokenHash)) await this.#save();
+    if (this.#dropSession(tokenHash)) await this.#save();
   }
 
   async deleteExpiredSessions(now: number): Promise<string[]> {
     const expired = [...this.#sessions.values()].filter((s) => s.expiresAt <= now);
-    for (const s of expired) this.#sessions.delete(s.tokenHash);
+    for (const s of expired) this.#dropSession(s.tokenHash);
     if (expired.length > 0) await this.#save();
     return expired.map((s) => s.tokenHash);
   }
 
-  async createRoom(room: RoomRecord): Promise<boolean> {
-    if (this.#rooms.has(room.id)) return false;
-    this.#rooms.set(room.id, { ...room });
+  async createRoom(
+    room: RoomRecord,
+    maxOpenByHost = Number.POSITIVE_INFINITY,
+  ): Promise<CreateRoomResult> {
+    // Checked and set without an await in between, so concurrent creates cannot overshoot.
+    if (this.#rooms.has(room.id)) return 'id_taken';
+    if ((this.#openByHost.get(room.hostId)?.size ?? 0) >= maxOpenByHost) return 'host_at_limit';
+    this.#setRoom({ ...room });
     await this.#save();
-    return true;
+    return 'created';
   }
 
   async findRoom(id: string): Promise<RoomRecord | undefined> {
@@ -107,8 +202,9 @@ class LowdbStore implements Store {
   }
 
   async listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]> {
-    return [...this.#rooms.values()]
-      .filter((r) => r.hostId === hostId && r.state === 'open')
+    return [...(this.#openByHost.get(hostId) ?? [])]
+      .map((id) => this.#rooms.get(id))
+      .filter((r): r is RoomRecord => r?.hostId === hostId && r.state === 'open')
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map((r) => ({ ...r }));
   }
@@ -120,7 +216,7 @@ class LowdbStore implements Store {
     const r = this.#rooms.get(id);
     if (!r) return undefined;
     const updated = { ...r, ...patch };
-    this.#rooms.set(id, updated);
+    this.#setRoom(updated);
     await this.#save();
     return { ...updated };
   }
@@ -133,7 +229,7 @@ class LowdbStore implements Store {
   /** Callers check and close without an await in between, so two racing closes cannot both win. */
   async #close(r: RoomRecord, at: number): Promise<RoomRecord> {
     const closed: RoomRecord = { ...r, state: 'closed', closedAt: at };
-    this.#rooms.set(r.id, closed);
+    this.#setRoom(closed);
     await this.#save();
     return { ...closed };
   }
@@ -173,6 +269,35 @@ class LowdbStore implements Store {
     return this.#close(r, at);
   }
 
+  async clearAwaitingHost(id: string): Promise<void> {
+    const r = this.#rooms.get(id);
+    if (r?.awaitingHostSince === undefined) return;
+    const { awaitingHostSince: _, ...rest } = r;
+    this.#setRoom(rest);
+    await this.#save();
+  }
+
+  async listAwaitingHostSince(cutoff: number, limit: number): Promise<string[]> {
+    return [...this.#rooms.values()]
+      .filter(
+        (r) =>
+          r.state === 'open' && r.awaitingHostSince !== undefined && r.awaitingHostSince <= cutoff,
+      )
+      .slice(0, limit)
+      .map((r) => r.id);
+  }
+
+  async closeIfAwaitingHost(
+    id: string,
+    cutoff: number,
+    at: number,
+  ): Promise<RoomRecord | undefined> {
+    const r = this.#rooms.get(id);
+    const waiting = r?.awaitingHostSince;
+    if (r?.state !== 'open' || waiting === undefined || waiting > cutoff) return undefined;
+    return this.#close(r, at);
+  }
+
   async listClosedBefore(cutoff: number, limit: number): Promise<string[]> {
     return [...this.#rooms.values()]
       .filter((r) => closedBy(r, cutoff))
@@ -196,12 +321,16 @@ class LowdbStore implements Store {
 
 /** Opens (or creates) DATA_DIR/db.json; a file that does not match the schema stops the start. */
 export async function openLowdbStore(dataDir: string): Promise<Store> {
-  await mkdir(dataDir, { recursive: true });
+  await ensureDataDir(dataDir);
   const file = join(dataDir, DB_FILE);
   const empty: Data = { version: 1, users: [], sessions: [], rooms: [] };
   // Not JSONFilePreset: it silently keeps data in memory when NODE_ENV is 'test'.
-  const db = new Low<Data>(new JSONFile<Data>(file), empty);
+  const db = new Low<Data>(new OwnerOnlyJsonFile<Data>(file), empty);
   await db.read();
+  // A database written by an older version may be readable by others.
+  await chmod(file, DB_FILE_MODE).catch((err: unknown) => {
+    if (!(err instanceof Error && 'code' in err && err.code === 'ENOENT')) throw err;
+  });
   const parsed = dataSchema.safeParse(db.data);
   if (!parsed.success) {
     throw new Error(`${file} is not a LiveConnect database: ${parsed.error.issues[0]?.message}`);

@@ -39,6 +39,12 @@ export const roomRecordSchema = z.object({
    */
   hostAwaySince: z.optional(z.number()),
   /**
+   * When the room was opened, while its host has never entered it, in milliseconds since the
+   * epoch; removed when the host first joins. Past ROOM_UNUSED_HOURS the room closes. Absent
+   * in rooms opened before it was recorded, which never close this way.
+   */
+  awaitingHostSince: z.optional(z.number()),
+  /**
    * When the room closed, in milliseconds since the epoch; absent while open and in rooms closed
    * before it was recorded, whose retention counts from `createdAt` instead.
    */

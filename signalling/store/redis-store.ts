@@ -1,13 +1,14 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { roomRecordSchema, sessionRecordSchema, userRecordSchema } from './records';
-import type { RoomRecord, SessionRecord, Store, UserRecord } from './types';
+import type { CreateRoomResult, RoomRecord, SessionRecord, Store, UserRecord } from './types';
 
 // Hash fields come back as strings.
 const sessionHashSchema = sessionRecordSchema.extend({ expiresAt: z.coerce.number() });
 const roomHashSchema = z.object({
   ...roomRecordSchema.shape,
   hostAwaySince: z.optional(z.coerce.number()),
+  awaitingHostSince: z.optional(z.coerce.number()),
   closedAt: z.optional(z.coerce.number()),
 });
 
@@ -18,11 +19,26 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
   return 1
 end
 return 0`;
+// Counts the host's open rooms from its own set (dropping entries a crashed close left behind),
+// so the cost is the host's rooms, never everyone's.
 const CREATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+local max = tonumber(ARGV[3])
+if max then
+  local open = 0
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if redis.call('HGET', ARGV[5] .. id, 'state') == 'open' then
+      open = open + 1
+    else
+      redis.call('SREM', KEYS[2], id)
+    end
+  end
+  if open >= max then return 2 end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('SADD', KEYS[2], ARGV[1])
 if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1]) end
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1]) end
 return 1`;
 const UPDATE_ROOM = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
@@ -33,7 +49,20 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return false end
 redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
+redis.call('ZREM', KEYS[4], ARGV[2])
 return redis.call('HGETALL', KEYS[1])`;
+const CLOSE_IF_AWAITING_HOST = `
+local state = redis.call('HGET', KEYS[1], 'state')
+local since = tonumber(redis.call('HGET', KEYS[1], 'awaitingHostSince'))
+if state == 'open' and since and since <= tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'state', 'closed', 'closedAt', ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  redis.call('ZREM', KEYS[4], ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+  return redis.call('HGETALL', KEYS[1])
+end
+if state ~= 'open' or not since then redis.call('ZREM', KEYS[2], ARGV[2]) end
+return false`;
 const MARK_HOST_AWAY = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return false end
 if redis.call('HSETNX', KEYS[1], 'hostAwaySince', ARGV[1]) == 1 then
@@ -69,10 +98,38 @@ return room`;
 const DELETE_EXPIRED = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)
 for _, hash in ipairs(expired) do
+  local user = redis.call('HGET', ARGV[2] .. hash, 'userId')
+  if user then redis.call('ZREM', ARGV[3] .. user, hash) end
   redis.call('DEL', ARGV[2] .. hash)
   redis.call('ZREM', KEYS[1], hash)
 end
 return expired`;
+// The new session, then the user's soonest-expiring ones beyond the cap, deleted in one step:
+// the cost is this user's sessions, never everyone's.
+const CREATE_SESSION = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+local revoked = {}
+local max = tonumber(ARGV[3])
+if max then
+  local over = redis.call('ZCARD', KEYS[3]) - max
+  if over > 0 then
+    revoked = redis.call('ZRANGE', KEYS[3], 0, over - 1)
+    for _, hash in ipairs(revoked) do
+      redis.call('DEL', ARGV[4] .. hash)
+      redis.call('ZREM', KEYS[2], hash)
+      redis.call('ZREM', KEYS[3], hash)
+    end
+  end
+end
+return revoked`;
+const DELETE_SESSION = `
+local user = redis.call('HGET', KEYS[1], 'userId')
+if user then redis.call('ZREM', ARGV[2] .. user, ARGV[1]) end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1`;
 
 type Fields = Record<string, string | number>;
 
@@ -113,6 +170,10 @@ export class RedisStore implements Store {
   get #closedIndex(): string {
     return `${this.prefix}rooms-closed`;
   }
+  /** Open rooms whose host has never entered, scored by when they were opened. */
+  get #awaitingHostIndex(): string {
+    return `${this.prefix}rooms-awaiting-host`;
+  }
 
   async createUser(user: UserRecord): Promise<boolean> {
     const created = await this.redis.eval(
@@ -136,12 +197,23 @@ export class RedisStore implements Store {
     return hash && userRecordSchema.parse(hash);
   }
 
-  async createSession(session: SessionRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.#key('session', session.tokenHash), { ...session })
-      .zadd(this.#expiryIndex, session.expiresAt, session.tokenHash)
-      .exec();
+  async createSession(
+    session: SessionRecord,
+    maxPerUser = Number.POSITIVE_INFINITY,
+  ): Promise<string[]> {
+    const revoked = await this.redis.eval(
+      CREATE_SESSION,
+      3,
+      this.#key('session', session.tokenHash),
+      this.#expiryIndex,
+      this.#key('user-sessions', session.userId),
+      session.tokenHash,
+      String(session.expiresAt),
+      Number.isFinite(maxPerUser) ? String(maxPerUser) : '',
+      this.#key('session', ''),
+      ...flat({ ...session }),
+    );
+    return Array.isArray(revoked) ? revoked.map(String) : [];
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -150,11 +222,14 @@ export class RedisStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    await this.redis
-      .multi()
-      .del(this.#key('session', tokenHash))
-      .zrem(this.#expiryIndex, tokenHash)
-      .exec();
+    await this.redis.eval(
+      DELETE_SESSION,
+      2,
+      this.#key('session', tokenHash),
+      this.#expiryIndex,
+      tokenHash,
+      this.#key('user-sessions', ''),
+    );
   }
 
   async deleteExpiredSessions(now: number): Promise<string[]> {
@@ -164,22 +239,32 @@ export class RedisStore implements Store {
       this.#expiryIndex,
       String(now),
       this.#key('session', ''),
+      this.#key('user-sessions', ''),
     );
     return Array.isArray(expired) ? expired.map(String) : [];
   }
 
-  async createRoom(room: RoomRecord): Promise<boolean> {
+  async createRoom(
+    room: RoomRecord,
+    maxOpenByHost = Number.POSITIVE_INFINITY,
+  ): Promise<CreateRoomResult> {
+    const waiting = room.state === 'open' ? room.awaitingHostSince : undefined;
     const created = await this.redis.eval(
       CREATE_ROOM,
-      3,
+      4,
       this.#key('room', room.id),
       this.#key('host-rooms', room.hostId),
       this.#closedIndex,
+      this.#awaitingHostIndex,
       room.id,
       room.state === 'closed' ? String(room.closedAt ?? Date.parse(room.createdAt)) : '',
+      Number.isFinite(maxOpenByHost) ? String(maxOpenByHost) : '',
+      waiting === undefined ? '' : String(waiting),
+      this.#key('room', ''),
       ...flat({ ...room }),
     );
-    return created === 1;
+    if (created === 1) return 'created';
+    return created === 2 ? 'host_at_limit' : 'id_taken';
   }
 
   async findRoom(id: string): Promise<RoomRecord | undefined> {
@@ -213,10 +298,11 @@ export class RedisStore implements Store {
       id,
       await this.redis.eval(
         CLOSE_ROOM,
-        3,
+        4,
         this.#key('room', id),
         this.#hostAwayIndex,
         this.#closedIndex,
+        this.#awaitingHostIndex,
         String(at),
         id,
       ),
@@ -267,6 +353,39 @@ export class RedisStore implements Store {
         this.#key('room', id),
         this.#hostAwayIndex,
         this.#closedIndex,
+        String(cutoff),
+        id,
+        String(at),
+      ),
+    );
+  }
+
+  async clearAwaitingHost(id: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hdel(this.#key('room', id), 'awaitingHostSince')
+      .zrem(this.#awaitingHostIndex, id)
+      .exec();
+  }
+
+  async listAwaitingHostSince(cutoff: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.#awaitingHostIndex, '-inf', cutoff, 'LIMIT', 0, limit);
+  }
+
+  async closeIfAwaitingHost(
+    id: string,
+    cutoff: number,
+    at: number,
+  ): Promise<RoomRecord | undefined> {
+    return this.#closed(
+      id,
+      await this.redis.eval(
+        CLOSE_IF_AWAITING_HOST,
+        4,
+        this.#key('room', id),
+        this.#awaitingHostIndex,
+        this.#closedIndex,
+        this.#hostAwayIndex,
         String(cutoff),
         id,
         String(at),

@@ -2,6 +2,8 @@ import type { RoomRecord, SessionRecord, UserRecord } from './records';
 
 export type { RoomRecord, RoomState, SessionRecord, UserRecord } from './records';
 
+export type CreateRoomResult = 'created' | 'id_taken' | 'host_at_limit';
+
 /** Persistent state. Async throughout so a networked store (e.g. Redis) can implement it. */
 export interface Store {
   /** Returns false when the username is taken (compared case-insensitively). */
@@ -9,14 +11,21 @@ export interface Store {
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   findUserById(id: string): Promise<UserRecord | undefined>;
 
-  createSession(session: SessionRecord): Promise<void>;
+  /**
+   * Stores the session and, in the same step, deletes the user's oldest sessions (soonest to
+   * expire) beyond `maxPerUser`; resolves with the hashes of those deleted.
+   */
+  createSession(session: SessionRecord, maxPerUser?: number): Promise<string[]>;
   findSession(tokenHash: string): Promise<SessionRecord | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Removes sessions expired at `now` and returns their hashes. */
   deleteExpiredSessions(now: number): Promise<string[]>;
 
-  /** Returns false when the ID is already used. */
-  createRoom(room: RoomRecord): Promise<boolean>;
+  /**
+   * Creates the room unless its ID is used or its host already has `maxOpenByHost` open rooms,
+   * in one step, so concurrent creates cannot overshoot. Counts only the host's own rooms.
+   */
+  createRoom(room: RoomRecord, maxOpenByHost?: number): Promise<CreateRoomResult>;
   findRoom(id: string): Promise<RoomRecord | undefined>;
   listOpenRoomsByHost(hostId: string): Promise<RoomRecord[]>;
   updateRoom(
@@ -40,6 +49,13 @@ export interface Store {
    * step: of several nodes sweeping at once, only one gets the closed record back.
    */
   closeIfHostAway(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined>;
+
+  /** The host entered its room for the first time: it no longer waits for its host. */
+  clearAwaitingHost(id: string): Promise<void>;
+  /** IDs of open rooms still waiting for their host since `cutoff` or earlier, at most `limit`. */
+  listAwaitingHostSince(cutoff: number, limit: number): Promise<string[]>;
+  /** Closes the room if it is open and has waited for its host since `cutoff` or earlier, once. */
+  closeIfAwaitingHost(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined>;
 
   /** IDs of rooms closed at `cutoff` or earlier (by `createdAt` if not recorded), at most `limit`. */
   listClosedBefore(cutoff: number, limit: number): Promise<string[]>;

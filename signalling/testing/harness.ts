@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -130,28 +132,82 @@ export interface ConnectOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * A socket.io client (websocket only) that starts connecting at once; listeners attached in
+ * the same tick see everything, even what the server sends along with the connect.
+ */
+export function openSocket(
+  base: URL,
+  cookie: string | undefined,
+  options: ConnectOptions = {},
+): ClientSocket {
+  const headers: Record<string, string> = { ...options.headers };
+  const origin = options.origin === undefined ? base.origin : options.origin;
+  if (origin !== null) headers.origin = origin;
+  if (cookie !== undefined) headers.cookie = cookie;
+  return io(base.origin, {
+    transports: ['websocket'],
+    extraHeaders: headers,
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
 /** A connected socket.io client (websocket only), or a rejection with the connect_error. */
 export function connectSocket(
   base: URL,
   cookie: string | undefined,
   options: ConnectOptions = {},
 ): Promise<ClientSocket> {
-  const headers: Record<string, string> = { ...options.headers };
-  const origin = options.origin === undefined ? base.origin : options.origin;
-  if (origin !== null) headers.origin = origin;
-  if (cookie !== undefined) headers.cookie = cookie;
-  const socket: ClientSocket = io(base.origin, {
-    transports: ['websocket'],
-    extraHeaders: headers,
-    reconnection: false,
-    forceNew: true,
-  });
+  const socket = openSocket(base, cookie, options);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
       socket.close();
       reject(err);
     });
+  });
+}
+
+/**
+ * A bare WebSocket upgrade to Socket.IO, as a browser or a script would send it: 'accepted'
+ * (101, then closed at once) or the refusal's body, which names the gate ('unauthorized',
+ * 'forbidden_origin'). Engine.IO answers a refused upgrade with a 400 and that body; a browser
+ * sees only a failed WebSocket.
+ */
+export function handshakeOutcome(
+  base: URL,
+  cookie: string | undefined,
+  options: ConnectOptions = {},
+): Promise<string> {
+  const origin = options.origin === undefined ? base.origin : options.origin;
+  const headers: Record<string, string> = {
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-version': '13',
+    'sec-websocket-key': randomBytes(16).toString('base64'),
+    ...options.headers,
+  };
+  if (origin !== null) headers.origin = origin;
+  if (cookie !== undefined) headers.cookie = cookie;
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: base.hostname,
+      port: base.port,
+      path: '/socket.io/?EIO=4&transport=websocket',
+      headers,
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve('accepted');
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
 

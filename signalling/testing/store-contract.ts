@@ -89,6 +89,36 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     await store.deleteSession(s.tokenHash);
   });
 
+  it("caps a user's sessions in one step, deleting the soonest to expire", async () => {
+    const userId = uid('u');
+    const someone = session(uid('u'), 1);
+    await store.createSession(someone, 1);
+    const [s1, s2, s3, s4] = [4000, 1000, 3000, 2000].map((at) => session(userId, at)) as [
+      SessionRecord,
+      SessionRecord,
+      SessionRecord,
+      SessionRecord,
+    ];
+    expect(await store.createSession(s1, 3)).toEqual([]);
+    expect(await store.createSession(s2, 3)).toEqual([]);
+    expect(await store.createSession(s3, 3)).toEqual([]);
+    expect(await store.createSession(s4, 3)).toEqual([s2.tokenHash]);
+    expect(await store.findSession(s2.tokenHash)).toBeUndefined();
+    for (const s of [s1, s3, s4, someone]) expect(await store.findSession(s.tokenHash)).toEqual(s);
+    // Deleted and expired sessions leave the count, so they are not revoked twice.
+    await store.deleteSession(s4.tokenHash);
+    expect(await store.deleteExpiredSessions(3000)).toEqual(
+      expect.arrayContaining([s3.tokenHash, someone.tokenHash]),
+    );
+    const s5 = session(userId, 5000);
+    const s6 = session(userId, 6000);
+    expect(await store.createSession(s5, 3)).toEqual([]);
+    expect(await store.createSession(s6, 3)).toEqual([]);
+    expect(await store.createSession(session(userId, 7000), 3)).toEqual([s1.tokenHash]);
+    // Without a cap nothing is revoked.
+    expect(await store.createSession(session(userId, 8000))).toEqual([]);
+  });
+
   it('deletes the sessions expired at a time, reports each once, and keeps the rest', async () => {
     const now = 1_900_000_000_000;
     const old = session('u1', now - 1);
@@ -105,10 +135,68 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
 
   it('creates rooms once per ID and finds them', async () => {
     const r = room('host', '2026-01-01T00:00:00.000Z');
-    expect(await store.createRoom(r)).toBe(true);
-    expect(await store.createRoom({ ...r, name: 'Other' })).toBe(false);
+    expect(await store.createRoom(r)).toBe('created');
+    expect(await store.createRoom({ ...r, name: 'Other' })).toBe('id_taken');
     expect(await store.findRoom(r.id)).toEqual(r);
     expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
+  });
+
+  it("caps a host's open rooms in one step, counting only that host's open rooms", async () => {
+    const host = uid('host');
+    // Someone else's rooms and this host's closed ones do not count.
+    for (let i = 0; i < 5; i += 1)
+      await store.createRoom(room(uid('other'), '2026-01-01T00:00:00.000Z'), 3);
+    const old = room(host, '2026-01-01T00:00:00.000Z');
+    expect(await store.createRoom(old, 3)).toBe('created');
+    await store.closeRoom(old.id, 1000);
+    const racers = await Promise.all(
+      Array.from({ length: 8 }, () => store.createRoom(room(host, '2026-01-02T00:00:00.000Z'), 3)),
+    );
+    expect(racers.filter((r) => r === 'created')).toHaveLength(3);
+    expect(racers.filter((r) => r === 'host_at_limit')).toHaveLength(5);
+    expect(await store.listOpenRoomsByHost(host)).toHaveLength(3);
+    // Closing one frees its place; the ID check comes first.
+    const [first] = await store.listOpenRoomsByHost(host);
+    expect(await store.createRoom({ ...(first as RoomRecord) }, 3)).toBe('id_taken');
+    await store.closeRoom(first?.id ?? '', 2000);
+    expect(await store.createRoom(room(host, '2026-01-03T00:00:00.000Z'), 3)).toBe('created');
+    expect(await store.createRoom(room(host, '2026-01-03T00:00:00.000Z'), 3)).toBe('host_at_limit');
+  });
+
+  it('lists rooms still waiting for their host, forgets those it entered, and closes each once', async () => {
+    const host = uid('host');
+    const waiting = (since: number): RoomRecord => ({
+      ...room(host, new Date(since).toISOString()),
+      awaitingHostSince: since,
+    });
+    const [early, edge, late, entered, closedByHost] = [1000, 2000, 2001, 1000, 1000].map(
+      waiting,
+    ) as [RoomRecord, RoomRecord, RoomRecord, RoomRecord, RoomRecord];
+    const legacy = room(host, new Date(0).toISOString());
+    for (const r of [early, edge, late, entered, closedByHost, legacy]) await store.createRoom(r);
+    await store.clearAwaitingHost(entered.id);
+    await store.clearAwaitingHost('zzz-zzzz-zzz');
+    await store.closeRoom(closedByHost.id, 1500);
+    const { awaitingHostSince: _, ...enteredNow } = entered;
+    expect(await store.findRoom(entered.id)).toEqual(enteredNow);
+
+    const due = await store.listAwaitingHostSince(2000, 100);
+    expect([...due].sort()).toEqual([early.id, edge.id].sort());
+    expect(await store.listAwaitingHostSince(2000, 1)).toHaveLength(1);
+
+    const racers = await Promise.all(
+      [1, 2, 3].map(() => store.closeIfAwaitingHost(early.id, 2000, 5000)),
+    );
+    expect(racers.filter((r) => r !== undefined)).toEqual([
+      { ...early, state: 'closed', closedAt: 5000 },
+    ]);
+    for (const r of [late, entered, closedByHost, legacy]) {
+      expect(await store.closeIfAwaitingHost(r.id, 2000, 5000)).toBeUndefined();
+    }
+    expect(await store.closeIfAwaitingHost('zzz-zzzz-zzz', 2000, 5000)).toBeUndefined();
+    expect(await store.listAwaitingHostSince(2000, 100)).toEqual([edge.id]);
+    expect(await store.findRoom(late.id)).toMatchObject({ state: 'open', awaitingHostSince: 2001 });
+    expect((await store.listOpenRoomsByHost(host)).map((r) => r.id)).not.toContain(early.id);
   });
 
   it("lists a host's open rooms only, oldest first", async () => {
@@ -255,7 +343,7 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     expect(await store.findRoom(undatedRecent.id)).toEqual(undatedRecent);
     expect(await store.listOpenRoomsByHost(host)).toEqual([open]);
     // A deleted room's ID is free again, like any unknown ID.
-    expect(await store.createRoom({ ...old, state: 'open' })).toBe(true);
+    expect(await store.createRoom({ ...old, state: 'open' })).toBe('created');
   });
 
   it('keeps everything for the next handle on the same data', async () => {
@@ -286,6 +374,7 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     const r: RoomRecord = {
       ...room(grace.id, '2026-01-01T00:00:00.000Z', 'closed'),
       hostAwaySince: 1000,
+      awaitingHostSince: 500,
       closedAt: 2000,
     };
     // A field added to a schema must be added here too, or this fails.
