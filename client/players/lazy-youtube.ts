@@ -1,4 +1,5 @@
 import {
+  PLAYER_EVENTS,
   type PlayerAdapter,
   PlayerEmitter,
   PlayerError,
@@ -6,18 +7,6 @@ import {
   type PlayerListener,
   type PlayerSource,
 } from './player-adapter';
-
-const EVENTS: readonly PlayerEventName[] = [
-  'ready',
-  'play',
-  'pause',
-  'seeked',
-  'ratechange',
-  'waiting',
-  'playing',
-  'ended',
-  'error',
-];
 
 /** Makes the real player in a container (a function, so tests can hand in a stand-in). */
 export type OpenYouTube = () => Promise<(container: HTMLElement | string) => PlayerAdapter>;
@@ -62,7 +51,7 @@ export class LazyYouTubeAdapter implements PlayerAdapter {
       }
       if (this.#destroyed) throw new PlayerError('invalid', 'The player was closed.');
       const inner = make(this.container);
-      for (const name of EVENTS) {
+      for (const name of PLAYER_EVENTS) {
         inner.on(name, (detail) => this.#emitter.emit(name, detail as never));
       }
       this.#inner = inner;

@@ -6,6 +6,7 @@ import { HtmlVideoAdapter } from './html-video-adapter';
 import { LazyYouTubeAdapter } from './lazy-youtube';
 import {
   nearestRate,
+  PLAYER_EVENTS,
   type PlayerAdapter,
   PlayerError,
   type PlayerEventName,
@@ -126,21 +127,9 @@ describe('LazyYouTubeAdapter', () => {
   });
 });
 
-const NAMES: PlayerEventName[] = [
-  'ready',
-  'play',
-  'pause',
-  'seeked',
-  'ratechange',
-  'waiting',
-  'playing',
-  'ended',
-  'error',
-];
-
 function record(adapter: PlayerAdapter): PlayerEventName[] {
   const seen: PlayerEventName[] = [];
-  for (const name of NAMES) adapter.on(name, () => seen.push(name));
+  for (const name of PLAYER_EVENTS) adapter.on(name, () => seen.push(name));
   return seen;
 }
 

@@ -34,6 +34,19 @@ export interface PlayerEvents {
 }
 
 export type PlayerEventName = keyof PlayerEvents;
+
+/** Every event a player emits, for code that passes them all on. */
+export const PLAYER_EVENTS: readonly PlayerEventName[] = [
+  'ready',
+  'play',
+  'pause',
+  'seeked',
+  'ratechange',
+  'waiting',
+  'playing',
+  'ended',
+  'error',
+];
 export type PlayerListener<K extends PlayerEventName> = (detail: PlayerEvents[K]) => void;
 
 /**
