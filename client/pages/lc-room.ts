@@ -9,17 +9,19 @@ import { ChatController } from '../chat/chat-controller';
 import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
 import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
-import { HostPlayback } from '../playback/host-playback';
-import { HostResumeStore } from '../playback/host-resume';
+import type { HostPlayback } from '../playback/host-playback';
 import '../room/lc-chat';
-import '../room/lc-host-controls';
 import '../room/lc-own-copy';
 import '../room/lc-people';
 import '../room/lc-player';
 import '../ui/lc-copy';
 import { baseStyles } from '../ui/styles';
 import { formatClock } from '../util/format';
+import { loadOnce } from '../util/load-once';
 import { roomExit } from './room-exit';
+
+/** The host's side of the room (playback, sync, controls): fetched only by a host. */
+const loadHostSide = loadOnce(() => import('../playback/host-side'));
 
 /**
  * A room: the player beside the chat and the people, joined over the mesh. Each part has its
@@ -96,12 +98,16 @@ export class LcRoom extends LitElement {
   @property() pin = '';
 
   @state() private _leaving = false;
+  /** The host's side could not be fetched; the host may try again. */
+  @state() private _hostSideFailed = false;
   /** The host pressed Close room; its own room:closed then reads as "you closed it". */
   #closing = false;
 
   #mesh!: MeshController;
   #chat!: ChatController;
-  #hostPlayback!: HostPlayback;
+  /** Made once we turn out to be the host and its chunk has arrived. */
+  #hostPlayback: HostPlayback | null = null;
+  #hostSideLoading = false;
   #guestPlayback!: GuestPlayback;
 
   override connectedCallback(): void {
@@ -115,13 +121,13 @@ export class LcRoom extends LitElement {
         checkSession,
       });
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
-      this.#hostPlayback = new HostPlayback(
-        this,
-        this.#mesh,
-        new HostResumeStore(localStorage, this.roomId),
-      );
       this.#guestPlayback = new GuestPlayback(this, this.#mesh);
-      this.#mesh.subscribe({ ended: (end) => this._onEnded(end) });
+      this.#mesh.subscribe({
+        ended: (end) => this._onEnded(end),
+        hostChanged: () => {
+          if (this.#mesh.isHost) void this._loadHostSide();
+        },
+      });
     }
     super.connectedCallback();
   }
@@ -140,30 +146,7 @@ export class LcRoom extends LitElement {
         <section aria-label="Video">
           ${
             isHost
-              ? html`<lc-player mode="host" .media=${this.#hostPlayback.media}
-                  .sync=${this.#hostPlayback.sync} .duration=${this.#hostPlayback.duration}
-                  idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>
-                <lc-host-controls .guestControl=${this.#hostPlayback.guestControl}
-                  .opening=${this.#hostPlayback.opening} .error=${this.#hostPlayback.error}
-                  .rate=${this.#hostPlayback.rate} .policy=${this.#hostPlayback.policy}
-                  @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
-                    void this.#hostPlayback.open(e.detail.file)}
-                  @lc-own-copy-chosen=${(e: HTMLElementEventMap['lc-own-copy-chosen']) =>
-                    void this.#hostPlayback.openOwnCopy(e.detail.file)}
-                  @lc-url-chosen=${(e: HTMLElementEventMap['lc-url-chosen']) =>
-                    void this.#hostPlayback.openUrl(e.detail.url)}
-                  @lc-rate=${(e: HTMLElementEventMap['lc-rate']) =>
-                    this.#hostPlayback.setRate(e.detail.rate)}
-                  @lc-buffering-policy=${(e: HTMLElementEventMap['lc-buffering-policy']) =>
-                    this.#hostPlayback.setPolicy(e.detail.policy)}
-                  @lc-guest-control=${(e: HTMLElementEventMap['lc-guest-control']) =>
-                    this.#hostPlayback.setGuestControl(e.detail.allowed)}
-                  @lc-close-room=${this._onCloseRoom}></lc-host-controls>
-                ${
-                  this.#hostPlayback.resumePrompt
-                    ? html`<p class="note" role="status">${this.#hostPlayback.resumePrompt}</p>`
-                    : nothing
-                }`
+              ? this._renderHostSide()
               : html`<lc-player mode="guest" .stream=${this.#guestPlayback.stream}
                   .media=${guestMedia ? [guestMedia] : []} .duration=${this.#guestPlayback.duration}
                   .blocked=${this.#guestPlayback.blocked}
@@ -187,10 +170,58 @@ export class LcRoom extends LitElement {
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
             @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
           <lc-people .members=${mesh.members} .buffering=${
-            isHost ? this.#hostPlayback.bufferingPeers : (this.#guestPlayback.sync?.buffering ?? [])
+            isHost
+              ? (this.#hostPlayback?.bufferingPeers ?? [])
+              : (this.#guestPlayback.sync?.buffering ?? [])
           }></lc-people>
         </div>
       </div>`;
+  }
+
+  /** The host's player and controls; until their chunk arrives, the player idle and a note. */
+  private _renderHostSide() {
+    const playback = this.#hostPlayback;
+    const player = html`<lc-player mode="host" .media=${playback?.media ?? []}
+      .sync=${playback?.sync ?? null} .duration=${playback?.duration ?? null}
+      idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>`;
+    if (!playback) {
+      return html`${player}${
+        this._hostSideFailed
+          ? html`<p class="error" role="alert">The host’s controls could not be loaded.
+              <button type="button" @click=${this._loadHostSide}>Try again</button></p>`
+          : html`<p class="note" role="status">Loading the host’s controls…</p>`
+      }`;
+    }
+    return html`${player}
+      <lc-host-controls .guestControl=${playback.guestControl}
+        .opening=${playback.opening} .error=${playback.error}
+        .rate=${playback.rate} .policy=${playback.policy}
+        @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) => void playback.open(e.detail.file)}
+        @lc-own-copy-chosen=${(e: HTMLElementEventMap['lc-own-copy-chosen']) =>
+          void playback.openOwnCopy(e.detail.file)}
+        @lc-url-chosen=${(e: HTMLElementEventMap['lc-url-chosen']) => void playback.openUrl(e.detail.url)}
+        @lc-rate=${(e: HTMLElementEventMap['lc-rate']) => playback.setRate(e.detail.rate)}
+        @lc-buffering-policy=${(e: HTMLElementEventMap['lc-buffering-policy']) =>
+          playback.setPolicy(e.detail.policy)}
+        @lc-guest-control=${(e: HTMLElementEventMap['lc-guest-control']) =>
+          playback.setGuestControl(e.detail.allowed)}
+        @lc-close-room=${this._onCloseRoom}></lc-host-controls>
+      ${playback.resumePrompt ? html`<p class="note" role="status">${playback.resumePrompt}</p>` : nothing}`;
+  }
+
+  /** Fetches the host's side once we are the host (at the join, or when the room makes us host). */
+  private async _loadHostSide(): Promise<void> {
+    if (this.#hostPlayback || this.#hostSideLoading) return;
+    this.#hostSideLoading = true;
+    this._hostSideFailed = false;
+    try {
+      const { hostPlayback } = await loadHostSide();
+      this.#hostPlayback = hostPlayback(this, this.#mesh, this.roomId);
+    } catch {
+      this._hostSideFailed = true;
+    }
+    this.#hostSideLoading = false;
+    this.requestUpdate();
   }
 
   private _renderCredentials() {

@@ -108,6 +108,12 @@ export class HostPlayback implements ReactiveController {
       },
       memberLeft: (member) => this.#sync?.peerLeft(member.peerId),
     });
+    // Made once the page learned we are the host (host-side.ts is fetched then): the join that
+    // said so, and any link that opened meanwhile, came before this controller listened.
+    if (this.mesh.isHost) {
+      this.#maybeResume();
+      if (!this.#resuming) this.mesh.broadcast(this.#sync.message());
+    }
   }
 
   hostDisconnected(): void {

@@ -1,3 +1,4 @@
+import { loadOnce } from '../util/load-once';
 import {
   PLAYER_EVENTS,
   type PlayerAdapter,
@@ -12,13 +13,9 @@ import {
 export type OpenYouTube = () => Promise<(container: HTMLElement | string) => PlayerAdapter>;
 
 /** Fetches the YouTube adapter's chunk; a failed fetch may be tried again by the next player. */
-let adapterModule: Promise<typeof import('./youtube-adapter')> | null = null;
+const loadAdapter = loadOnce(() => import('./youtube-adapter'));
 const openYouTube: OpenYouTube = async () => {
-  adapterModule ??= import('./youtube-adapter').catch((err: unknown) => {
-    adapterModule = null;
-    throw err;
-  });
-  const { YouTubeAdapter } = await adapterModule;
+  const { YouTubeAdapter } = await loadAdapter();
   return (container) => new YouTubeAdapter(container);
 };
 

@@ -1,6 +1,7 @@
+import { loadOnce } from '../util/load-once';
 import { PlayerError } from './player-adapter';
 
-let fingerprintModule: Promise<typeof import('./file-fingerprint')> | null = null;
+const loadModule = loadOnce(() => import('./file-fingerprint'));
 
 /**
  * The own-copy check (`file-fingerprint.ts`), fetched the first time an own copy is opened, so
@@ -8,12 +9,10 @@ let fingerprintModule: Promise<typeof import('./file-fingerprint')> | null = nul
  * fetched rejects with a sentence for people; the next call fetches again.
  */
 export function loadFingerprint(): Promise<typeof import('./file-fingerprint')> {
-  fingerprintModule ??= import('./file-fingerprint').catch(() => {
-    fingerprintModule = null;
+  return loadModule().catch(() => {
     throw new PlayerError(
       'unreachable',
       'The own-copy check could not be loaded. Check your connection and try again.',
     );
   });
-  return fingerprintModule;
 }
