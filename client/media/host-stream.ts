@@ -1,3 +1,4 @@
+import { capLiveVideo } from '../mesh/live-encoding';
 import type { MediaKind, OutgoingMedia } from '../mesh/peer-link';
 import { probeVideo } from './probe-video';
 
@@ -128,6 +129,12 @@ export class HostStream {
   }
 
   #publish(): void {
-    if (this.#capture) this.listener.media({ stream: this.#capture, tracks: this.#tracks });
+    if (this.#capture) {
+      this.listener.media({
+        stream: this.#capture,
+        tracks: this.#tracks,
+        limitVideo: capLiveVideo,
+      });
+    }
   }
 }

@@ -17,7 +17,6 @@ import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { preferVideoCodec } from './codec-preference';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
-import { capLiveVideo } from './live-encoding';
 import { type Outdated, outdatedSide } from './protocol-version';
 
 /**
@@ -33,6 +32,8 @@ export type MediaKind = 'audio' | 'video';
 export interface OutgoingMedia {
   stream: MediaStream;
   tracks: Partial<Record<MediaKind, MediaStreamTrack>>;
+  /** Caps the connection's encode of this video track (live-encoding.ts, in the host's code). */
+  limitVideo(pc: RTCPeerConnection, track: MediaStreamTrack): Promise<void>;
 }
 
 export interface PeerLinkListener {
@@ -321,7 +322,7 @@ export class PeerLink {
       try {
         if (key && stream) {
           peer.replaceTrack(key, next, stream);
-          if (kind === 'video' && next) void capLiveVideo(peer._pc, next);
+          if (kind === 'video' && next) void media?.limitVideo(peer._pc, next);
         } else if (next && media) {
           // Audio goes out in a stream of its own. Sent in one stream, receivers sync the picture
           // to the sound by capture stamps, and captureStream()'s stamps hold the picture about
@@ -330,7 +331,7 @@ export class PeerLink {
           peer.addTrack(next, own);
           if (kind === 'video') {
             preferVideoCodec(peer._pc);
-            void capLiveVideo(peer._pc, next);
+            void media.limitVideo(peer._pc, next);
           }
           attempt.senderStreams.set(kind, own);
           attempt.senderKeys.set(kind, next);
@@ -352,7 +353,7 @@ export class PeerLink {
     attempt.open = true;
     // A sender has its encodings only once negotiated: cap what it sends now, if anything.
     const video = attempt.sent.get('video');
-    if (video && attempt.peer) void capLiveVideo(attempt.peer._pc, video);
+    if (video && attempt.peer) void this.#outgoing?.limitVideo(attempt.peer._pc, video);
     clearTimeout(this.#connectTimer);
     this.#failures = 0;
     this.#lastHeard = now();

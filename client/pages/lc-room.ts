@@ -4,24 +4,25 @@ import type { User } from '../../shared/http';
 import { api, HttpError } from '../api/http';
 import { fire } from '../app/events';
 import { relayOnlyWanted } from '../app/relay-only';
-import { inviteLink } from '../app/router';
 import { ChatController } from '../chat/chat-controller';
 import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
 import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
 import type { HostPlayback } from '../playback/host-playback';
 import '../room/lc-chat';
-import '../room/lc-own-copy';
 import '../room/lc-people';
 import '../room/lc-player';
 import '../ui/lc-copy';
 import { baseStyles } from '../ui/styles';
 import { formatClock } from '../util/format';
+import { LazyPart } from '../util/lazy-part';
 import { loadOnce } from '../util/load-once';
 import { roomExit } from './room-exit';
 
 /** The host's side of the room (playback, sync, controls): fetched only by a host. */
 const loadHostSide = loadOnce(() => import('../playback/host-side'));
+/** A guest's prompt for its own copy of the host's file: fetched when the host plays one. */
+const loadOwnCopyPrompt = loadOnce(() => import('../room/lc-own-copy'));
 
 /**
  * A room: the player beside the chat and the people, joined over the mesh. Each part has its
@@ -49,15 +50,6 @@ export class LcRoom extends LitElement {
       h1 {
         font-size: 1.25rem;
         margin: 0;
-      }
-      .credentials {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem 1.25rem;
-        align-items: center;
-      }
-      .credentials span {
-        font-weight: 600;
       }
       .banner,
       .note {
@@ -98,16 +90,14 @@ export class LcRoom extends LitElement {
   @property() pin = '';
 
   @state() private _leaving = false;
-  /** The host's side could not be fetched; the host may try again. */
-  @state() private _hostSideFailed = false;
   /** The host pressed Close room; its own room:closed then reads as "you closed it". */
   #closing = false;
 
   #mesh!: MeshController;
   #chat!: ChatController;
-  /** Made once we turn out to be the host and its chunk has arrived. */
-  #hostPlayback: HostPlayback | null = null;
-  #hostSideLoading = false;
+  /** The host's playback, fetched and made once we turn out to be the host. */
+  #hostPlayback!: LazyPart<HostPlayback>;
+  #ownCopyPrompt = new LazyPart(this, loadOwnCopyPrompt);
   #guestPlayback!: GuestPlayback;
 
   override connectedCallback(): void {
@@ -122,14 +112,22 @@ export class LcRoom extends LitElement {
       });
       this.#chat = new ChatController(this, this.#mesh, this.user.id);
       this.#guestPlayback = new GuestPlayback(this, this.#mesh);
-      this.#mesh.subscribe({
+      const mesh = this.#mesh;
+      this.#hostPlayback = new LazyPart(this, () =>
+        loadHostSide().then(({ hostPlayback }) => hostPlayback(this, mesh, this.roomId)),
+      );
+      mesh.subscribe({
         ended: (end) => this._onEnded(end),
         hostChanged: () => {
-          if (this.#mesh.isHost) void this._loadHostSide();
+          if (mesh.isHost) this.#hostPlayback.want();
         },
       });
     }
     super.connectedCallback();
+  }
+
+  protected override willUpdate(): void {
+    if (this.#guestPlayback.copyWanted) this.#ownCopyPrompt.want();
   }
 
   override render() {
@@ -138,7 +136,12 @@ export class LcRoom extends LitElement {
     const guestMedia = this.#guestPlayback.media;
     return html`<div class="top">
         <h1>Room <span class="muted">${this.roomId}</span></h1>
-        ${isHost ? this._renderCredentials() : nothing}
+        ${
+          isHost && this.#hostPlayback.value
+            ? html`<lc-room-access role="group" aria-label="Room access" .roomId=${this.roomId}
+                .pin=${this.pin} @lc-new-pin=${this._onNewPin}></lc-room-access>`
+            : nothing
+        }
         <button type="button" @click=${this._onLeave}>Leave room</button>
       </div>
       <p class="banner ${this._bannerWarn() ? 'warn' : ''}" role="status" aria-live="polite">${this._bannerText()}</p>
@@ -155,6 +158,11 @@ export class LcRoom extends LitElement {
                   @lc-control=${(e: HTMLElementEventMap['lc-control']) =>
                     this.#guestPlayback.request(e.detail.action, e.detail.position)}
                   @lc-retry-play=${() => this.#guestPlayback.retryPlay()}></lc-player>
+                ${
+                  this.#guestPlayback.copyWanted
+                    ? this._renderUnloaded(this.#ownCopyPrompt, 'The prompt to open your copy')
+                    : nothing
+                }
                 <lc-own-copy .source=${this.#guestPlayback.copyWanted}
                   ?checking=${this.#guestPlayback.checkingCopy}
                   @lc-copy-chosen=${(e: HTMLElementEventMap['lc-copy-chosen']) =>
@@ -171,7 +179,7 @@ export class LcRoom extends LitElement {
             @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
           <lc-people .members=${mesh.members} .buffering=${
             isHost
-              ? (this.#hostPlayback?.bufferingPeers ?? [])
+              ? (this.#hostPlayback.value?.bufferingPeers ?? [])
               : (this.#guestPlayback.sync?.buffering ?? [])
           }></lc-people>
         </div>
@@ -180,15 +188,14 @@ export class LcRoom extends LitElement {
 
   /** The host's player and controls; until their chunk arrives, the player idle and a note. */
   private _renderHostSide() {
-    const playback = this.#hostPlayback;
+    const playback = this.#hostPlayback.value;
     const player = html`<lc-player mode="host" .media=${playback?.media ?? []}
       .sync=${playback?.sync ?? null} .duration=${playback?.duration ?? null}
       idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>`;
     if (!playback) {
       return html`${player}${
-        this._hostSideFailed
-          ? html`<p class="error" role="alert">The host’s controls could not be loaded.
-              <button type="button" @click=${this._loadHostSide}>Try again</button></p>`
+        this.#hostPlayback.failed
+          ? this._renderUnloaded(this.#hostPlayback, 'The host’s controls')
           : html`<p class="note" role="status">Loading the host’s controls…</p>`
       }`;
     }
@@ -209,28 +216,11 @@ export class LcRoom extends LitElement {
       ${playback.resumePrompt ? html`<p class="note" role="status">${playback.resumePrompt}</p>` : nothing}`;
   }
 
-  /** Fetches the host's side once we are the host (at the join, or when the room makes us host). */
-  private async _loadHostSide(): Promise<void> {
-    if (this.#hostPlayback || this.#hostSideLoading) return;
-    this.#hostSideLoading = true;
-    this._hostSideFailed = false;
-    try {
-      const { hostPlayback } = await loadHostSide();
-      this.#hostPlayback = hostPlayback(this, this.#mesh, this.roomId);
-    } catch {
-      this._hostSideFailed = true;
-    }
-    this.#hostSideLoading = false;
-    this.requestUpdate();
-  }
-
-  private _renderCredentials() {
-    return html`<div class="credentials" role="group" aria-label="Room access">
-      <span>Room ID</span><lc-copy label="Room ID" .value=${this.roomId}></lc-copy>
-      <span>PIN</span><lc-copy label="PIN" .value=${this.pin}></lc-copy>
-      <button type="button" @click=${this._onNewPin}>New PIN</button>
-      <lc-copy label="Invite link" .value=${inviteLink(location.origin, this.roomId, this.pin)}></lc-copy>
-    </div>`;
+  /** Says that a part's code failed to arrive, with a way to ask again; nothing meanwhile. */
+  private _renderUnloaded(part: LazyPart<unknown>, what: string) {
+    if (!part.failed) return nothing;
+    return html`<p class="error" role="alert">${what} could not be loaded. Check your connection.
+      <button type="button" @click=${() => part.retry()}>Try again</button></p>`;
   }
 
   /** Rotates the PIN (e.g. after wrong guesses); people already in the room stay. */

@@ -2,11 +2,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Source } from '../../shared/peer-messages';
 import { HostStream } from '../media/host-stream';
 import type { MeshController } from '../mesh/mesh-controller';
-import { HtmlVideoAdapter } from '../players/html-video-adapter';
+import type { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { loadFingerprint } from '../players/load-fingerprint';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
-import { type UrlPlayer, urlPlayer } from '../players/url-player';
+import { loadVideoAdapter, type UrlPlayer, urlPlayer } from '../players/url-player';
 import { type SyncMessage, sameSource } from '../sync/guest-sync';
 import { type BufferingPolicy, HostSync } from '../sync/host-sync';
 import { realClock } from '../util/clock';
@@ -127,6 +127,18 @@ export class HostPlayback implements ReactiveController {
   }
 
   async open(file: File): Promise<void> {
+    this.opening = true;
+    this.error = '';
+    this.host.requestUpdate();
+    let VideoAdapter: typeof HtmlVideoAdapter;
+    try {
+      ({ HtmlVideoAdapter: VideoAdapter } = await loadVideoAdapter());
+    } catch {
+      this.opening = false;
+      this.error = `${file.name}: the video player could not be loaded. Check your connection and try again.`;
+      this.host.requestUpdate();
+      return;
+    }
     this.#stream ??= new HostStream({
       media: (media) => this.mesh.setOutgoing(media),
       playback: () => this.#streamChanged(),
@@ -135,10 +147,10 @@ export class HostPlayback implements ReactiveController {
         this.host.requestUpdate();
       },
     });
-    this.opening = true;
-    this.error = '';
-    this.host.requestUpdate();
-    const result = await this.#stream.open(file);
+    const stream = this.#stream;
+    // HostSync's view of the stream's <video>, made with it and dropped with it.
+    this.#streamPlayer ??= new VideoAdapter(stream.video);
+    const result = await stream.open(file);
     this.opening = false;
     if (result.ok) {
       this.#closeOwn();
@@ -309,7 +321,6 @@ export class HostPlayback implements ReactiveController {
       current.duration === source.duration
     )
       return;
-    this.#streamPlayer ??= new HtmlVideoAdapter(stream.video);
     this.#setSource(source);
   }
 

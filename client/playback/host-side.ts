@@ -1,13 +1,15 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { MeshController } from '../mesh/mesh-controller';
 import '../room/lc-host-controls';
+import '../room/lc-room-access';
 import { HostPlayback } from './host-playback';
 import { HostResumeStore } from './host-resume';
 
 /**
  * Everything only the host runs: its playback (streaming a file, a URL, its own copy), the sync it
- * sends, what it keeps to carry on after a reload, and its controls (`lc-host-controls`). The room
- * page fetches this chunk once it learns this person is the host; guests never download it.
+ * sends, what it keeps to carry on after a reload, its controls (`lc-host-controls`) and the
+ * room's ID, PIN and invite link (`lc-room-access`). The room page fetches this chunk once it
+ * learns this person is the host; guests never download it.
  */
 export function hostPlayback(
   host: ReactiveControllerHost,

@@ -3,7 +3,7 @@ import { FakeClock } from '../testing/fake-clock';
 import { FakeVideo } from '../testing/fake-video';
 import { fakeYouTubeApi } from '../testing/fake-youtube';
 import { HtmlVideoAdapter } from './html-video-adapter';
-import { LazyYouTubeAdapter } from './lazy-youtube';
+import { LazyPlayer } from './lazy-player';
 import {
   nearestRate,
   PLAYER_EVENTS,
@@ -70,6 +70,24 @@ const adapters: Array<{ name: string; make(faults?: Faults): Harness }> = [
     },
   },
   {
+    name: 'LazyPlayer around HtmlVideoAdapter (fetched on load), direct URL',
+    make({ broken, blocked } = {}) {
+      const clock = new FakeClock();
+      const video = new FakeVideo(clock, {
+        failWith: broken ? 2 : undefined,
+        autoplayBlocked: blocked,
+      });
+      const open = async () => (element: FakeVideo) => new HtmlVideoAdapter(element, { clock });
+      return {
+        clock,
+        adapter: new LazyPlayer(video, open, 'video player'),
+        source: { kind: 'url', url: 'https://media.example/film.mp4' },
+        stall: (ms) => video.stall(ms),
+        seekTolerance: 1e-9,
+      };
+    },
+  },
+  {
     name: 'YouTubeAdapter, IFrame API stand-in',
     make({ broken, blocked } = {}) {
       const clock = new FakeClock();
@@ -87,7 +105,7 @@ const adapters: Array<{ name: string; make(faults?: Faults): Harness }> = [
     },
   },
   {
-    name: 'LazyYouTubeAdapter (adapter fetched on load), IFrame API stand-in',
+    name: 'LazyPlayer around YouTubeAdapter (fetched on load), IFrame API stand-in',
     make({ broken, blocked } = {}) {
       const clock = new FakeClock();
       const api = fakeYouTubeApi(clock, {
@@ -98,7 +116,7 @@ const adapters: Array<{ name: string; make(faults?: Faults): Harness }> = [
         new YouTubeAdapter(container, { clock, loadApi: async () => api.YT });
       return {
         clock,
-        adapter: new LazyYouTubeAdapter('player', open),
+        adapter: new LazyPlayer('player', open, 'YouTube player'),
         source: { kind: 'url', url: `https://www.youtube.com/watch?v=${YT_ID}` },
         stall: (ms) => api.players[0]?.stall(ms),
         seekTolerance: 0.5,
@@ -107,13 +125,17 @@ const adapters: Array<{ name: string; make(faults?: Faults): Harness }> = [
   },
 ];
 
-describe('LazyYouTubeAdapter', () => {
+describe('LazyPlayer', () => {
   it('says so when the player cannot be fetched, and fetches again on the next load', async () => {
     let fetches = 0;
-    const adapter = new LazyYouTubeAdapter('player', async () => {
-      fetches++;
-      throw new TypeError('Failed to fetch dynamically imported module');
-    });
+    const adapter = new LazyPlayer(
+      'player',
+      async () => {
+        fetches++;
+        throw new TypeError('Failed to fetch dynamically imported module');
+      },
+      'YouTube player',
+    );
     await expect(
       adapter.load({ kind: 'url', url: `https://youtu.be/${YT_ID}` }),
     ).rejects.toMatchObject({

@@ -1,5 +1,6 @@
-import { HtmlVideoAdapter } from './html-video-adapter';
-import { LazyYouTubeAdapter } from './lazy-youtube';
+import { loadOnce } from '../util/load-once';
+import type { VideoElementLike } from './html-video-adapter';
+import { LazyPlayer, type OpenPlayer } from './lazy-player';
 import type { PlayerAdapter } from './player-adapter';
 import type { UrlSource } from './source-url';
 
@@ -9,10 +10,24 @@ export interface UrlPlayer {
   element: HTMLElement;
 }
 
+const loadYouTube = loadOnce(() => import('./youtube-adapter'));
+const openYouTube: OpenPlayer<HTMLElement> = async () => {
+  const { YouTubeAdapter } = await loadYouTube();
+  return (container) => new YouTubeAdapter(container);
+};
+
+/** The <video> adapter's chunk: for a URL or file here, and for the host's stream. */
+export const loadVideoAdapter = loadOnce(() => import('./html-video-adapter'));
+const openVideo: OpenPlayer<VideoElementLike> = async () => {
+  const { HtmlVideoAdapter } = await loadVideoAdapter();
+  return (video) => new HtmlVideoAdapter(video);
+};
+
 /**
  * The right player for a classified URL: YouTube's iframe for YouTube links, a <video> for
- * files and HLS (YouTube's adapter and hls.js are fetched when first loaded). `controls`: the
- * host drives playback from the player itself; guests follow.
+ * files and HLS. Each adapter's code (and hls.js) is fetched when a source is first loaded, so a
+ * room that only ever shows the host's stream never fetches them. `controls`: the host drives
+ * playback from the player itself; guests follow.
  */
 export function urlPlayer(
   kind: Exclude<UrlSource, { kind: 'invalid' }>['kind'],
@@ -24,11 +39,11 @@ export function urlPlayer(
     element.className = 'youtube';
     const slot = document.createElement('div');
     element.append(slot);
-    return { player: new LazyYouTubeAdapter(slot), element };
+    return { player: new LazyPlayer(slot, openYouTube, 'YouTube player'), element };
   }
   const video = document.createElement('video');
   video.controls = controls;
   video.playsInline = true;
   video.setAttribute('aria-label', 'Video player');
-  return { player: new HtmlVideoAdapter(video), element: video };
+  return { player: new LazyPlayer(video, openVideo, 'video player'), element: video };
 }

@@ -1,4 +1,3 @@
-import { loadOnce } from '../util/load-once';
 import {
   PLAYER_EVENTS,
   type PlayerAdapter,
@@ -9,41 +8,38 @@ import {
   type PlayerSource,
 } from './player-adapter';
 
-/** Makes the real player in a container (a function, so tests can hand in a stand-in). */
-export type OpenYouTube = () => Promise<(container: HTMLElement | string) => PlayerAdapter>;
-
-/** Fetches the YouTube adapter's chunk; a failed fetch may be tried again by the next player. */
-const loadAdapter = loadOnce(() => import('./youtube-adapter'));
-const openYouTube: OpenYouTube = async () => {
-  const { YouTubeAdapter } = await loadAdapter();
-  return (container) => new YouTubeAdapter(container);
-};
+/** Makes the real player in its container, once its chunk has arrived (tests hand in a stand-in). */
+export type OpenPlayer<C> = () => Promise<(container: C) => PlayerAdapter>;
 
 /**
- * The YouTube player, fetched only when a YouTube link is opened, so the room's code does not
- * carry it (like hls.js). Callers get a `PlayerAdapter` at once, as from any other player: until
- * `load()` has fetched the real adapter it is an empty, paused player; from then on every call
- * and event goes to the real one. A chunk that cannot be fetched fails `load()` with a sentence.
+ * A player whose code is fetched only when a source is first loaded into it, so the room's code
+ * does not carry it (YouTube's adapter, the <video> adapter; hls.js is fetched the same way).
+ * Callers get a `PlayerAdapter` at once, as from any other player: until `load()` has fetched the
+ * real adapter it is an empty, paused player; from then on every call and event goes to the real
+ * one. A chunk that cannot be fetched fails `load()` with a sentence naming `what`; the next
+ * `load()` fetches again.
  */
-export class LazyYouTubeAdapter implements PlayerAdapter {
+export class LazyPlayer<C> implements PlayerAdapter {
   readonly #emitter = new PlayerEmitter();
   #inner: PlayerAdapter | null = null;
   #destroyed = false;
 
   constructor(
-    private readonly container: HTMLElement | string,
-    private readonly open: OpenYouTube = openYouTube,
+    private readonly container: C,
+    private readonly open: OpenPlayer<C>,
+    /** What people are told could not be loaded, e.g. "YouTube player". */
+    private readonly what: string,
   ) {}
 
   async load(source: PlayerSource): Promise<void> {
     if (!this.#inner) {
-      let make: (container: HTMLElement | string) => PlayerAdapter;
+      let make: (container: C) => PlayerAdapter;
       try {
         make = await this.open();
       } catch {
         throw new PlayerError(
           'unreachable',
-          'The YouTube player could not be loaded. Check your connection and try again.',
+          `The ${this.what} could not be loaded. Check your connection and try again.`,
         );
       }
       if (this.#destroyed) throw new PlayerError('invalid', 'The player was closed.');
@@ -58,7 +54,7 @@ export class LazyYouTubeAdapter implements PlayerAdapter {
 
   /** As the adapter itself before its load: nothing to play or seek yet. */
   #require(): PlayerAdapter {
-    if (!this.#inner) throw new PlayerError('invalid', 'No YouTube video is loaded.');
+    if (!this.#inner) throw new PlayerError('invalid', 'No video is loaded.');
     return this.#inner;
   }
 
