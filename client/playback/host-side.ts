@@ -2,6 +2,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { MeshController } from '../mesh/mesh-controller';
 import '../room/lc-host-controls';
 import '../room/lc-room-access';
+import { loadVideoAdapter } from '../players/url-player';
 import { HostPlayback } from './host-playback';
 import { HostResumeStore } from './host-resume';
 
@@ -16,5 +17,8 @@ export function hostPlayback(
   mesh: MeshController,
   roomId: string,
 ): HostPlayback {
+  // A host is there to play something: fetch the <video> adapter now, not once a file is chosen
+  // (a failure is forgotten; opening the file asks again and says so).
+  loadVideoAdapter().catch(() => undefined);
   return new HostPlayback(host, mesh, new HostResumeStore(localStorage, roomId));
 }
