@@ -55,6 +55,10 @@ describe('HaveMap', () => {
     expect(map.add(-1)).toBe(false);
     expect(map.add(1.5)).toBe(false);
     expect(map.count).toBe(1);
+    expect(map.delete(3)).toBe(true);
+    expect(map.delete(3)).toBe(false);
+    expect(map.has(3)).toBe(false);
+    expect(map.count).toBe(0);
     expect(HaveMap.full(10).complete).toBe(true);
   });
 

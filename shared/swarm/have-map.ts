@@ -66,6 +66,14 @@ export class HaveMap {
     return true;
   }
 
+  /** Marks a chunk no longer held (a store that had to let it go); false when it was not. */
+  delete(index: number): boolean {
+    if (!this.has(index)) return false;
+    this.#bits[index >> 3] = (this.#bits[index >> 3] ?? 0) & ~(0x80 >> (index & 7));
+    this.#count--;
+    return true;
+  }
+
   toBase64(): string {
     let raw = '';
     for (const byte of this.#bits) raw += String.fromCharCode(byte);
