@@ -137,6 +137,12 @@ describe('HTTP basics', () => {
     expect((await api(server.url, 'POST', '/lobby')).status).toBe(404);
   });
 
+  it('answers a shared file’s URL with 404, never the app: only a guest’s service worker serves it', async () => {
+    const res = await api(server.url, 'GET', '/swarm-file/abc');
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('<lc-app>');
+  });
+
   it('serves no source map, even one left in the client directory', async () => {
     const map = await api(server.url, 'GET', '/assets/app.js.map');
     expect(map.status).toBe(404);
