@@ -64,10 +64,10 @@ function open() {
 }
 
 describe('FileChannel', () => {
-  it('is a negotiated, ordered, binary channel with a low-water mark below the high one', () => {
+  it('is a negotiated binary channel with a low-water mark below the high one', () => {
     const { channel } = open();
     expect(channel.label).toBe(FILE_CHANNEL_LABEL);
-    expect(channel.init).toEqual({ negotiated: true, id: FILE_CHANNEL_ID, ordered: true });
+    expect(channel.init).toEqual({ negotiated: true, id: FILE_CHANNEL_ID });
     expect(channel.binaryType).toBe('arraybuffer');
     expect(channel.bufferedAmountLowThreshold).toBe(FILE_LOW_WATER_BYTES);
     expect(FILE_LOW_WATER_BYTES).toBeLessThan(FILE_HIGH_WATER_BYTES);

@@ -36,10 +36,10 @@ export class FileChannel {
     private readonly listener: FileChannelListener | undefined,
     refuse: () => void,
   ) {
+    // Ordered and reliable, as a data channel is by default.
     const channel = pc.createDataChannel(FILE_CHANNEL_LABEL, {
       negotiated: true,
       id: FILE_CHANNEL_ID,
-      ordered: true,
     });
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = FILE_LOW_WATER_BYTES;
@@ -57,10 +57,6 @@ export class FileChannel {
       }
     };
     this.#channel = channel;
-  }
-
-  get open(): boolean {
-    return this.#open;
   }
 
   /**
