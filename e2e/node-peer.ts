@@ -33,6 +33,11 @@ export interface NodePeer {
   close(): void;
 }
 
+export interface NodePeerOptions {
+  /** The `hello.v` it speaks: PROTOCOL_VERSION unless a test plays an older or newer page. */
+  protocolVersion?: number;
+}
+
 /** Joins the room as a new member at most this often (see joinAsNodePeer). */
 const JOIN_ATTEMPTS = 3;
 
@@ -43,10 +48,14 @@ const JOIN_ATTEMPTS = 3;
  * it is a race in this test tool's WebRTC stack, not the app, so the tool then joins again as a
  * new member, up to JOIN_ATTEMPTS times. Any other failure fails at once.
  */
-export async function joinAsNodePeer(base: URL, access: RoomAccess): Promise<NodePeer> {
+export async function joinAsNodePeer(
+  base: URL,
+  access: RoomAccess,
+  options: NodePeerOptions = {},
+): Promise<NodePeer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await joinOnce(base, access);
+      return await joinOnce(base, access, options.protocolVersion ?? PROTOCOL_VERSION);
     } catch (err) {
       const race = err instanceof Error && err.message.includes('without ICE transport');
       if (!race || attempt >= JOIN_ATTEMPTS) throw err;
@@ -54,7 +63,7 @@ export async function joinAsNodePeer(base: URL, access: RoomAccess): Promise<Nod
   }
 }
 
-async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
+async function joinOnce(base: URL, access: RoomAccess, version: number): Promise<NodePeer> {
   const account = await registerUser(base);
   const socket: ClientSocket = await connectSocket(base, account.cookie);
   const peers = new Map<string, Peer>();
@@ -72,7 +81,7 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
     });
     const hello = JSON.stringify({
       type: 'hello',
-      v: PROTOCOL_VERSION,
+      v: version,
       name: ack.self.name,
       role: 'guest',
     });
