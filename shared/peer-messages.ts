@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { peerIdSchema, roleSchema, signalDataSchema } from './socket';
+import { fileSourceSchema, swarmMessageSchemas } from './swarm/messages';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
 export const PROTOCOL_VERSION = 2;
@@ -70,6 +71,7 @@ export const sourceSchema = z.discriminatedUnion('kind', [
     duration: z.nullable(time),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   }),
+  fileSourceSchema,
 ]);
 export type Source = z.infer<typeof sourceSchema>;
 
@@ -131,6 +133,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   pingSchema,
   pongSchema,
   linkSignalSchema,
+  ...swarmMessageSchemas,
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;

@@ -12,6 +12,13 @@ export const FILE_HIGH_WATER_BYTES = 256 * 1024;
 /** Strictly below the high-water mark: `bufferedamountlow` fires only on crossing it from above. */
 export const FILE_LOW_WATER_BYTES = 64 * 1024;
 
+/** What a link's `lc-file` channel reports, as the mesh passes it on. */
+export type FileEvent =
+  | { kind: 'open' }
+  | { kind: 'closed' }
+  | { kind: 'data'; bytes: ArrayBuffer }
+  | { kind: 'drain' };
+
 export interface FileChannelListener {
   /** The channel opened: `send` works from now on. */
   open(): void;
