@@ -88,6 +88,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     joinLock: backend.joinLock,
     resume: new ResumeTokens(backend.pinSecret),
   });
+  // Whichever request deleted a session (sign-out, the cap, expiry), its sockets are cut.
+  sessions.onRemoved((hashes) => {
+    for (const h of hashes) rt.sessionRevoked(h);
+  });
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -121,7 +125,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       bcryptCost: config.bcryptCost,
       sessionTtlSeconds: config.sessionTtlSeconds,
       secureCookies,
-      onRevoked: async (tokenHash) => rt.sessionRevoked(tokenHash),
       log: childLogger(logger, 'auth'),
     }),
   );
@@ -143,12 +146,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   app.use(errorHandler(childLogger(logger, 'http')));
 
   const pruneTimer = setInterval(() => {
-    sessions.prune().then(
-      (hashes) => {
-        for (const h of hashes) rt.sessionRevoked(h);
-      },
-      (err: unknown) => log.error({ err }, 'session prune failed'),
-    );
+    sessions.prune().catch((err: unknown) => log.error({ err }, 'session prune failed'));
   }, SESSION_PRUNE_MS);
   pruneTimer.unref();
   await sessions.prune();

