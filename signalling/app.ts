@@ -21,7 +21,9 @@ import { createRetentionRule } from './rooms/retention';
 import { roomsRouter } from './rooms/routes';
 import { createRoomService } from './rooms/service';
 import { createUnusedRoomRule } from './rooms/unused';
-import { clientAddress } from './security/client-ip';
+import { clientAddress, trustedProxy } from './security/client-ip';
+import { guardConnections, timeoutOptions } from './security/connections';
+import { connectionBudget, openFileLimit } from './security/fd-limit';
 import { securityHeaders } from './security/headers';
 import { createLimits, type LimiterFactory } from './security/limits';
 import { isAcceptedOrigin } from './security/origin';
@@ -61,7 +63,24 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
 
   const app = express();
-  const httpServer = http.createServer(app);
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
+  const httpServer = http.createServer(timeoutOptions(requestTimeoutMs), app);
+  const budget = connectionBudget(
+    await openFileLimit(),
+    config.connectionsPerAddress,
+    config.maxConnections,
+  );
+  if (budget.warning !== undefined) log.warn(budget.warning);
+  guardConnections(
+    httpServer,
+    {
+      perAddress: config.connectionsPerAddress,
+      total: budget.total,
+      requestTimeoutMs,
+      isTrustedProxy: trustedProxy(config.trustProxy),
+    },
+    log,
+  );
   // Each part takes the ones before it: rooms tell people through the socket server's rooms,
   // and the handlers apply the room rules.
   const socketLog = childLogger(logger, 'socket');
