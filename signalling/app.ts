@@ -65,12 +65,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const app = express();
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   const httpServer = http.createServer(timeoutOptions(requestTimeoutMs), app);
+  // The warning that goes with it is the entry point's to log, once per process (index.ts).
   const budget = connectionBudget(
     await openFileLimit(),
     config.connectionsPerAddress,
     config.maxConnections,
   );
-  if (budget.warning !== undefined) log.warn(budget.warning);
   guardConnections(
     httpServer,
     {
