@@ -50,6 +50,21 @@ describe('accounts', () => {
     expect(header).toMatch(/^lc_session=[A-Za-z0-9_-]{43};/);
   });
 
+  it('refuses the most common passwords with weak_password and keeps nothing', async () => {
+    const username = uniqueUsername('weak');
+    for (const password of ['password1', 'letmein123', '12345678', 'qwertyuiop', `${username}1`]) {
+      const res = await api(server.url, 'POST', '/api/auth/register', {
+        body: { username, password },
+      });
+      expect(res.status).toBe(400);
+      expect(await errorCode(res)).toBe('weak_password');
+    }
+    const ok = await api(server.url, 'POST', '/api/auth/register', {
+      body: { username, password: TEST_PASSWORD },
+    });
+    expect(ok.status).toBe(201);
+  });
+
   it('refuses a taken username, case-insensitively', async () => {
     const a = await registerUser(server.url);
     const res = await api(server.url, 'POST', '/api/auth/register', {

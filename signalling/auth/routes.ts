@@ -5,6 +5,7 @@ import { HttpError, parseBody } from '../http/errors';
 import type { Logger } from '../log';
 import { type Limits, take } from '../security/limits';
 import type { Store } from '../store/types';
+import { isWeakPassword } from './password-strength';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords';
 import { withUser } from './require-user';
 import {
@@ -54,6 +55,13 @@ export function authRouter(deps: AuthRouteDeps): Router {
     if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
     const taken = new HttpError(409, 'username_taken', 'that username is taken');
     if (await store.findUserByUsername(username)) throw taken;
+    if (await isWeakPassword(password, username)) {
+      throw new HttpError(
+        400,
+        'weak_password',
+        'that password is one of the most common or too easy to guess; choose a longer one, such as a few unrelated words',
+      );
+    }
     const user = {
       id: randomUUID(),
       username,
