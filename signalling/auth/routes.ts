@@ -65,7 +65,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const user = {
       id: randomUUID(),
       username,
-      passwordHash: await hashPassword(password, deps.bcryptCost),
+      passwordHash: await hashPassword(password, deps.bcryptCost, clientIp(req)),
       createdAt: new Date().toISOString(),
     };
     if (!(await store.createUser(user))) throw taken;
@@ -86,7 +86,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const byName = await take(limits.authUsername, nameKey);
     if (!byName.ok) throw rateLimited(byName.retryAfterSeconds);
     const user = await store.findUserByUsername(username);
-    const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash());
+    const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash(), ip);
     if (!user || !valid) {
       // An address is personal data: it goes into the log only when an operator asks for debug.
       log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
