@@ -58,6 +58,8 @@ function startE2eServer(
       BCRYPT_COST: '10',
       // Every test signs up fresh people from 127.0.0.1; the default budget suits real use.
       AUTH_LIMIT_PER_IP: '1000',
+      // Every browser context connects from 127.0.0.1 too.
+      CONNECTIONS_PER_IP: '1000',
       ...extraEnv,
     },
     { port, timeoutMs: SERVER_START_TIMEOUT_MS, quiet: true },
