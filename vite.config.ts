@@ -145,21 +145,9 @@ export default defineConfig({
     sourcemap: false,
     // Every browser the room needs (WebRTC, captureStream) preloads modules natively.
     modulePreload: { polyfill: false },
-    rollupOptions: {
-      // The file worker is served from the root under a name that never changes: a service
-      // worker's scope is its script's folder, and the registered URL must stay the same.
-      input: {
-        index: fileURLToPath(new URL('client/index.html', import.meta.url)),
-        'file-worker': fileURLToPath(
-          new URL('client/swarm/worker/file-worker.ts', import.meta.url),
-        ),
-      },
-      output: {
-        entryFileNames: (chunk) =>
-          chunk.name === 'file-worker' ? 'file-worker.js' : 'assets/[name]-[hash].js',
-      },
-    },
   },
+  // The file worker is one self-contained script: a service worker cannot load chunks.
+  worker: { format: 'iife' },
   server: {
     proxy: {
       '/api': 'http://localhost:3000',

@@ -1,11 +1,11 @@
 import {
   type ClaimRequest,
   FILE_URL_PREFIX,
-  FILE_WORKER_URL,
   type RangeAnswer,
   type RangeQuestion,
 } from '../../shared/swarm/file-worker-protocol';
 import { answerRange } from './byte-range';
+import fileWorkerUrl from './worker/file-worker?worker&url';
 
 /** What a page can play through the file worker: a size, a type and bytes on demand. */
 export interface RangeSource {
@@ -30,7 +30,7 @@ export function startFileWorker(): Promise<void> {
     const container = navigator.serviceWorker as ServiceWorkerContainer | undefined;
     if (!container) throw new Error('This browser cannot play a shared file (no service workers).');
     container.addEventListener('message', onQuestion);
-    await container.register(FILE_WORKER_URL, { scope: '/' });
+    await container.register(fileWorkerUrl, { scope: '/' });
     const registration = await container.ready;
     if (container.controller) return;
     const controlled = new Promise<void>((resolve) =>

@@ -4,8 +4,11 @@
  * port that came with the question.
  */
 export const FILE_URL_PREFIX = '/swarm-file/';
-/** The worker's script, at the root so its scope covers every page of the app. */
-export const FILE_WORKER_URL = '/file-worker.js';
+/**
+ * The built worker's script (`/assets/file-worker-<hash>.js`): the server lets it control the
+ * whole origin (`Service-Worker-Allowed: /`), as a script's scope is its folder otherwise.
+ */
+export const FILE_WORKER_SCRIPT = /^\/assets\/file-worker-[\w-]+\.js$/;
 
 export interface RangeQuestion {
   type: 'lc-file-range';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import express, { type RequestHandler, Router } from 'express';
-import { FILE_URL_PREFIX } from '../../shared/swarm/file-worker-protocol';
+import { FILE_URL_PREFIX, FILE_WORKER_SCRIPT } from '../../shared/swarm/file-worker-protocol';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>LiveConnect</title>
 <h1>LiveConnect is not built yet</h1>
@@ -25,7 +25,17 @@ export function staticClient(staticDir: string): Router {
       res.status(404).type('text').send('Not found');
     } else next();
   });
-  router.use(express.static(staticDir, { index: false, fallthrough: true }));
+  router.use(
+    express.static(staticDir, {
+      index: false,
+      fallthrough: true,
+      setHeaders: (res, path) => {
+        if (FILE_WORKER_SCRIPT.test(`/${relative(staticDir, path)}`)) {
+          res.setHeader('Service-Worker-Allowed', '/');
+        }
+      },
+    }),
+  );
   const fallback: RequestHandler = async (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       next();
