@@ -14,6 +14,7 @@ const PLAYBACK_SPECS = [
   'host-away',
   'hostile-peer',
   'lifecycle',
+  'links',
   'media',
   'own-copy',
   'privacy',

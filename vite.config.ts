@@ -184,6 +184,8 @@ export default defineConfig({
       },
     },
   },
+  // The file worker is one self-contained script: a service worker cannot load chunks.
+  worker: { format: 'iife' },
   server: {
     proxy: {
       '/api': 'http://localhost:3000',

@@ -35,6 +35,20 @@ export const HLS_CLIP = {
   playlist: join(CLIP_DIR, 'blue-hls.m3u8'),
   duration: 30,
 } as const;
+/**
+ * The host's files shared in original quality (issue 12): H.264 and AAC, 60 s at about
+ * 1 Mbit/s (30 chunks), the green picture with the sliding box. The MP4 keeps ffmpeg's default
+ * layout, its index (moov) at the end; the MKV is the same streams in Matroska.
+ */
+export const SHARE_CLIPS = {
+  mp4: { file: join(CLIP_DIR, 'green-640x360.mp4'), width: 640, height: 360, type: 'video/mp4' },
+  mkv: {
+    file: join(CLIP_DIR, 'green-640x360.mkv'),
+    width: 640,
+    height: 360,
+    type: 'video/x-matroska',
+  },
+} as const;
 /** Bytes no browser can play, under a video name. */
 export const BAD_FILE = join(CLIP_DIR, 'not-a-video.webm');
 /** A valid file with sound and no picture. */
@@ -127,10 +141,67 @@ function makeHlsClip(): void {
   ]);
 }
 
+function makeShareClips(): void {
+  const { mp4, mkv } = SHARE_CLIPS;
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=0x00a000:size=${mp4.width}x${mp4.height}:rate=30`,
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=white:size=${BOX}x${BOX}:rate=30`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=550:sample_rate=48000',
+    '-filter_complex',
+    `[0][1]overlay=x='mod(t*120,${mp4.width - BOX})':y=${(mp4.height - BOX) / 2}:shortest=1,noise=alls=12:allf=t[v]`,
+    '-map',
+    '[v]',
+    '-map',
+    '2',
+    '-t',
+    '60',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    '1000k',
+    '-g',
+    '60',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    mp4.file,
+  ]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    mp4.file,
+    '-c',
+    'copy',
+    mkv.file,
+  ]);
+}
+
 export function ensureClips(): void {
   mkdirSync(CLIP_DIR, { recursive: true });
   for (const clip of Object.values(CLIPS)) if (!existsSync(clip.file)) makeClip(clip);
   if (!existsSync(HLS_CLIP.playlist)) makeHlsClip();
+  if (!existsSync(SHARE_CLIPS.mkv.file)) makeShareClips();
   if (!existsSync(BAD_FILE)) {
     writeFileSync(
       BAD_FILE,

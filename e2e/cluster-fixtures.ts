@@ -38,6 +38,7 @@ export const test = base.extend<Fixtures, { cluster: Cluster }>({
           STATIC_DIR: 'dist/client',
           BCRYPT_COST: '10',
           AUTH_LIMIT_PER_IP: '1000',
+          CONNECTIONS_PER_IP: '1000',
         };
         for (let i = 0; i < 2; i += 1) nodes.push(await startServer(env, { quiet: true }));
         const [a, b] = nodes;

@@ -19,6 +19,9 @@ export interface Server {
   stop(options?: { crash?: boolean }): Promise<void>;
   /** Starts it again on the same port with the same data; nothing to do if it is running. */
   start(): Promise<void>;
+  /** SIGSTOP: the process stays, its sockets stay open, and it answers nothing until `resume`. */
+  pause(): void;
+  resume(): void;
 }
 
 /** One person: a browser context of their own (own cookies), signed up and in the lobby. */
@@ -55,6 +58,8 @@ function startE2eServer(
       BCRYPT_COST: '10',
       // Every test signs up fresh people from 127.0.0.1; the default budget suits real use.
       AUTH_LIMIT_PER_IP: '1000',
+      // Every browser context connects from 127.0.0.1 too.
+      CONNECTIONS_PER_IP: '1000',
       ...extraEnv,
     },
     { port, timeoutMs: SERVER_START_TIMEOUT_MS, quiet: true },
@@ -107,6 +112,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       const server: Server = {
         url: running.url,
         stop: (options) => running.stop(options),
+        pause: () => running.pause(),
+        resume: () => running.resume(),
         start: async () => {
           if (running.child.exitCode === null && running.child.signalCode === null) return;
           running = await startE2eServer(dataDir, serverEnv, Number(new URL(server.url).port));

@@ -1,5 +1,6 @@
 import Peer from '@thaunknown/simple-peer';
-import { decodePeerMessage, PROTOCOL_VERSION } from '../shared/peer-messages';
+import { FILE_CHANNEL_ID, FILE_CHANNEL_LABEL } from '../client/mesh/file-channel';
+import { decodePeerMessage, type PeerMessage, PROTOCOL_VERSION } from '../shared/peer-messages';
 import {
   type JoinSuccess,
   joinSuccessSchema,
@@ -30,7 +31,16 @@ export interface NodePeer {
   send(peerId: string, data: string | Uint8Array): void;
   /** Resolves once everything sent to that member has left our send buffer. */
   drained(peerId: string): Promise<void>;
+  /** Sends bytes on the `lc-file` channel to one member, unvalidated. */
+  sendFile(peerId: string, data: Uint8Array<ArrayBuffer>): void;
   close(): void;
+}
+
+export interface NodePeerOptions {
+  /** The `hello.v` it speaks: PROTOCOL_VERSION unless a test plays an older or newer page. */
+  protocolVersion?: number;
+  /** Every valid message a member sends it. */
+  onMessage?(from: string, message: PeerMessage): void;
 }
 
 /** Joins the room as a new member at most this often (see joinAsNodePeer). */
@@ -43,10 +53,14 @@ const JOIN_ATTEMPTS = 3;
  * it is a race in this test tool's WebRTC stack, not the app, so the tool then joins again as a
  * new member, up to JOIN_ATTEMPTS times. Any other failure fails at once.
  */
-export async function joinAsNodePeer(base: URL, access: RoomAccess): Promise<NodePeer> {
+export async function joinAsNodePeer(
+  base: URL,
+  access: RoomAccess,
+  options: NodePeerOptions = {},
+): Promise<NodePeer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await joinOnce(base, access);
+      return await joinOnce(base, access, options);
     } catch (err) {
       const race = err instanceof Error && err.message.includes('without ICE transport');
       if (!race || attempt >= JOIN_ATTEMPTS) throw err;
@@ -54,10 +68,16 @@ export async function joinAsNodePeer(base: URL, access: RoomAccess): Promise<Nod
   }
 }
 
-async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
+async function joinOnce(
+  base: URL,
+  access: RoomAccess,
+  options: NodePeerOptions,
+): Promise<NodePeer> {
+  const version = options.protocolVersion ?? PROTOCOL_VERSION;
   const account = await registerUser(base);
   const socket: ClientSocket = await connectSocket(base, account.cookie);
   const peers = new Map<string, Peer>();
+  const files = new Map<string, RTCDataChannel>();
   const close = (): void => {
     for (const peer of peers.values()) peer.destroy();
     socket.close();
@@ -72,7 +92,7 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
     });
     const hello = JSON.stringify({
       type: 'hello',
-      v: PROTOCOL_VERSION,
+      v: version,
       name: ack.self.name,
       role: 'guest',
     });
@@ -82,6 +102,13 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
           new Promise<void>((resolve, reject) => {
             const peer = new Peer({ initiator: true, trickle: true, config: { iceServers: [] } });
             peers.set(member.peerId, peer);
+            // As every page does: lc-file is made on both sides, never announced.
+            const file = peer._pc.createDataChannel(FILE_CHANNEL_LABEL, {
+              negotiated: true,
+              id: FILE_CHANNEL_ID,
+            });
+            file.binaryType = 'arraybuffer';
+            files.set(member.peerId, file);
             const timer = setTimeout(
               () => reject(new Error(`no connection to ${member.name}`)),
               CONNECT_TIMEOUT_MS,
@@ -96,6 +123,7 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
               const decoded = decodePeerMessage(chunk);
               if (!decoded.ok) return;
               const m = decoded.message;
+              options.onMessage?.(member.peerId, m);
               if (m.type === 'ping') {
                 peer.send(JSON.stringify({ type: 'pong', id: m.id, t0: m.t0, t1: Date.now() }));
               } else if (m.type === 'hello') {
@@ -117,6 +145,11 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
       self: ack.self,
       members: ack.peers,
       send: (peerId, data) => peerOf(peerId).send(data),
+      sendFile: (peerId, data) => {
+        const file = files.get(peerId);
+        if (!file) throw new Error(`not connected to ${peerId}`);
+        file.send(data);
+      },
       drained: async (peerId) => {
         const peer = peerOf(peerId);
         while (peer.bufferSize > 0) await new Promise((r) => setTimeout(r, 20));

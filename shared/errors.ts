@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'username_taken',
+  'weak_password',
   'invalid_credentials',
   'rate_limited',
   'wrong_pin',

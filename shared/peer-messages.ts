@@ -1,8 +1,9 @@
 import { z } from 'zod/mini';
-import { peerIdSchema, roleSchema } from './socket';
+import { peerIdSchema, roleSchema, signalDataSchema } from './socket';
+import { fileSourceSchema, swarmMessageSchemas } from './swarm/messages';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** The largest data-channel message, in UTF-8 bytes, a peer accepts. */
 export const PEER_MESSAGE_MAX_BYTES = 16 * 1024;
 export const CHAT_TEXT_MAX = 2000;
@@ -70,6 +71,7 @@ export const sourceSchema = z.discriminatedUnion('kind', [
     duration: z.nullable(time),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   }),
+  fileSourceSchema,
 ]);
 export type Source = z.infer<typeof sourceSchema>;
 
@@ -112,6 +114,15 @@ export const pongSchema = z.object({
   t1: time,
 });
 
+/**
+ * The connection's own WebRTC signal (a renegotiation's offer, answer, candidates), sent on the
+ * connection itself once it is up, so tracks come and go while the signalling server is away.
+ */
+export const linkSignalSchema = z.object({
+  type: z.literal('signal'),
+  data: signalDataSchema,
+});
+
 export const peerMessageSchema = z.discriminatedUnion('type', [
   helloSchema,
   chatSchema,
@@ -121,6 +132,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   bufferingSchema,
   pingSchema,
   pongSchema,
+  linkSignalSchema,
+  ...swarmMessageSchemas,
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
@@ -154,6 +167,11 @@ export function decodePeerMessage(raw: string | Uint8Array): DecodeResult {
   }
   const parsed = peerMessageSchema.safeParse(value);
   return parsed.success ? { ok: true, message: parsed.data } : { ok: false, reason: 'invalid' };
+}
+
+/** Whether the other side would take `message` for its size. */
+export function fitsPeerMessage(message: PeerMessage): boolean {
+  return byteLength(JSON.stringify(message)) <= PEER_MESSAGE_MAX_BYTES;
 }
 
 /** Serialises a message we send; refuses one the other side would reject for size. */

@@ -21,7 +21,9 @@ import { createRetentionRule } from './rooms/retention';
 import { roomsRouter } from './rooms/routes';
 import { createRoomService } from './rooms/service';
 import { createUnusedRoomRule } from './rooms/unused';
-import { clientAddress } from './security/client-ip';
+import { clientAddress, trustedProxy } from './security/client-ip';
+import { guardConnections, timeoutOptions } from './security/connections';
+import { connectionBudget, openFileLimit } from './security/fd-limit';
 import { securityHeaders } from './security/headers';
 import { createLimits, type LimiterFactory } from './security/limits';
 import { isAcceptedOrigin } from './security/origin';
@@ -61,7 +63,24 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const secureCookies = config.publicOrigin?.startsWith('https:') ?? false;
 
   const app = express();
-  const httpServer = http.createServer(app);
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
+  const httpServer = http.createServer(timeoutOptions(requestTimeoutMs), app);
+  // The warning that goes with it is the entry point's to log, once per process (index.ts).
+  const budget = connectionBudget(
+    await openFileLimit(),
+    config.connectionsPerAddress,
+    config.maxConnections,
+  );
+  guardConnections(
+    httpServer,
+    {
+      perAddress: config.connectionsPerAddress,
+      total: budget.total,
+      requestTimeoutMs,
+      isTrustedProxy: trustedProxy(config.trustProxy),
+    },
+    log,
+  );
   // Each part takes the ones before it: rooms tell people through the socket server's rooms,
   // and the handlers apply the room rules.
   const socketLog = childLogger(logger, 'socket');
@@ -87,6 +106,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     log: socketLog,
     joinLock: backend.joinLock,
     resume: new ResumeTokens(backend.pinSecret),
+  });
+  // Whichever request deleted a session (sign-out, the cap, expiry), its sockets are cut.
+  sessions.onRemoved((hashes) => {
+    for (const h of hashes) rt.sessionRevoked(h);
   });
 
   app.disable('x-powered-by');
@@ -121,7 +144,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       bcryptCost: config.bcryptCost,
       sessionTtlSeconds: config.sessionTtlSeconds,
       secureCookies,
-      onRevoked: async (tokenHash) => rt.sessionRevoked(tokenHash),
       log: childLogger(logger, 'auth'),
     }),
   );
@@ -143,12 +165,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   app.use(errorHandler(childLogger(logger, 'http')));
 
   const pruneTimer = setInterval(() => {
-    sessions.prune().then(
-      (hashes) => {
-        for (const h of hashes) rt.sessionRevoked(h);
-      },
-      (err: unknown) => log.error({ err }, 'session prune failed'),
-    );
+    sessions.prune().catch((err: unknown) => log.error({ err }, 'session prune failed'));
   }, SESSION_PRUNE_MS);
   pruneTimer.unref();
   await sessions.prune();

@@ -49,6 +49,12 @@ export interface Config {
   roomRetentionDays: number;
   /** Hours a room whose host never entered it stays open. */
   roomUnusedHours: number;
+  /** Open TCP connections one address may hold. */
+  connectionsPerAddress: number;
+  /** Open TCP connections in all; undefined: what the open-file limit leaves. */
+  maxConnections: number | undefined;
+  /** Seconds a connection has to deliver a complete request. */
+  requestTimeoutSeconds: number;
   limits: LimitsConfig;
 }
 
@@ -285,6 +291,26 @@ export const CONFIG_VARIABLES = {
       'Hours a room whose host has never entered it stays open; then it closes by itself (guests waiting in it are told) and counts no more against ROOMS_PER_USER. Every node sweeps once a minute. Rooms opened before this was recorded never close this way.',
     example: '24',
   }),
+  CONNECTIONS_PER_IP: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 50,
+    description:
+      'Open TCP connections one client address (an IPv6 /64) may hold at once; more are closed as they arrive. A browser tab holds up to 7 (6 HTTP and its socket), so 50 leaves room for a household behind one address. Connections from a proxy TRUST_PROXY trusts are not counted here: the proxy must limit them (docs/deploy.md).',
+    example: '50',
+  }),
+  MAX_CONNECTIONS: optional({
+    schema: integer(1, COUNT_MAX),
+    description:
+      'Open TCP connections in all; more are closed as they arrive. Unset: the open-file limit less 128 on Linux (kept for the database, Redis and static files), no cap elsewhere. The server logs one warning at start when the open-file limit is low for these caps.',
+    example: '10000',
+  }),
+  REQUEST_TIMEOUT: variable({
+    schema: integer(1, 300),
+    default: 10,
+    description:
+      'Seconds a connection has to send a complete request (headers and body); one that sends none in that time, or sends it too slowly, is closed. Idle keep-alive connections close after 5 s; WebSockets are not affected.',
+    example: '10',
+  }),
   ROOMS_PER_USER: variable({
     schema: integer(1, COUNT_MAX),
     default: 20,
@@ -439,6 +465,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     hostGraceSeconds: e.HOST_GRACE_SECONDS,
     roomRetentionDays: e.ROOM_RETENTION_DAYS,
     roomUnusedHours: e.ROOM_UNUSED_HOURS,
+    connectionsPerAddress: e.CONNECTIONS_PER_IP,
+    maxConnections: e.MAX_CONNECTIONS,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME,

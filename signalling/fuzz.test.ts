@@ -84,6 +84,8 @@ beforeAll(async () => {
       PIN_LIMIT_PER_IP: '1000000',
       AUTH_LIMIT_PER_IP: '1000000',
       AUTH_LIMIT_PER_USERNAME: '1000000',
+      // Batches of concurrent requests from one address: inputs are under test, not connections.
+      CONNECTIONS_PER_IP: '1000000',
     },
     deps: { logger },
   });

@@ -1,6 +1,7 @@
 import { createApp } from './app';
 import { type Config, loadConfig } from './config';
 import { createLogger } from './log';
+import { connectionBudget, openFileLimit } from './security/fd-limit';
 
 let config: Config;
 try {
@@ -14,6 +15,12 @@ const logger = createLogger(config.logLevel);
 const app = await createApp(config, { logger });
 const url = await app.listen();
 logger.info({ url: url.origin, dataDir: config.dataDir }, `LiveConnect listening on ${url.origin}`);
+const { warning } = connectionBudget(
+  await openFileLimit(),
+  config.connectionsPerAddress,
+  config.maxConnections,
+);
+if (warning !== undefined) logger.warn(warning);
 
 let closing = false;
 const shutdown = (signal: NodeJS.Signals): void => {

@@ -19,6 +19,8 @@ export const SERVER_ENV: Record<string, string> = {
   SOCKETS_PER_USER: '1000',
   // Rooms are dealt round-robin to the accounts: 10 each at the defaults, more with BENCH_ROOMS.
   ROOMS_PER_USER: '100000',
+  // Every simulated client connects from 127.0.0.1: one address, thousands of connections.
+  CONNECTIONS_PER_IP: '1000000',
 };
 
 export interface Account {

@@ -392,6 +392,8 @@ async function main(): Promise<void> {
       DATA_DIR: work,
       BCRYPT_COST: '10',
       STATIC_DIR: 'dist/client',
+      // Every browser connects from 127.0.0.1.
+      CONNECTIONS_PER_IP: '1000',
     });
     undo.push(() => server.stop());
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });

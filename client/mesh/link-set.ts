@@ -1,6 +1,7 @@
 import type { PeerMessage } from '../../shared/peer-messages';
 import type { Role, SignalData } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
+import type { FileEvent } from './file-channel';
 import { CONNECT_TIMEOUT, type OutgoingMedia, PeerLink } from './peer-link';
 import type { LinkChange } from './room-state';
 
@@ -19,6 +20,8 @@ export interface LinkSetListener {
   ready(peerId: string): void;
   message(peerId: string, message: PeerMessage): void;
   track(peerId: string, track: MediaStreamTrack, stream: MediaStream): void;
+  /** The link's binary `lc-file` channel, for a shared file's chunks. */
+  file(peerId: string, event: FileEvent): void;
 }
 
 /** How to open one link; each kind of traffic a link carries gets its say here. */
@@ -56,6 +59,9 @@ export class LinkSet {
 
   open(peerId: string, opening: LinkOpening): void {
     const current = (): boolean => this.#links.get(peerId) === link;
+    const fileEvent = (event: FileEvent) => {
+      if (current()) this.listener.file(peerId, event);
+    };
     const link: PeerLink = new PeerLink(
       {
         selfPeerId: opening.self.peerId,
@@ -80,6 +86,12 @@ export class LinkSet {
         },
         track: (track, stream) => {
           if (current()) this.listener.track(peerId, track, stream);
+        },
+        file: {
+          open: () => fileEvent({ kind: 'open' }),
+          closed: () => fileEvent({ kind: 'closed' }),
+          data: (bytes) => fileEvent({ kind: 'data', bytes }),
+          drain: () => fileEvent({ kind: 'drain' }),
         },
       },
     );
@@ -127,6 +139,11 @@ export class LinkSet {
   /** Sends to one member; false when that connection is not open. */
   send(peerId: string, message: PeerMessage): boolean {
     return this.#links.get(peerId)?.send(message) ?? false;
+  }
+
+  /** Queues a chunk on the link's `lc-file`; false when it is closed or full (wait for drain). */
+  sendFile(peerId: string, bytes: ArrayBuffer): boolean {
+    return this.#links.get(peerId)?.sendFile(bytes) ?? false;
   }
 
   /** Sends to every open connection; returns how many took it. */

@@ -3,6 +3,7 @@ import type { ApiError } from '../../shared/errors';
 import type { PeerMessage } from '../../shared/peer-messages';
 import type { PeerInfo, Resume, Role, RoomClosed } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
+import type { FileEvent } from './file-channel';
 import { LinkSet } from './link-set';
 import type { Member } from './member';
 import { accepts } from './message-policy';
@@ -65,6 +66,8 @@ export interface MeshListener {
   /** The host peer came or went (null: the host is away). */
   hostChanged?(hostPeerId: string | null, previous: string | null): void;
   remoteTrack?(track: MediaStreamTrack, stream: MediaStream): void;
+  /** A member's `lc-file` channel opened, closed, brought a chunk or has room again. */
+  file?(from: Member, event: FileEvent): void;
   ended?(end: MeshEnd): void;
 }
 
@@ -107,6 +110,10 @@ export class MeshController implements ReactiveController {
         message: (peerId, message) => this.#onMessage(peerId, message),
         track: (peerId, track, stream) => {
           if (peerId === this.hostPeerId) this.#emit((l) => l.remoteTrack?.(track, stream));
+        },
+        file: (peerId, event) => {
+          const member = findMember(this.#state, peerId);
+          if (member) this.#emit((l) => l.file?.(member, event));
         },
       },
     );
@@ -165,6 +172,11 @@ export class MeshController implements ReactiveController {
   /** Sends to every open connection; returns how many took it. */
   broadcast(message: PeerMessage): number {
     return this.#links.broadcast(message);
+  }
+
+  /** Queues a chunk on a member's `lc-file`; false when closed or full (wait for its drain). */
+  sendFile(peerId: string, bytes: ArrayBuffer): boolean {
+    return this.#links.sendFile(peerId, bytes);
   }
 
   /** The host's media for every guest, now and for guests who join later. */

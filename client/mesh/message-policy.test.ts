@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { accepts } from './message-policy';
 
 describe('accepts', () => {
-  it('takes sync and history from the host peer only', () => {
-    for (const type of ['sync', 'history'] as const) {
+  it('takes sync, history and file hashes from the host peer only', () => {
+    for (const type of ['sync', 'history', 'file-hashes'] as const) {
       expect(accepts(type, 'host', 'host', 'me')).toBe(true);
       expect(accepts(type, 'guest', 'host', 'me')).toBe(false);
       // Nobody speaks for playback while the host is away.
@@ -11,8 +11,8 @@ describe('accepts', () => {
     }
   });
 
-  it('acts on control requests and buffering reports only when we are the host', () => {
-    for (const type of ['control', 'buffering'] as const) {
+  it('acts on control requests, buffering reports and unplayable files only when we are the host', () => {
+    for (const type of ['control', 'buffering', 'file-unplayable'] as const) {
       expect(accepts(type, 'guest', 'me', 'me')).toBe(true);
       expect(accepts(type, 'guest', 'host', 'me')).toBe(false);
       expect(accepts(type, 'guest', null, 'me')).toBe(false);
@@ -23,5 +23,6 @@ describe('accepts', () => {
   it('takes chat and the rest from anyone', () => {
     expect(accepts('chat', 'guest', 'host', 'me')).toBe(true);
     expect(accepts('ping', 'guest', null, null)).toBe(true);
+    expect(accepts('file-want', 'guest', 'host', 'me')).toBe(true);
   });
 });

@@ -2,8 +2,8 @@ import type { PeerMessage } from '../../shared/peer-messages';
 
 /**
  * Whether a validated message from peer `from` may be acted on here. Only the host speaks for
- * playback and chat history; only the host acts on control requests and buffering reports, and
- * only from guests.
+ * playback, chat history and a shared file's hashes; only the host acts on control requests,
+ * buffering reports and a guest's word that it cannot play the file, and only from guests.
  */
 export function accepts(
   type: PeerMessage['type'],
@@ -14,9 +14,11 @@ export function accepts(
   switch (type) {
     case 'sync':
     case 'history':
+    case 'file-hashes':
       return hostPeerId !== null && from === hostPeerId;
     case 'control':
     case 'buffering':
+    case 'file-unplayable':
       return selfPeerId !== null && selfPeerId === hostPeerId && from !== hostPeerId;
     default:
       return true;

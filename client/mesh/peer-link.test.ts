@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RTCPeerConnection } from 'webrtc-polyfill';
 import type { PeerMessage } from '../../shared/peer-messages';
 import { DEFAULT_PING_SCHEDULE } from '../../shared/sync/ping-schedule';
-import { type LinkState, PeerLink, type PeerLinkOptions } from './peer-link';
+import { FILE_CHUNK_MAX_BYTES, FILE_HIGH_WATER_BYTES } from './file-channel';
+import { type LinkState, PeerLink, type PeerLinkOptions, SIGNAL_BURST } from './peer-link';
 
 // Real simple-peer over node-datachannel: two links in one process, signals relayed by hand.
 
@@ -10,6 +12,9 @@ interface Side {
   states: LinkState[];
   messages: PeerMessage[];
   hellos: string[];
+  /** What happened on `lc-file`: 'open', 'closed', 'drain'. */
+  fileEvents: string[];
+  chunks: Uint8Array[];
 }
 
 const FAST_PINGS = { burst: 5, burstGapMs: 100, periodMs: 200 };
@@ -17,7 +22,21 @@ const FAST_PINGS = { burst: 5, burstGapMs: 100, periodMs: 200 };
 const links: PeerLink[] = [];
 afterEach(() => {
   for (const link of links.splice(0)) link.close();
+  vi.restoreAllMocks();
 });
+
+/** `length` bytes that differ from chunk to chunk and from place to place. */
+function pattern(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
+}
+
+async function connected(extra: Partial<PeerLinkOptions> = {}) {
+  const p = pair(extra);
+  p.b.link.start(false);
+  p.a.link.start(true);
+  await until(() => p.a.hellos.length === 1 && p.b.hellos.length === 1);
+  return p;
+}
 
 function makeSide(
   self: string,
@@ -25,7 +44,14 @@ function makeSide(
   relay: (to: string, data: unknown) => void,
   extra: Partial<PeerLinkOptions> = {},
 ): Side {
-  const side: Side = { states: [], messages: [], hellos: [], link: undefined as never };
+  const side: Side = {
+    states: [],
+    messages: [],
+    hellos: [],
+    fileEvents: [],
+    chunks: [],
+    link: undefined as never,
+  };
   side.link = new PeerLink(
     {
       selfPeerId: self,
@@ -42,6 +68,12 @@ function makeSide(
       message: (m) => side.messages.push(m),
       hello: (h) => side.hellos.push(h.name),
       track: () => {},
+      file: {
+        open: () => side.fileEvents.push('open'),
+        closed: () => side.fileEvents.push('closed'),
+        drain: () => side.fileEvents.push('drain'),
+        data: (bytes) => side.chunks.push(new Uint8Array(bytes)),
+      },
     },
   );
   links.push(side.link);
@@ -59,7 +91,9 @@ async function until(check: () => boolean, ms = 8000): Promise<void> {
 function pair(extra: Partial<PeerLinkOptions> = {}) {
   const sides = new Map<string, Side>();
   let blocked = false;
+  const relayed = { count: 0 };
   const relay = (to: string, data: unknown) => {
+    relayed.count += 1;
     if (blocked) return;
     setTimeout(() => sides.get(to)?.link.signal(data), 0);
   };
@@ -72,6 +106,7 @@ function pair(extra: Partial<PeerLinkOptions> = {}) {
     b,
     sides,
     relay,
+    relayed,
     block: (on: boolean) => {
       blocked = on;
     },
@@ -202,5 +237,76 @@ describe('PeerLink', () => {
     expect(a.link.state).toBe('closed');
     expect(a.link.send({ type: 'chat', id: 'x', text: 'x', sentAt: 0 })).toBe(false);
     await until(() => b.states.includes('failed'));
+  });
+
+  it('carries chunks on lc-file both ways, intact, beside the JSON channel', async () => {
+    const { a, b } = await connected();
+    await until(() => a.fileEvents.includes('open') && b.fileEvents.includes('open'));
+    const big = pattern(FILE_CHUNK_MAX_BYTES, 7);
+    const small = pattern(1000, 3);
+    expect(a.link.sendFile(big.slice().buffer)).toBe(true);
+    expect(b.link.sendFile(small.slice().buffer)).toBe(true);
+    expect(a.link.send({ type: 'chat', id: 'm1', text: 'beside', sentAt: 1 })).toBe(true);
+    await until(() => b.chunks.length === 1 && a.chunks.length === 1 && b.messages.length === 1);
+    expect(b.chunks[0]).toEqual(big);
+    expect(a.chunks[0]).toEqual(small);
+    expect(() => a.link.sendFile(new ArrayBuffer(FILE_CHUNK_MAX_BYTES + 1))).toThrow(RangeError);
+    expect([a.link.dropped, b.link.dropped]).toEqual([0, 0]);
+  });
+
+  it('holds chunks back past the high-water mark and says when to go on', async () => {
+    const { a, b } = await connected();
+    await until(() => a.fileEvents.includes('open') && b.fileEvents.includes('open'));
+    const chunk = new ArrayBuffer(64 * 1024);
+    let queued = 0;
+    while (queued < 1000 && a.link.sendFile(chunk)) queued += 1;
+    expect(queued).toBeGreaterThanOrEqual(FILE_HIGH_WATER_BYTES / chunk.byteLength);
+    expect(queued).toBeLessThan(1000);
+    await until(() => a.fileEvents.includes('drain'));
+    expect(a.link.sendFile(chunk)).toBe(true);
+    await until(() => b.chunks.length === queued + 1);
+  });
+
+  it('closes lc-file with the link', async () => {
+    const { a, b } = await connected({ pingSchedule: FAST_PINGS, silenceTimeoutMs: 800 });
+    await until(() => a.fileEvents.includes('open') && b.fileEvents.includes('open'));
+    a.link.close();
+    expect(a.fileEvents).toEqual(['open', 'closed']);
+    expect(a.link.sendFile(new ArrayBuffer(8))).toBe(false);
+    await until(() => b.fileEvents.includes('closed'));
+    expect(b.link.sendFile(new ArrayBuffer(8))).toBe(false);
+  });
+
+  it('carries a renegotiation on the link itself once it is up, with the server away', async () => {
+    const remote = vi.spyOn(RTCPeerConnection.prototype, 'setRemoteDescription');
+    const { a, b, relayed, block } = await connected();
+    block(true);
+    const relayedBefore = relayed.count;
+    const sdpBefore = remote.mock.calls.length;
+    // What simple-peer on the answering side sends when it adds a track: a asks for a new offer.
+    b.link.send({ type: 'signal', data: { type: 'renegotiate', renegotiate: true } });
+    // a's offer and b's answer, both over the link.
+    await until(() => remote.mock.calls.length >= sdpBefore + 2);
+    const types = remote.mock.calls.slice(sdpBefore).map(([d]) => d?.type);
+    expect(types).toEqual(['offer', 'answer']);
+    expect(relayed.count).toBe(relayedBefore);
+    expect(a.link.send({ type: 'chat', id: 'after', text: 'still up', sentAt: 1 })).toBe(true);
+    await until(() => b.messages.length === 1);
+    expect([a.link.state, b.link.state]).toEqual(['connected', 'connected']);
+    expect([a.link.dropped, b.link.dropped]).toEqual([0, 0]);
+  });
+
+  it('ignores a flood of signals on the link', async () => {
+    const { a, b } = await connected();
+    const flood = 20;
+    const candidate = { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0' };
+    for (let i = 0; i < SIGNAL_BURST + flood; i++) {
+      b.link.send({ type: 'signal', data: { type: 'candidate', candidate } });
+    }
+    await until(() => a.link.dropped >= flood);
+    expect(a.link.dropped).toBeLessThan(flood + 5);
+    expect(a.link.send({ type: 'chat', id: 'after', text: 'still up', sentAt: 1 })).toBe(true);
+    await until(() => b.messages.length === 1);
+    expect(a.link.state).toBe('connected');
   });
 });

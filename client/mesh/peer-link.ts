@@ -2,6 +2,7 @@ import Peer, { type PeerError } from '@thaunknown/simple-peer';
 import {
   decodePeerMessage,
   encodePeerMessage,
+  fitsPeerMessage,
   type PeerMessage,
   type PeerMessageOf,
   PROTOCOL_VERSION,
@@ -16,6 +17,7 @@ import {
 import { now } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { preferVideoCodec } from './codec-preference';
+import { FileChannel, type FileChannelListener } from './file-channel';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
 import { type Outdated, outdatedSide } from './protocol-version';
 
@@ -45,6 +47,8 @@ export interface PeerLinkListener {
   hello(hello: PeerMessageOf<'hello'>): void;
   /** A remote track arrived; `stream` holds this connection's latest track of each kind. */
   track(track: MediaStreamTrack, stream: MediaStream): void;
+  /** The binary `lc-file` channel of each attempt, for whoever moves a file's chunks. */
+  file?: FileChannelListener;
 }
 
 export interface PeerLinkOptions {
@@ -77,6 +81,13 @@ const QUEUED_SIGNALS_MAX = 64;
 export const INCOMING_BURST = 60;
 export const INCOMING_RATE_PER_SECOND = 30;
 
+/**
+ * Token bucket for signals that come on the link itself: a renegotiation takes a handful, the
+ * first connection's late candidates a few more. A flood past it is dropped, not negotiated.
+ */
+export const SIGNAL_BURST = 32;
+export const SIGNAL_RATE_PER_SECOND = 4;
+
 /** How long a connection that met another protocol version stays open, so our hello gets there. */
 const OUTDATED_CLOSE_MS = 1000;
 
@@ -106,6 +117,8 @@ interface Attempt {
   pings: number;
   /** Their hello spoke another protocol version: this attempt only lingers until it closes. */
   outdated: boolean;
+  /** The attempt's `lc-file` channel, made with its connection. */
+  file: FileChannel | null;
 }
 
 /**
@@ -123,6 +136,7 @@ export class PeerLink {
   #outdated: Outdated | null = null;
   #outgoing: OutgoingMedia | null = null;
   #bucket: TokenBucket;
+  #signals: TokenBucket;
   #lastHeard = 0;
   #pingId = 0;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -146,6 +160,7 @@ export class PeerLink {
     };
     this.remotePeerId = options.remotePeerId;
     this.#bucket = new TokenBucket(this.#opts.burst, this.#opts.ratePerSecond, now());
+    this.#signals = new TokenBucket(SIGNAL_BURST, SIGNAL_RATE_PER_SECOND, now());
   }
 
   get state(): LinkState {
@@ -216,6 +231,14 @@ export class PeerLink {
     }
   }
 
+  /**
+   * Queues one chunk (at most FILE_CHUNK_MAX_BYTES) on `lc-file`. False when that channel is not
+   * open or its buffer is full: send it again on the listener's `drain` (or `open`).
+   */
+  sendFile(bytes: ArrayBuffer): boolean {
+    return this.#attempt?.file?.send(bytes) ?? false;
+  }
+
   /** Sets what we send (host only). Tracks are swapped in place, never renegotiated away. */
   setOutgoing(media: OutgoingMedia | null): void {
     this.#outgoing = media;
@@ -244,6 +267,7 @@ export class PeerLink {
       sent: new Map(),
       pings: 0,
       outdated: false,
+      file: null,
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -271,12 +295,21 @@ export class PeerLink {
     }
     this.#applyOutgoing(attempt);
     preferVideoCodec(peer._pc);
+    // On every attempt, listened to or not, so both ends always have the same channels.
+    attempt.file = new FileChannel(peer._pc, this.listener.file, () => {
+      this.#dropped += 1;
+    });
 
     const mine = (): boolean => this.#attempt === attempt;
     peer.on('signal', (data) => {
       if (!mine()) return;
       const parsed = signalDataSchema.safeParse(data);
-      if (parsed.success) this.listener.signal(parsed.data);
+      if (!parsed.success) return;
+      const message = { type: 'signal', data: parsed.data } as const;
+      // Once both ends talk, the connection carries its own renegotiation, so tracks come and go
+      // while the signalling server is away; one too large for a message still takes the server.
+      if (attempt.hello && fitsPeerMessage(message) && this.send(message)) return;
+      this.listener.signal(parsed.data);
     });
     peer.on('connect', () => {
       if (mine()) this.#onConnect(attempt);
@@ -422,9 +455,25 @@ export class PeerLink {
       case 'pong':
         this.clock.add({ t0: message.t0, t1: message.t1, t2: t });
         return;
+      case 'signal':
+        this.#onLinkSignal(attempt, message.data, t);
+        return;
       default:
         this.listener.message(message);
     }
+  }
+
+  /**
+   * A signal that came on the link, so it belongs to this very connection (a fresh one always
+   * goes through the server): no session check, which node-datachannel would fail anyway (it
+   * changes the SDP session id on every renegotiation).
+   */
+  #onLinkSignal(attempt: Attempt, data: SignalData, t: number): void {
+    if (!this.#signals.take(t) || !attempt.peer) {
+      this.#dropped += 1;
+      return;
+    }
+    this.#feed(attempt.peer, data);
   }
 
   #armConnectTimer(): void {
@@ -464,6 +513,7 @@ export class PeerLink {
     const attempt = this.#attempt;
     this.#attempt = null;
     if (!attempt?.peer) return;
+    attempt.file?.close();
     attempt.peer.removeAllListeners();
     // simple-peer may still emit an error while closing; nobody needs it any more.
     attempt.peer.on('error', () => {});

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PeerMessageOf, Source } from '../../shared/peer-messages';
+import type { FileSource } from '../../shared/swarm/messages';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import { targetPosition } from '../../shared/sync/target';
 import type { MeshController } from '../mesh/mesh-controller';
@@ -8,6 +9,7 @@ import { loadFingerprint } from '../players/load-fingerprint';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { type UrlPlayer, urlPlayer } from '../players/url-player';
+import type { GuestShare } from '../swarm/guest-share';
 import { GuestSync, type SyncMessage, sameSource } from '../sync/guest-sync';
 import { now } from '../util/clock';
 
@@ -30,6 +32,8 @@ export class GuestPlayback implements ReactiveController {
   #own: (UrlPlayer & { source: Source }) | null = null;
   /** A copy being checked, dropped if the host moves on meanwhile. */
   #checking: UrlPlayer | null = null;
+  /** The host's file shared over the mesh, while our player shows it. */
+  #share: GuestShare | null = null;
   #follower: GuestSync | null = null;
   #unsubscribe: (() => void) | null = null;
   /** The last clock estimate to the host, kept for while the host is away. */
@@ -55,6 +59,12 @@ export class GuestPlayback implements ReactiveController {
   /** The source's length as our player knows it (a URL's sync does not carry it). */
   get duration(): number | null {
     return this.#own?.player.duration ?? null;
+  }
+
+  /** How much of the host's shared file we hold, in chunks; null when none is shared. */
+  get received(): { held: number; chunks: number } | null {
+    const guest = this.#share?.guest;
+    return guest ? { held: guest.store.held.count, chunks: guest.chunks } : null;
   }
 
   /** The browser refused to start the URL player: why, until someone presses play. */
@@ -191,6 +201,10 @@ export class GuestPlayback implements ReactiveController {
       return;
     }
     this.#closeOwn();
+    if (source.kind === 'file') {
+      this.#openShared(source);
+      return;
+    }
     if (source.kind !== 'url') return;
     const kind = classifyUrl(source.url);
     if (kind.kind === 'invalid') {
@@ -212,7 +226,47 @@ export class GuestPlayback implements ReactiveController {
     );
   }
 
+  /**
+   * The host's file itself: we join its swarm (fetched on demand), and a <video> of ours plays
+   * it from the file worker on the host's timeline, as a URL would. A file this browser cannot
+   * play is said so here and reported to the host.
+   */
+  #openShared(source: FileSource): void {
+    const opened = { ...urlPlayer('file', false), source };
+    this.#own = opened;
+    const current = () => this.#own === opened;
+    let share: GuestShare | null = null;
+    let reason: 'no_picture' | 'error' = 'error';
+    import('../swarm/guest-share')
+      .then((m) => m.openGuestShare(this.mesh, source, () => this.host.requestUpdate()))
+      .then(async (opening) => {
+        share = opening;
+        if (!current()) return;
+        this.#share = opening;
+        await opened.player.load({ kind: 'shared', url: opening.url });
+        // An HEVC picture, say, loads without error and shows nothing.
+        const video = opened.element as HTMLVideoElement;
+        if (video.videoWidth === 0 && source.type.startsWith('video/')) {
+          reason = 'no_picture';
+          throw new PlayerError('unsupported', 'This browser cannot show the host’s video.');
+        }
+        if (current()) this.#follower?.attach(opened.player, source);
+      })
+      .catch((err: unknown) => {
+        if (!current()) return;
+        share?.reportUnplayable(reason);
+        this.error =
+          err instanceof PlayerError ? err.message : 'The host’s file cannot be played here.';
+        this.host.requestUpdate();
+      })
+      .finally(() => {
+        if (!current()) void share?.close();
+      });
+  }
+
   #closeOwn(): void {
+    void this.#share?.close();
+    this.#share = null;
     this.#checking?.player.destroy();
     this.#checking = null;
     this.checkingCopy = false;

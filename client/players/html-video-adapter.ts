@@ -120,6 +120,9 @@ export class HtmlVideoAdapter implements PlayerAdapter {
       url = URL.createObjectURL(source.file);
       this.#objectUrl = url;
       this.#isUrl = false;
+    } else if (source.kind === 'shared') {
+      url = source.url;
+      this.#isUrl = false;
     } else {
       const kind = classifyUrl(source.url);
       if (kind.kind === 'invalid') throw new PlayerError('invalid', kind.message);

@@ -1,5 +1,11 @@
-/** What a player is asked to show: a URL everyone loads, or this person's own copy of a file. */
-export type PlayerSource = { kind: 'url'; url: string } | { kind: 'file'; file: Blob };
+/**
+ * What a player is asked to show: a URL everyone loads, this person's own copy of a file, or the
+ * host's file shared over the mesh at a same-origin URL the page's file worker answers.
+ */
+export type PlayerSource =
+  | { kind: 'url'; url: string }
+  | { kind: 'file'; file: Blob }
+  | { kind: 'shared'; url: string };
 
 /**
  * Why a player failed, for people: `message` is a sentence the UI shows as is.

@@ -77,7 +77,7 @@ export class LcPlayer extends LitElement {
     `,
   ];
 
-  /** 'host' shows `media`; 'guest' shows `media` for a URL or own-copy source, else `stream`. */
+  /** 'host' shows `media`; 'guest' shows `media` for a URL, shared-file or own-copy source, else `stream`. */
   @property() mode: 'host' | 'guest' = 'guest';
   /** Players to show as they are; the host's may include one still loading, hidden. */
   @property({ attribute: false, hasChanged: listChanged }) media: readonly HTMLElement[] = [];
@@ -92,6 +92,8 @@ export class LcPlayer extends LitElement {
   @property({ type: Number }) clockOffset = 0;
   /** What to say when there is nothing to show. */
   @property() idleText = 'Nothing is playing yet.';
+  /** How much of the host's shared file this guest holds, in chunks. */
+  @property({ attribute: false }) received: { held: number; chunks: number } | null = null;
 
   @state() private _blocked: 'none' | 'muted' | 'play' = 'none';
   @query('video.remote') private _remote?: HTMLVideoElement;
@@ -117,7 +119,7 @@ export class LcPlayer extends LitElement {
 
   private _renderScreen() {
     const kind = this.sync?.source.kind;
-    const shown = this.mode === 'host' || kind === 'url' || kind === 'local';
+    const shown = this.mode === 'host' || kind === 'url' || kind === 'local' || kind === 'file';
     if (shown && this.media.length > 0) {
       // Keyed: an element that stays is never moved, which would reload YouTube's iframe.
       return html`${repeat(
@@ -153,6 +155,17 @@ export class LcPlayer extends LitElement {
       <span class="source">${name}</span>
       <span class="time">${formatDuration(position)} / ${formatDuration(duration)}</span>
       <span class="paused">${sync.paused ? 'Paused' : 'Playing'}</span>
+    </p>
+    ${this._renderReceived()}`;
+  }
+
+  /** A guest's copy of the host's file, as it arrives; the copy goes when they leave. */
+  private _renderReceived() {
+    const received = this.received;
+    if (this.mode !== 'guest' || !received || this.sync?.source.kind !== 'file') return nothing;
+    return html`<p class="muted">
+      <label>Received <progress max=${received.chunks} .value=${received.held}></progress></label>
+      You receive a copy of the host’s file, deleted when you leave.
     </p>`;
   }
 
@@ -179,7 +192,7 @@ export class LcPlayer extends LitElement {
   private _duration(sync: SyncMessage): number | null {
     const source = sync.source;
     if (source.kind === 'stream') return source.duration;
-    if (source.kind === 'local') return source.duration ?? this.duration;
+    if (source.kind === 'local' || source.kind === 'file') return source.duration ?? this.duration;
     return this.duration;
   }
 

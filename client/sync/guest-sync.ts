@@ -90,6 +90,8 @@ export function sameSource(a: Source, b: Source): boolean {
       return b.kind === 'url' && a.url === b.url;
     case 'local':
       return b.kind === 'local' && a.sha256 === b.sha256 && a.size === b.size;
+    case 'file':
+      return b.kind === 'file' && a.id === b.id;
   }
 }
 

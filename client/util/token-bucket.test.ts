@@ -11,6 +11,18 @@ describe('TokenBucket', () => {
     expect(bucket.take(500)).toBe(false);
   });
 
+  it('says how many whole tokens there are without taking one', () => {
+    const bucket = new TokenBucket(3, 2, 0);
+    expect(bucket.available(0)).toBe(3);
+    expect(bucket.take(0)).toBe(true);
+    expect(bucket.available(0)).toBe(2);
+    bucket.take(0);
+    bucket.take(0);
+    expect(bucket.available(0)).toBe(0);
+    expect(bucket.available(499)).toBe(0);
+    expect(bucket.available(500)).toBe(1);
+  });
+
   it('never refills above capacity', () => {
     const bucket = new TokenBucket(2, 100, 0);
     const taken = [0, 0, 0].map(() => bucket.take(60_000)).filter(Boolean).length;

@@ -15,13 +15,23 @@ export class TokenBucket {
     this.#last = now;
   }
 
+  /** Whole tokens there are now, taking none. */
+  available(now: number): number {
+    this.#refill(now);
+    return Math.floor(this.#tokens);
+  }
+
   /** Takes one token if there is one; false means the caller should drop the work. */
   take(now: number): boolean {
-    const elapsed = Math.max(0, now - this.#last) / 1000;
-    this.#last = Math.max(this.#last, now);
-    this.#tokens = Math.min(this.capacity, this.#tokens + elapsed * this.refillPerSecond);
+    this.#refill(now);
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+
+  #refill(now: number): void {
+    const elapsed = Math.max(0, now - this.#last) / 1000;
+    this.#last = Math.max(this.#last, now);
+    this.#tokens = Math.min(this.capacity, this.#tokens + elapsed * this.refillPerSecond);
   }
 }

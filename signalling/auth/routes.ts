@@ -5,6 +5,7 @@ import { HttpError, parseBody } from '../http/errors';
 import type { Logger } from '../log';
 import { type Limits, take } from '../security/limits';
 import type { Store } from '../store/types';
+import { isWeakPassword } from './password-strength';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords';
 import { withUser } from './require-user';
 import {
@@ -22,8 +23,6 @@ export interface AuthRouteDeps {
   bcryptCost: number;
   sessionTtlSeconds: number;
   secureCookies: boolean;
-  /** Called after a logout so the session's sockets can be cut. */
-  onRevoked(tokenHash: string): Promise<void>;
   log: Logger;
 }
 
@@ -43,9 +42,8 @@ export function authRouter(deps: AuthRouteDeps): Router {
   const router = Router();
 
   const signIn = async (res: Response, userId: string): Promise<void> => {
+    // The account's oldest sessions beyond SESSIONS_PER_USER go, and their sockets with them.
     const { token, revoked } = await sessions.create(userId);
-    // The account's oldest sessions beyond SESSIONS_PER_USER are gone: cut their sockets too.
-    for (const tokenHash of revoked) await deps.onRevoked(tokenHash);
     if (revoked.length > 0)
       log.info({ userId, revoked: revoked.length }, 'oldest sessions revoked');
     res.append('Set-Cookie', sessionCookie(token, deps.sessionTtlSeconds, deps.secureCookies));
@@ -57,10 +55,17 @@ export function authRouter(deps: AuthRouteDeps): Router {
     if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
     const taken = new HttpError(409, 'username_taken', 'that username is taken');
     if (await store.findUserByUsername(username)) throw taken;
+    if (await isWeakPassword(password, username)) {
+      throw new HttpError(
+        400,
+        'weak_password',
+        'that password is one of the most common or too easy to guess; choose a longer one, such as a few unrelated words',
+      );
+    }
     const user = {
       id: randomUUID(),
       username,
-      passwordHash: await hashPassword(password, deps.bcryptCost),
+      passwordHash: await hashPassword(password, deps.bcryptCost, clientIp(req)),
       createdAt: new Date().toISOString(),
     };
     if (!(await store.createUser(user))) throw taken;
@@ -81,7 +86,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const byName = await take(limits.authUsername, nameKey);
     if (!byName.ok) throw rateLimited(byName.retryAfterSeconds);
     const user = await store.findUserByUsername(username);
-    const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash());
+    const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash(), ip);
     if (!user || !valid) {
       // An address is personal data: it goes into the log only when an operator asks for debug.
       log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
@@ -95,11 +100,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
 
   router.post('/logout', async (req, res) => {
     const token = tokenFromCookieHeader(req.headers.cookie);
-    if (token !== undefined) {
-      const tokenHash = hashToken(token);
-      await sessions.revoke(tokenHash);
-      await deps.onRevoked(tokenHash);
-    }
+    if (token !== undefined) await sessions.revoke(hashToken(token));
     res.append('Set-Cookie', clearedSessionCookie(deps.secureCookies));
     res.status(204).end();
   });

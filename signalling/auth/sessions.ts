@@ -15,6 +15,9 @@ export interface ResolvedSession {
   tokenHash: string;
 }
 
+/** Told of every session this service deleted, whatever request deleted it. */
+export type SessionsRemoved = (tokenHashes: string[]) => void;
+
 export interface SessionService {
   /** A new session; the user's oldest beyond the cap are deleted, their hashes in `revoked`. */
   create(
@@ -26,6 +29,11 @@ export interface SessionService {
   revoke(tokenHash: string): Promise<void>;
   /** Deletes expired sessions and returns their hashes. */
   prune(): Promise<string[]>;
+  /**
+   * Sets the one listener for deleted sessions (sign-out, the cap per account, expiry found
+   * by any request or by prune), so their sockets can be cut wherever the deletion happened.
+   */
+  onRemoved(listener: SessionsRemoved): void;
 }
 
 export function tokenFromCookieHeader(header: string | undefined): string | undefined {
@@ -40,11 +48,16 @@ export function createSessionService(
   maxPerUser = Number.POSITIVE_INFINITY,
   now: () => number = Date.now,
 ): SessionService {
+  let removed: SessionsRemoved = () => undefined;
+  const report = (tokenHashes: string[]): void => {
+    if (tokenHashes.length > 0) removed(tokenHashes);
+  };
   const resolveHash = async (tokenHash: string): Promise<ResolvedSession | undefined> => {
     const session = await store.findSession(tokenHash);
     if (!session) return undefined;
     if (session.expiresAt <= now()) {
       await store.deleteSession(tokenHash);
+      report([tokenHash]);
       return undefined;
     }
     const user = await store.findUserById(session.userId);
@@ -57,6 +70,7 @@ export function createSessionService(
       const tokenHash = hashToken(token);
       const expiresAt = now() + ttlSeconds * 1000;
       const revoked = await store.createSession({ tokenHash, userId, expiresAt }, maxPerUser);
+      report(revoked);
       return { token, tokenHash, expiresAt, revoked };
     },
     async fromCookieHeader(header) {
@@ -64,8 +78,18 @@ export function createSessionService(
       return token === undefined ? undefined : resolveHash(hashToken(token));
     },
     resolveHash,
-    revoke: (tokenHash) => store.deleteSession(tokenHash),
-    prune: () => store.deleteExpiredSessions(now()),
+    async revoke(tokenHash) {
+      await store.deleteSession(tokenHash);
+      report([tokenHash]);
+    },
+    async prune() {
+      const expired = await store.deleteExpiredSessions(now());
+      report(expired);
+      return expired;
+    },
+    onRemoved(listener) {
+      removed = listener;
+    },
   };
 }
 

@@ -19,6 +19,7 @@ beforeAll(async () => {
     `<!doctype html><style>${INLINE_STYLE}</style><title>LiveConnect</title><lc-app></lc-app>`,
   );
   await writeFile(join(staticDir, 'assets', 'app.js'), 'console.log(1);');
+  await writeFile(join(staticDir, 'assets', 'file-worker-AbC_1.js'), 'self.onfetch = null;');
   await writeFile(join(staticDir, 'assets', 'app.js.map'), '{"version":3,"sources":[]}');
   server = await startTestServer({
     env: {
@@ -135,6 +136,20 @@ describe('HTTP basics', () => {
       expect(await res.text()).toContain('<lc-app>');
     }
     expect((await api(server.url, 'POST', '/lobby')).status).toBe(404);
+  });
+
+  it('lets the file worker, and no other script, control the whole origin', async () => {
+    const worker = await api(server.url, 'GET', '/assets/file-worker-AbC_1.js');
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('service-worker-allowed')).toBe('/');
+    const other = await api(server.url, 'GET', '/assets/app.js');
+    expect(other.headers.get('service-worker-allowed')).toBeNull();
+  });
+
+  it('answers a shared file’s URL with 404, never the app: only a guest’s service worker serves it', async () => {
+    const res = await api(server.url, 'GET', '/swarm-file/abc');
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('<lc-app>');
   });
 
   it('serves no source map, even one left in the client directory', async () => {

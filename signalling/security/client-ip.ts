@@ -12,6 +12,15 @@ export function clientAddress(trustProxy: boolean | number | string): AddressOf 
   return (req) => proxyaddr(req, trust);
 }
 
+/**
+ * Whether a TCP peer is a proxy TRUST_PROXY trusts: its connections carry many people, so
+ * limits per address apply to the address it forwards, not to it.
+ */
+export function trustedProxy(trustProxy: boolean | number | string): (address: string) => boolean {
+  const trust = toTrustFn(trustProxy);
+  return (address) => trust(address, 0);
+}
+
 function toTrustFn(setting: boolean | number | string): (addr: string, i: number) => boolean {
   if (setting === true) return () => true;
   if (setting === false) return () => false;

@@ -65,7 +65,8 @@ const closedBy = (r: RoomRecord, cutoff: number): boolean =>
 /**
  * One JSON file written atomically by lowdb (temp file + rename). The arrays are the file's
  * shape; Maps index them in memory so lookups by key stay O(1) and untrusted keys never touch
- * object prototypes.
+ * object prototypes. Each change runs alone with its write (#change): a write that fails takes
+ * its change out of memory again, so no later write persists what its caller saw fail.
  */
 class LowdbStore implements Store {
   readonly #users = new Map<string, UserRecord>();
@@ -76,15 +77,35 @@ class LowdbStore implements Store {
   readonly #rooms = new Map<string, RoomRecord>();
   /** Open room IDs per host, so counting and listing a host's rooms ignores everyone else's. */
   readonly #openByHost = new Map<string, Set<string>>();
-  #pending: Promise<void> = Promise.resolve();
+  #pending: Promise<unknown> = Promise.resolve();
+  /** What the file holds: the state a failed write returns to. */
+  #committed: Data;
+  /** Set by the index helpers below; a change that set nothing writes nothing. */
+  #dirty = false;
 
   constructor(private readonly db: Low<Data>) {
-    for (const u of db.data.users) this.#indexUser(u);
-    for (const s of db.data.sessions) this.#setSession(s);
-    for (const r of db.data.rooms) this.#setRoom(r);
+    this.#committed = db.data;
+    this.#load(db.data);
+  }
+
+  #load(data: Data): void {
+    for (const index of [
+      this.#users,
+      this.#usersByName,
+      this.#sessions,
+      this.#sessionsByUser,
+      this.#rooms,
+      this.#openByHost,
+    ]) {
+      index.clear();
+    }
+    for (const u of data.users) this.#indexUser(u);
+    for (const s of data.sessions) this.#setSession(s);
+    for (const r of data.rooms) this.#setRoom(r);
   }
 
   #setSession(s: SessionRecord): void {
+    this.#dirty = true;
     this.#sessions.set(s.tokenHash, s);
     let mine = this.#sessionsByUser.get(s.userId);
     if (!mine) {
@@ -97,6 +118,7 @@ class LowdbStore implements Store {
   #dropSession(tokenHash: string): boolean {
     const s = this.#sessions.get(tokenHash);
     if (!s) return false;
+    this.#dirty = true;
     this.#sessions.delete(tokenHash);
     const mine = this.#sessionsByUser.get(s.userId);
     if (mine?.delete(tokenHash) && mine.size === 0) this.#sessionsByUser.delete(s.userId);
@@ -105,6 +127,7 @@ class LowdbStore implements Store {
 
   /** Every change to a room goes through here, keeping the host index in step. */
   #setRoom(r: RoomRecord): void {
+    this.#dirty = true;
     this.#rooms.set(r.id, r);
     let open = this.#openByHost.get(r.hostId);
     if (r.state === 'open') {
@@ -118,29 +141,59 @@ class LowdbStore implements Store {
     }
   }
 
+  #deleteRoom(r: RoomRecord): void {
+    this.#dirty = true;
+    this.#rooms.delete(r.id);
+    const open = this.#openByHost.get(r.hostId);
+    if (open?.delete(r.id) && open.size === 0) this.#openByHost.delete(r.hostId);
+  }
+
   #indexUser(u: UserRecord): void {
+    this.#dirty = true;
     this.#users.set(u.id, u);
     this.#usersByName.set(u.username.toLowerCase(), u);
   }
 
-  /** Serialises writes so a failed one is reported to its caller without blocking the next. */
-  #save(): Promise<void> {
-    this.db.data = {
-      version: 1,
-      users: [...this.#users.values()],
-      sessions: [...this.#sessions.values()],
-      rooms: [...this.#rooms.values()],
-    };
-    const next = this.#pending.catch(() => undefined).then(() => this.db.write());
+  /**
+   * Runs `apply` once every earlier change is written, then writes what it changed. Checks and
+   * sets inside `apply` have no await between them, and no other change runs until this one's
+   * write settles. A failed write restores the last written state and rejects; the next change
+   * still runs.
+   */
+  #change<T>(apply: () => T): Promise<T> {
+    const next = this.#pending
+      .catch(() => undefined)
+      .then(async () => {
+        this.#dirty = false;
+        const result = apply();
+        if (!this.#dirty) return result;
+        const data: Data = {
+          version: 1,
+          users: [...this.#users.values()],
+          sessions: [...this.#sessions.values()],
+          rooms: [...this.#rooms.values()],
+        };
+        this.db.data = data;
+        try {
+          await this.db.write();
+        } catch (err) {
+          this.db.data = this.#committed;
+          this.#load(this.#committed);
+          throw err;
+        }
+        this.#committed = data;
+        return result;
+      });
     this.#pending = next;
     return next;
   }
 
-  async createUser(user: UserRecord): Promise<boolean> {
-    if (this.#usersByName.has(user.username.toLowerCase())) return false;
-    this.#indexUser({ ...user });
-    await this.#save();
-    return true;
+  createUser(user: UserRecord): Promise<boolean> {
+    return this.#change(() => {
+      if (this.#usersByName.has(user.username.toLowerCase())) return false;
+      this.#indexUser({ ...user });
+      return true;
+    });
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | undefined> {
@@ -153,19 +206,18 @@ class LowdbStore implements Store {
     return u && { ...u };
   }
 
-  async createSession(
-    session: SessionRecord,
-    maxPerUser = Number.POSITIVE_INFINITY,
-  ): Promise<string[]> {
-    this.#setSession({ ...session });
-    const mine = [...(this.#sessionsByUser.get(session.userId) ?? [])]
-      .map((hash) => this.#sessions.get(hash))
-      .filter((s): s is SessionRecord => s !== undefined)
-      .sort((a, b) => a.expiresAt - b.expiresAt);
-    const revoked = mine.slice(0, Math.max(0, mine.length - maxPerUser)).map((s) => s.tokenHash);
-    for (const hash of revoked) this.#dropSession(hash);
-    await this.#save();
-    return revoked;
+  createSession(session: SessionRecord, maxPerUser = Number.POSITIVE_INFINITY): Promise<string[]> {
+    return this.#change(() => {
+      this.#setSession({ ...session });
+      const mine = [...(this.#sessionsByUser.get(session.userId) ?? [])]
+        .map((hash) => this.#sessions.get(hash))
+        .filter((s): s is SessionRecord => s !== undefined)
+        .sort((a, b) => a.expiresAt - b.expiresAt);
+      const over = Math.max(0, mine.length - maxPerUser);
+      const revoked = mine.slice(0, over).map((s) => s.tokenHash);
+      for (const hash of revoked) this.#dropSession(hash);
+      return revoked;
+    });
   }
 
   async findSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -174,26 +226,27 @@ class LowdbStore implements Store {
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
-    if (this.#dropSession(tokenHash)) await this.#save();
+    await this.#change(() => this.#dropSession(tokenHash));
   }
 
-  async deleteExpiredSessions(now: number): Promise<string[]> {
-    const expired = [...this.#sessions.values()].filter((s) => s.expiresAt <= now);
-    for (const s of expired) this.#dropSession(s.tokenHash);
-    if (expired.length > 0) await this.#save();
-    return expired.map((s) => s.tokenHash);
+  deleteExpiredSessions(now: number): Promise<string[]> {
+    return this.#change(() => {
+      const expired = [...this.#sessions.values()].filter((s) => s.expiresAt <= now);
+      for (const s of expired) this.#dropSession(s.tokenHash);
+      return expired.map((s) => s.tokenHash);
+    });
   }
 
-  async createRoom(
+  createRoom(
     room: RoomRecord,
     maxOpenByHost = Number.POSITIVE_INFINITY,
   ): Promise<CreateRoomResult> {
-    // Checked and set without an await in between, so concurrent creates cannot overshoot.
-    if (this.#rooms.has(room.id)) return 'id_taken';
-    if ((this.#openByHost.get(room.hostId)?.size ?? 0) >= maxOpenByHost) return 'host_at_limit';
-    this.#setRoom({ ...room });
-    await this.#save();
-    return 'created';
+    return this.#change(() => {
+      if (this.#rooms.has(room.id)) return 'id_taken';
+      if ((this.#openByHost.get(room.hostId)?.size ?? 0) >= maxOpenByHost) return 'host_at_limit';
+      this.#setRoom({ ...room });
+      return 'created';
+    });
   }
 
   async findRoom(id: string): Promise<RoomRecord | undefined> {
@@ -209,47 +262,51 @@ class LowdbStore implements Store {
       .map((r) => ({ ...r }));
   }
 
-  async updateRoom(
+  updateRoom(
     id: string,
     patch: Partial<Pick<RoomRecord, 'pinHmac' | 'pinSealed'>>,
   ): Promise<RoomRecord | undefined> {
-    const r = this.#rooms.get(id);
-    if (!r) return undefined;
-    const updated = { ...r, ...patch };
-    this.#setRoom(updated);
-    await this.#save();
-    return { ...updated };
+    return this.#change(() => {
+      const r = this.#rooms.get(id);
+      if (!r) return undefined;
+      const updated = { ...r, ...patch };
+      this.#setRoom(updated);
+      return { ...updated };
+    });
   }
 
-  async closeRoom(id: string, at: number): Promise<RoomRecord | undefined> {
-    const r = this.#rooms.get(id);
-    return r?.state === 'open' ? this.#close(r, at) : undefined;
+  closeRoom(id: string, at: number): Promise<RoomRecord | undefined> {
+    return this.#change(() => {
+      const r = this.#rooms.get(id);
+      return r?.state === 'open' ? this.#close(r, at) : undefined;
+    });
   }
 
-  /** Callers check and close without an await in between, so two racing closes cannot both win. */
-  async #close(r: RoomRecord, at: number): Promise<RoomRecord> {
+  /** Called inside a change, right after its check, so two racing closes cannot both win. */
+  #close(r: RoomRecord, at: number): RoomRecord {
     const closed: RoomRecord = { ...r, state: 'closed', closedAt: at };
     this.#setRoom(closed);
-    await this.#save();
     return { ...closed };
   }
 
-  async markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
-    const r = this.#rooms.get(id);
-    if (r?.state !== 'open') return undefined;
-    if (r.hostAwaySince === undefined) {
-      this.#rooms.set(id, { ...r, hostAwaySince: at });
-      await this.#save();
-    }
-    return this.findRoom(id);
+  markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
+    return this.#change(() => {
+      const r = this.#rooms.get(id);
+      if (r?.state !== 'open') return undefined;
+      if (r.hostAwaySince !== undefined) return { ...r };
+      const away = { ...r, hostAwaySince: at };
+      this.#setRoom(away);
+      return { ...away };
+    });
   }
 
   async clearHostAway(id: string): Promise<void> {
-    const r = this.#rooms.get(id);
-    if (r?.hostAwaySince === undefined) return;
-    const { hostAwaySince: _, ...present } = r;
-    this.#rooms.set(id, present);
-    await this.#save();
+    await this.#change(() => {
+      const r = this.#rooms.get(id);
+      if (r?.hostAwaySince === undefined) return;
+      const { hostAwaySince: _, ...present } = r;
+      this.#setRoom(present);
+    });
   }
 
   async listHostAwaySince(cutoff: number, limit: number): Promise<string[]> {
@@ -261,20 +318,23 @@ class LowdbStore implements Store {
       .map((r) => r.id);
   }
 
-  async closeIfHostAway(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined> {
-    const r = this.#rooms.get(id);
-    if (r?.state !== 'open' || r.hostAwaySince === undefined || r.hostAwaySince > cutoff) {
-      return undefined;
-    }
-    return this.#close(r, at);
+  closeIfHostAway(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined> {
+    return this.#change(() => {
+      const r = this.#rooms.get(id);
+      if (r?.state !== 'open' || r.hostAwaySince === undefined || r.hostAwaySince > cutoff) {
+        return undefined;
+      }
+      return this.#close(r, at);
+    });
   }
 
   async clearAwaitingHost(id: string): Promise<void> {
-    const r = this.#rooms.get(id);
-    if (r?.awaitingHostSince === undefined) return;
-    const { awaitingHostSince: _, ...rest } = r;
-    this.#setRoom(rest);
-    await this.#save();
+    await this.#change(() => {
+      const r = this.#rooms.get(id);
+      if (r?.awaitingHostSince === undefined) return;
+      const { awaitingHostSince: _, ...rest } = r;
+      this.#setRoom(rest);
+    });
   }
 
   async listAwaitingHostSince(cutoff: number, limit: number): Promise<string[]> {
@@ -287,15 +347,13 @@ class LowdbStore implements Store {
       .map((r) => r.id);
   }
 
-  async closeIfAwaitingHost(
-    id: string,
-    cutoff: number,
-    at: number,
-  ): Promise<RoomRecord | undefined> {
-    const r = this.#rooms.get(id);
-    const waiting = r?.awaitingHostSince;
-    if (r?.state !== 'open' || waiting === undefined || waiting > cutoff) return undefined;
-    return this.#close(r, at);
+  closeIfAwaitingHost(id: string, cutoff: number, at: number): Promise<RoomRecord | undefined> {
+    return this.#change(() => {
+      const r = this.#rooms.get(id);
+      const waiting = r?.awaitingHostSince;
+      if (r?.state !== 'open' || waiting === undefined || waiting > cutoff) return undefined;
+      return this.#close(r, at);
+    });
   }
 
   async listClosedBefore(cutoff: number, limit: number): Promise<string[]> {
@@ -305,17 +363,17 @@ class LowdbStore implements Store {
       .map((r) => r.id);
   }
 
-  async deleteIfClosedBefore(id: string, cutoff: number): Promise<RoomRecord | undefined> {
-    const r = this.#rooms.get(id);
-    // Checked and deleted without an await in between, so two sweeps cannot both delete it.
-    if (!r || !closedBy(r, cutoff)) return undefined;
-    this.#rooms.delete(id);
-    await this.#save();
-    return { ...r };
+  deleteIfClosedBefore(id: string, cutoff: number): Promise<RoomRecord | undefined> {
+    return this.#change(() => {
+      const r = this.#rooms.get(id);
+      if (!r || !closedBy(r, cutoff)) return undefined;
+      this.#deleteRoom(r);
+      return { ...r };
+    });
   }
 
   async flush(): Promise<void> {
-    await this.#pending;
+    await this.#pending.catch(() => undefined);
   }
 }
 

@@ -10,6 +10,10 @@ export interface ServerProcess {
   rssBytes(): number;
   /** SIGTERM (a clean shutdown) or, with `crash`, SIGKILL to the whole process group. */
   stop(options?: { crash?: boolean }): Promise<void>;
+  /** SIGSTOP to the group: the server keeps its sockets open but answers nothing. */
+  pause(): void;
+  /** SIGCONT: it carries on where it stopped. */
+  resume(): void;
 }
 
 export interface StartServerOptions {
@@ -80,6 +84,8 @@ export async function startServer(
       return kb * 1024;
     },
     stop: ({ crash = false } = {}) => stopGroup(child, crash ? 'SIGKILL' : 'SIGTERM'),
+    pause: () => signalGroup(child, 'SIGSTOP'),
+    resume: () => signalGroup(child, 'SIGCONT'),
   };
 }
 
@@ -107,6 +113,10 @@ function isBelowWarn(line: string): boolean {
   } catch {
     return false;
   }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
 }
 
 async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {

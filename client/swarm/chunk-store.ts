@@ -1,0 +1,112 @@
+import { chunkBounds, chunkCount, type FileLayout } from '../../shared/swarm/chunk-layout';
+import { HaveMap } from '../../shared/swarm/have-map';
+
+/** Where chunks go that do not fit in memory: Cache Storage or the origin's private files. */
+export interface ChunkSpill {
+  put(index: number, bytes: Uint8Array<ArrayBuffer>): Promise<void>;
+  get(index: number): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** Deletes everything: the guest's copy goes when the room ends for them. */
+  clear(): Promise<void>;
+}
+
+/**
+ * A guest's verified chunks of one file. The most recently used stay in memory up to
+ * `memoryBytes`; older ones move to the spill, so a 4 GB film does not exhaust a tab. A chunk the
+ * spill refuses (quota) is let go and `held` says so, so peers are not sent to it.
+ */
+export class ChunkStore {
+  readonly held: HaveMap;
+  /** In memory, least recently used first (a Map keeps insertion order). */
+  readonly #memory = new Map<number, Uint8Array<ArrayBuffer>>();
+  #memoryUsed = 0;
+  /** On their way to the spill: still readable from here until the spill has them. */
+  readonly #spilling = new Map<number, Uint8Array<ArrayBuffer>>();
+  #cleared = false;
+
+  constructor(
+    readonly layout: FileLayout,
+    readonly memoryBytes: number,
+    readonly spill: ChunkSpill,
+    readonly onDropped: (index: number) => void = () => {},
+  ) {
+    this.held = new HaveMap(chunkCount(layout));
+  }
+
+  /** Keeps a verified chunk; its length must be the layout's. */
+  async put(index: number, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+    const { start, end } = chunkBounds(this.layout, index);
+    if (this.#cleared || this.held.has(index) || bytes.byteLength !== end - start) return;
+    this.held.add(index);
+    this.#remember(index, bytes);
+    await this.#spillOverflow();
+  }
+
+  /** The chunk's bytes, or null when it is not held (or went missing from the spill). */
+  async get(index: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    if (!this.held.has(index)) return null;
+    const inMemory = this.#memory.get(index);
+    if (inMemory) {
+      this.#memory.delete(index);
+      this.#memory.set(index, inMemory);
+      return inMemory;
+    }
+    const leaving = this.#spilling.get(index);
+    if (leaving) return leaving;
+    const spilled = await this.spill.get(index).catch(() => null);
+    if (!spilled) this.#drop(index);
+    return spilled;
+  }
+
+  /** Bytes `start`..`end` (inclusive) of the file, or null when a chunk of them is not held. */
+  async read(start: number, end: number): Promise<Uint8Array<ArrayBuffer> | null> {
+    const out = new Uint8Array(end - start + 1);
+    const { chunkSize } = this.layout;
+    for (let index = Math.floor(start / chunkSize); index * chunkSize <= end; index++) {
+      const chunk = await this.get(index);
+      if (!chunk) return null;
+      const chunkStart = index * chunkSize;
+      const from = Math.max(start, chunkStart) - chunkStart;
+      const to = Math.min(end, chunkStart + chunk.byteLength - 1) - chunkStart;
+      out.set(chunk.subarray(from, to + 1), chunkStart + from - start);
+    }
+    return out;
+  }
+
+  /** Forgets every chunk, in memory and spilled; the store takes no more. */
+  async clear(): Promise<void> {
+    this.#cleared = true;
+    for (let i = 0; i < this.held.chunks; i++) this.held.delete(i);
+    this.#memory.clear();
+    this.#memoryUsed = 0;
+    await this.spill.clear();
+  }
+
+  #remember(index: number, bytes: Uint8Array<ArrayBuffer>): void {
+    this.#memory.set(index, bytes);
+    this.#memoryUsed += bytes.byteLength;
+  }
+
+  async #spillOverflow(): Promise<void> {
+    while (this.#memoryUsed > this.memoryBytes) {
+      const oldest = this.#memory.keys().next();
+      if (oldest.done) return;
+      const index = oldest.value;
+      const bytes = this.#memory.get(index);
+      this.#memory.delete(index);
+      this.#memoryUsed -= bytes?.byteLength ?? 0;
+      if (!bytes) continue;
+      this.#spilling.set(index, bytes);
+      try {
+        await this.spill.put(index, bytes);
+      } catch {
+        this.#drop(index);
+      } finally {
+        this.#spilling.delete(index);
+      }
+    }
+  }
+
+  #drop(index: number): void {
+    if (this.held.delete(index)) this.onDropped(index);
+  }
+}

@@ -1,0 +1,84 @@
+import {
+  type ClaimRequest,
+  FILE_URL_PREFIX,
+  type RangeAnswer,
+  type RangeQuestion,
+} from '../../shared/swarm/file-worker-protocol';
+import { answerRange } from './byte-range';
+import fileWorkerUrl from './worker/file-worker?worker&url';
+
+/** What a page can play through the file worker: a size, a type and bytes on demand. */
+export interface RangeSource {
+  size: number;
+  type: string;
+  /** Bytes `start`..`end` inclusive; waits for them to arrive; rejects when they never will. */
+  read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>>;
+}
+
+/** One answer's most bytes: the player asks again for the rest, and a seek needs only a little. */
+const ANSWER_BYTES_MAX = 2 * 1024 * 1024;
+
+const sources = new Map<string, RangeSource>();
+let started: Promise<void> | null = null;
+
+/**
+ * Registers the file worker and resolves once it controls this page, claiming a page loaded
+ * without it (a hard reload). Rejects in a browser without service workers.
+ */
+export function startFileWorker(): Promise<void> {
+  started ??= (async () => {
+    const container = navigator.serviceWorker as ServiceWorkerContainer | undefined;
+    if (!container) throw new Error('This browser cannot play a shared file (no service workers).');
+    container.addEventListener('message', onQuestion);
+    await container.register(fileWorkerUrl, { scope: '/' });
+    const registration = await container.ready;
+    if (container.controller) return;
+    const controlled = new Promise<void>((resolve) =>
+      container.addEventListener('controllerchange', () => resolve(), { once: true }),
+    );
+    const claim: ClaimRequest = { type: 'lc-file-claim' };
+    registration.active?.postMessage(claim);
+    await controlled;
+  })();
+  started.catch(() => {
+    started = null;
+  });
+  return started;
+}
+
+/** Plays `source` at the returned same-origin URL until `stop()`. */
+export function serveFile(fileId: string, source: RangeSource): { url: string; stop(): void } {
+  sources.set(fileId, source);
+  return {
+    url: FILE_URL_PREFIX + encodeURIComponent(fileId),
+    stop: () => {
+      if (sources.get(fileId) === source) sources.delete(fileId);
+    },
+  };
+}
+
+function onQuestion(event: MessageEvent): void {
+  const question = event.data as Partial<RangeQuestion> | null;
+  const port = event.ports[0];
+  if (question?.type !== 'lc-file-range' || typeof question.fileId !== 'string' || !port) return;
+  const reply = (a: RangeAnswer) => port.postMessage(a, a.status === 206 ? [a.bytes] : []);
+  const source = sources.get(question.fileId);
+  if (!source) {
+    reply({ status: 404 });
+    return;
+  }
+  const range = answerRange(question.range ?? null, source.size, ANSWER_BYTES_MAX);
+  if (!range) {
+    reply({ status: 416, size: source.size });
+    return;
+  }
+  source.read(range.start, range.end).then(
+    (bytes) => {
+      // Transferred, so it must be exactly these bytes, not a view into a larger buffer.
+      const exact =
+        bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+      reply({ status: 206, ...range, size: source.size, type: source.type, bytes: exact });
+    },
+    () => reply({ status: 504 }),
+  );
+}

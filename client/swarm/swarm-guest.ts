@@ -1,0 +1,332 @@
+import { isAnnouncedChunk } from '../../shared/swarm/chunk-hash';
+import { chunkAt, chunkBounds, chunkCount } from '../../shared/swarm/chunk-layout';
+import { type Holder, pickRequests } from '../../shared/swarm/chunk-picker';
+import { HaveMap } from '../../shared/swarm/have-map';
+import {
+  decodeChunkFrame,
+  encodeChunkFrame,
+  type FileSource,
+  fileTag,
+} from '../../shared/swarm/messages';
+import { TokenBucket } from '../util/token-bucket';
+import { ChunkServer } from './chunk-server';
+import { type ChunkSpill, ChunkStore } from './chunk-store';
+import type { RangeSource } from './file-worker-client';
+import type { SwarmLink, SwarmMessage } from './swarm-link';
+
+export interface SwarmGuestOptions {
+  self: string;
+  spill: ChunkSpill;
+  /** Chunks kept in memory before the spill; the rest of a 4 GB film lives there. */
+  memoryBytes: number;
+  now: () => number;
+  /** Prefetch pace, as a multiple of the file's average bitrate. */
+  paceFactor: number;
+  /** An unanswered request is asked of someone else after this long. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | 'now'> = {
+  memoryBytes: 96 * 1024 * 1024,
+  paceFactor: 3,
+  requestTimeoutMs: 8000,
+};
+
+/** A bitrate to pace by when the host could not tell the duration. */
+const UNKNOWN_BITRATE = 8_000_000;
+/** Have-maps go out at most this often: a chunk a second per guest would flood the mesh. */
+const HAVE_EVERY_MS = 500;
+/** Frames that came before their hash, held until it does (they were asked for). */
+const EARLY_FRAMES_MAX = 32;
+
+interface Member {
+  link: SwarmLink;
+  have: HaveMap | 'all';
+  /** Chunks asked of it, with when. */
+  asked: Map<number, number>;
+  /** Bytes per ms, smoothed; null before its first chunk. */
+  throughput: number | null;
+}
+
+interface Read {
+  start: number;
+  end: number;
+  resolve(bytes: Uint8Array<ArrayBuffer>): void;
+  reject(error: Error): void;
+}
+
+export interface SwarmGuestEvents {
+  /** How much of the file this guest holds changed. */
+  progress(held: number, chunks: number): void;
+  /** A member sent a chunk that was not the host's: it serves us nothing more of this file. */
+  dropped(peerId: string): void;
+}
+
+/**
+ * A guest's side of a shared file: asks members for chunks (the player's first, then ahead,
+ * then the rest, paced), checks each against the host's hash before anything reads it, keeps
+ * them in a ChunkStore, serves them to the other guests, and plays them to the file worker.
+ */
+export class SwarmGuest implements RangeSource {
+  readonly store: ChunkStore;
+  readonly chunks: number;
+  /** Verified bytes received, per sender: the figures of who served whom. */
+  readonly receivedFrom = new Map<string, number>();
+  readonly #opts: SwarmGuestOptions;
+  readonly #hashes: (string | undefined)[];
+  readonly #members = new Map<string, Member>();
+  readonly #banned = new Set<string>();
+  readonly #early = new Map<number, { peerId: string; bytes: Uint8Array<ArrayBuffer> }>();
+  readonly #reads = new Set<Read>();
+  readonly #pace: TokenBucket;
+  readonly #server: ChunkServer;
+  readonly #tag: number;
+  #playhead = 0;
+  #haveTimer: ReturnType<typeof setTimeout> | undefined;
+  #timeoutTimer: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  constructor(
+    readonly source: FileSource,
+    options: SwarmGuestOptions,
+    private readonly events: SwarmGuestEvents,
+  ) {
+    this.#opts = options;
+    this.chunks = chunkCount(source);
+    this.#hashes = new Array<string | undefined>(this.chunks).fill(undefined);
+    this.#tag = fileTag(source.id);
+    this.store = new ChunkStore(source, options.memoryBytes, options.spill, () =>
+      this.#announceSoon(),
+    );
+    const bitrate = source.duration ? (source.size * 8) / source.duration : UNKNOWN_BITRATE;
+    const chunksPerSecond = (bitrate / 8 / source.chunkSize) * options.paceFactor;
+    this.#pace = new TokenBucket(16, chunksPerSecond, options.now());
+    this.#server = new ChunkServer(async (chunk) => {
+      const bytes = await this.store.get(chunk);
+      return bytes && encodeChunkFrame(source.id, chunk, bytes);
+    });
+    this.#timeoutTimer = setInterval(() => this.#expire(), 1000);
+  }
+
+  get size(): number {
+    return this.source.size;
+  }
+
+  get type(): string {
+    return this.source.type;
+  }
+
+  /** A link to a member that may hold chunks (the host holds all). */
+  addMember(link: SwarmLink): void {
+    if (this.#closed || this.#banned.has(link.peerId)) return;
+    this.#members.set(link.peerId, {
+      link,
+      have: link.isHost ? 'all' : new HaveMap(this.chunks),
+      asked: new Map(),
+      throughput: null,
+    });
+    if (!link.isHost && this.store.held.count) {
+      link.send({ type: 'file-have', id: this.source.id, map: this.store.held.toBase64() });
+    }
+    this.#pump();
+  }
+
+  removeMember(peerId: string): void {
+    const member = this.#members.get(peerId);
+    this.#members.delete(peerId);
+    this.#server.forget(peerId);
+    if (member?.asked.size) this.#pump();
+  }
+
+  /** A swarm message from a member, already validated against its schema. */
+  message(peerId: string, message: SwarmMessage): void {
+    const member = this.#members.get(peerId);
+    if (this.#closed || !member || message.id !== this.source.id) return;
+    switch (message.type) {
+      case 'file-hashes':
+        // Only the host's word on a chunk counts, and its first word.
+        if (!member.link.isHost) return;
+        message.hashes.forEach((hash, k) => {
+          const index = message.first + k;
+          if (index < this.chunks && this.#hashes[index] === undefined) this.#hashes[index] = hash;
+        });
+        for (const [index, early] of [...this.#early]) {
+          if (this.#hashes[index] !== undefined) {
+            this.#early.delete(index);
+            void this.#accept(early.peerId, index, early.bytes);
+          }
+        }
+        return;
+      case 'file-have': {
+        if (member.link.isHost) return;
+        const map = HaveMap.fromBase64(message.map, this.chunks);
+        if (map) {
+          member.have = map;
+          this.#pump();
+        }
+        return;
+      }
+      case 'file-want':
+        this.#server.want(peerId, this.#serverPeer(member.link), message.chunk);
+        return;
+      case 'file-none':
+        if (member.asked.delete(message.chunk)) {
+          if (member.have !== 'all') member.have.delete(message.chunk);
+          this.#pump();
+        }
+        return;
+      case 'file-unplayable':
+        return;
+    }
+  }
+
+  /** A frame from a member's `lc-file` channel. */
+  frame(peerId: string, data: ArrayBuffer): void {
+    const member = this.#members.get(peerId);
+    const frame = decodeChunkFrame(data);
+    if (this.#closed || !member || !frame || frame.tag !== this.#tag) return;
+    const askedAt = member.asked.get(frame.index);
+    // Never asked of this member (or already given up on): nothing to check it against.
+    if (askedAt === undefined) return;
+    member.asked.delete(frame.index);
+    const ms = Math.max(1, this.#opts.now() - askedAt);
+    const rate = frame.bytes.byteLength / ms;
+    member.throughput = member.throughput === null ? rate : member.throughput * 0.7 + rate * 0.3;
+    if (this.#hashes[frame.index] === undefined) {
+      if (this.#early.size < EARLY_FRAMES_MAX)
+        this.#early.set(frame.index, { peerId, bytes: frame.bytes });
+      return;
+    }
+    void this.#accept(peerId, frame.index, frame.bytes);
+  }
+
+  /** The member's channel has room again. */
+  drain(peerId: string): void {
+    this.#server.drain(peerId);
+  }
+
+  read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+    if (this.#closed) return Promise.reject(new Error('the file is gone'));
+    this.#playhead = chunkAt(this.source, start);
+    return new Promise((resolve, reject) => {
+      const read: Read = { start, end, resolve, reject };
+      this.#reads.add(read);
+      void this.#settle(read);
+      this.#pump();
+    });
+  }
+
+  /** Leaves the file: the copy is deleted, reads fail, nothing more is asked or served. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timeoutTimer);
+    clearTimeout(this.#haveTimer);
+    for (const read of this.#reads) read.reject(new Error('the file is gone'));
+    this.#reads.clear();
+    this.#members.clear();
+    await this.store.clear();
+  }
+
+  async #accept(peerId: string, index: number, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+    const { start, end } = chunkBounds(this.source, index);
+    const good = await isAnnouncedChunk(bytes, end - start, this.#hashes[index] ?? '');
+    if (this.#closed) return;
+    if (!good) {
+      this.#ban(peerId);
+      return;
+    }
+    if (this.store.held.has(index)) return;
+    await this.store.put(index, bytes);
+    this.receivedFrom.set(peerId, (this.receivedFrom.get(peerId) ?? 0) + bytes.byteLength);
+    this.events.progress(this.store.held.count, this.chunks);
+    this.#announceSoon();
+    for (const read of this.#reads) void this.#settle(read);
+    this.#pump();
+  }
+
+  #ban(peerId: string): void {
+    // Several of its chunks may fail their checks at once: it is dropped once.
+    if (this.#banned.has(peerId)) return;
+    this.#banned.add(peerId);
+    this.removeMember(peerId);
+    this.events.dropped(peerId);
+    this.#pump();
+  }
+
+  async #settle(read: Read): Promise<void> {
+    const bytes = await this.store.read(read.start, read.end);
+    if (bytes && this.#reads.delete(read)) read.resolve(bytes);
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    const requested = new Set<number>();
+    const holders: Holder[] = [];
+    for (const [peerId, m] of this.#members) {
+      for (const c of m.asked.keys()) requested.add(c);
+      holders.push({
+        peerId,
+        have: m.have,
+        isHost: m.link.isHost,
+        inFlight: m.asked.size,
+        throughput: m.throughput,
+      });
+    }
+    // The player's oldest unanswered read is where it stands; without one, where it last read.
+    let playhead = this.#playhead;
+    for (const read of this.#reads) playhead = Math.min(playhead, chunkAt(this.source, read.start));
+    const now = this.#opts.now();
+    const urgentEnd = playhead + 4;
+    const picks = pickRequests({
+      self: this.#opts.self,
+      chunks: this.chunks,
+      have: this.store.held,
+      requested,
+      playhead,
+      holders,
+      budget: this.#pace.available(now),
+    });
+    for (const { chunk, peerId } of picks) {
+      const member = this.#members.get(peerId);
+      if (!member) continue;
+      if (chunk < playhead || chunk >= urgentEnd) this.#pace.take(now);
+      member.asked.set(chunk, now);
+      member.link.send({ type: 'file-want', id: this.source.id, chunk });
+    }
+  }
+
+  /** Asks again, of someone else, what a member left unanswered too long. */
+  #expire(): void {
+    const now = this.#opts.now();
+    let expired = false;
+    for (const member of this.#members.values()) {
+      for (const [chunk, at] of member.asked) {
+        if (now - at < this.#opts.requestTimeoutMs) continue;
+        member.asked.delete(chunk);
+        member.throughput = (member.throughput ?? 1) / 2;
+        expired = true;
+      }
+    }
+    if (expired || this.#reads.size) this.#pump();
+  }
+
+  #announceSoon(): void {
+    if (this.#haveTimer !== undefined || this.#closed) return;
+    this.#haveTimer = setTimeout(() => {
+      this.#haveTimer = undefined;
+      if (this.#closed) return;
+      const map = this.store.held.toBase64();
+      for (const m of this.#members.values()) {
+        if (!m.link.isHost) m.link.send({ type: 'file-have', id: this.source.id, map });
+      }
+    }, HAVE_EVERY_MS);
+  }
+
+  #serverPeer(link: SwarmLink) {
+    return {
+      sendChunk: (frame: ArrayBuffer) => link.sendChunk(frame),
+      none: (chunk: number) => link.send({ type: 'file-none', id: this.source.id, chunk }),
+    };
+  }
+}

@@ -1,0 +1,190 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  CHUNK_BYTES,
+  decodeChunkFrame,
+  encodeChunkFrame,
+  type FileSource,
+} from '../../shared/swarm/messages';
+import type { ChunkSpill } from './chunk-store';
+import { DEFAULT_GUEST_OPTIONS, SwarmGuest } from './swarm-guest';
+import { SwarmHost } from './swarm-host';
+import type { SwarmLink, SwarmMessage } from './swarm-link';
+
+/** Spills to a Map: these tests are about the swarm, not storage. */
+class MapSpill implements ChunkSpill {
+  readonly chunks = new Map<number, Uint8Array<ArrayBuffer>>();
+  async put(i: number, b: Uint8Array<ArrayBuffer>) {
+    this.chunks.set(i, b);
+  }
+  async get(i: number) {
+    return this.chunks.get(i) ?? null;
+  }
+  async clear() {
+    this.chunks.clear();
+  }
+}
+
+type Node = SwarmHost | SwarmGuest;
+
+/**
+ * Members joined by in-memory links: messages and frames arrive on a later task, in order, as
+ * on data channels. `tamper` may rewrite a member's outgoing frames (a hostile peer).
+ */
+class Network {
+  readonly nodes = new Map<string, Node>();
+  readonly framesFrom = new Map<string, number>();
+  add(id: string, node: Node): void {
+    for (const [otherId, other] of this.nodes) {
+      other.addMember(this.#link(otherId, id, node instanceof SwarmHost, node));
+      node.addMember(this.#link(id, otherId, other instanceof SwarmHost, other));
+    }
+    this.nodes.set(id, node);
+  }
+
+  remove(id: string): void {
+    this.nodes.delete(id);
+    for (const other of this.nodes.values()) other.removeMember(id);
+  }
+
+  /** The link `from` uses to reach `to`. */
+  #link(from: string, to: string, toIsHost: boolean, target: Node): SwarmLink {
+    return {
+      peerId: to,
+      isHost: toIsHost,
+      send: (message: SwarmMessage) => {
+        setTimeout(() => {
+          if (this.nodes.get(to) === target) target.message(from, message);
+        });
+      },
+      sendChunk: (frame: ArrayBuffer) => {
+        const sent = this.#tampers.get(from)?.(frame) ?? frame;
+        setTimeout(() => {
+          if (this.nodes.get(to) !== target) return;
+          this.framesFrom.set(from, (this.framesFrom.get(from) ?? 0) + 1);
+          if (target instanceof SwarmGuest) target.frame(from, sent);
+        });
+        return true;
+      },
+    };
+  }
+
+  readonly #tampers = new Map<string, (frame: ArrayBuffer) => ArrayBuffer>();
+  tamper(id: string, fn: (frame: ArrayBuffer) => ArrayBuffer): void {
+    this.#tampers.set(id, fn);
+  }
+}
+
+const file = randomBytes(20 * CHUNK_BYTES + 12_345);
+const source: FileSource = {
+  kind: 'file',
+  id: '0123456789abcdef0123456789abcdef',
+  name: 'film.mp4',
+  size: file.length,
+  type: 'video/mp4',
+  duration: 10,
+  chunkSize: CHUNK_BYTES,
+};
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function guest(id: string, dropped: string[] = [], progress: () => void = () => {}): SwarmGuest {
+  return new SwarmGuest(
+    source,
+    {
+      ...DEFAULT_GUEST_OPTIONS,
+      self: id,
+      spill: new MapSpill(),
+      now: () => performance.now(),
+      // Fast enough that a test does not wait on pacing.
+      paceFactor: 50,
+      memoryBytes: 2 * CHUNK_BYTES,
+    },
+    { progress, dropped: (peerId) => dropped.push(peerId) },
+  );
+}
+
+/** Reads the whole file as a player would, in 2 MiB requests from the start. */
+async function play(g: SwarmGuest): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for (let start = 0; start < source.size; start += 2 * 1024 * 1024) {
+    parts.push(await g.read(start, Math.min(source.size, start + 2 * 1024 * 1024) - 1));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('a file shared over the swarm', () => {
+  it('reaches every guest byte for byte, most of it from other guests', async () => {
+    const net = new Network();
+    const host = new SwarmHost(source, new Blob([file]), { unplayable: () => {} });
+    net.add('host', host);
+    const guests = ['g1', 'g2', 'g3'].map((id) => {
+      const g = guest(id);
+      net.add(id, g);
+      return g;
+    });
+    const played = await Promise.all(guests.map(play));
+    for (const p of played) expect(sha(p)).toBe(sha(file));
+    // A late joiner takes most of its bytes from the guests.
+    const late = guest('late');
+    net.add('late', late);
+    expect(sha(await play(late))).toBe(sha(file));
+    const fromHost = late.receivedFrom.get('host') ?? 0;
+    expect(fromHost).toBeLessThan(source.size / 2);
+    for (const g of [...guests, late]) await g.close();
+  });
+
+  it('drops a guest that serves a corrupt chunk and gets it elsewhere', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const liar = guest('liar');
+    net.add('liar', liar);
+    expect(sha(await play(liar))).toBe(sha(file));
+    // From now on the liar flips a byte of every chunk it serves.
+    net.tamper('liar', (frame) => {
+      const copy = new Uint8Array(frame.slice(0));
+      copy[100] = (copy[100] ?? 0) ^ 0xff;
+      return copy.buffer;
+    });
+    const dropped: string[] = [];
+    const victim = guest('victim', dropped);
+    net.add('victim', victim);
+    expect(sha(await play(victim))).toBe(sha(file));
+    expect(dropped).toEqual(['liar']);
+    expect(victim.receivedFrom.get('liar') ?? 0).toBe(0);
+  });
+
+  it('goes on when a member leaves mid-transfer', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const a = guest('a');
+    net.add('a', a);
+    await play(a);
+    // b loses a as soon as a has served it its first chunk, with more asked of it.
+    let aLeft = false;
+    const b: SwarmGuest = guest('b', [], () => {
+      if (!aLeft && (b.receivedFrom.get('a') ?? 0) > 0) {
+        aLeft = true;
+        net.remove('a');
+      }
+    });
+    net.add('b', b);
+    expect(sha(await play(b))).toBe(sha(file));
+    expect(aLeft).toBe(true);
+    expect(b.receivedFrom.get('a')).toBeLessThan(source.size);
+  });
+
+  it('ignores frames nobody asked for, of another file, or from a non-member', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const g = guest('g');
+    net.add('g', g);
+    const bytes = new Uint8Array(CHUNK_BYTES);
+    g.frame('host', encodeChunkFrame(source.id, 500, bytes));
+    g.frame('stranger', encodeChunkFrame(source.id, 0, bytes));
+    g.frame('host', encodeChunkFrame('ffffffff89abcdef0123456789abcdef', 0, bytes));
+    g.frame('host', new ArrayBuffer(3));
+    expect(decodeChunkFrame(new ArrayBuffer(3))).toBeNull();
+    expect(sha(await play(g))).toBe(sha(file));
+    expect(g.store.held.complete).toBe(true);
+  });
+});
