@@ -10,6 +10,8 @@ const dataSchema = z.object({
   users: z.array(userRecordSchema),
   sessions: z.array(sessionRecordSchema),
   rooms: z.array(roomRecordSchema),
+  /** Accounts hosts removed from their rooms; absent in files written before it existed. */
+  removals: z.array(z.object({ roomId: z.string(), userId: z.string() })).default([]),
 });
 type Data = z.infer<typeof dataSchema>;
 
@@ -76,12 +78,24 @@ class LowdbStore implements Store {
   readonly #rooms = new Map<string, RoomRecord>();
   /** Open room IDs per host, so counting and listing a host's rooms ignores everyone else's. */
   readonly #openByHost = new Map<string, Set<string>>();
+  /** Removed account IDs per room. */
+  readonly #removed = new Map<string, Set<string>>();
   #pending: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Low<Data>) {
     for (const u of db.data.users) this.#indexUser(u);
     for (const s of db.data.sessions) this.#setSession(s);
     for (const r of db.data.rooms) this.#setRoom(r);
+    for (const { roomId, userId } of db.data.removals) this.#addRemoval(roomId, userId);
+  }
+
+  #addRemoval(roomId: string, userId: string): void {
+    let removed = this.#removed.get(roomId);
+    if (!removed) {
+      removed = new Set();
+      this.#removed.set(roomId, removed);
+    }
+    removed.add(userId);
   }
 
   #setSession(s: SessionRecord): void {
@@ -130,6 +144,9 @@ class LowdbStore implements Store {
       users: [...this.#users.values()],
       sessions: [...this.#sessions.values()],
       rooms: [...this.#rooms.values()],
+      removals: [...this.#removed].flatMap(([roomId, users]) =>
+        [...users].map((userId) => ({ roomId, userId })),
+      ),
     };
     const next = this.#pending.catch(() => undefined).then(() => this.db.write());
     this.#pending = next;
@@ -234,6 +251,17 @@ class LowdbStore implements Store {
     return { ...closed };
   }
 
+  async removeFromRoom(roomId: string, userId: string): Promise<boolean> {
+    if (this.#rooms.get(roomId)?.state !== 'open') return false;
+    this.#addRemoval(roomId, userId);
+    await this.#save();
+    return true;
+  }
+
+  async isRemovedFromRoom(roomId: string, userId: string): Promise<boolean> {
+    return this.#removed.get(roomId)?.has(userId) ?? false;
+  }
+
   async markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
     const r = this.#rooms.get(id);
     if (r?.state !== 'open') return undefined;
@@ -310,6 +338,7 @@ class LowdbStore implements Store {
     // Checked and deleted without an await in between, so two sweeps cannot both delete it.
     if (!r || !closedBy(r, cutoff)) return undefined;
     this.#rooms.delete(id);
+    this.#removed.delete(id);
     await this.#save();
     return { ...r };
   }
@@ -323,7 +352,7 @@ class LowdbStore implements Store {
 export async function openLowdbStore(dataDir: string): Promise<Store> {
   await ensureDataDir(dataDir);
   const file = join(dataDir, DB_FILE);
-  const empty: Data = { version: 1, users: [], sessions: [], rooms: [] };
+  const empty: Data = { version: 1, users: [], sessions: [], rooms: [], removals: [] };
   // Not JSONFilePreset: it silently keeps data in memory when NODE_ENV is 'test'.
   const db = new Low<Data>(new OwnerOnlyJsonFile<Data>(file), empty);
   await db.read();
