@@ -213,6 +213,7 @@ describe('sign-in limits', () => {
     expect(slowed.status).toBe(429);
     const wait = Number(slowed.headers.get('retry-after'));
     expect(wait).toBe(pairDelaySeconds(PAIR_FREE_ATTEMPTS + 1));
+    expect((await slowed.json()).error.message).toBe('too many attempts; try again in 1 second');
     // Waiting out the delay the server named is all it takes.
     await new Promise((resolve) => setTimeout(resolve, wait * 1000));
     expect((await login(a.username, a.password)).status).toBe(200);

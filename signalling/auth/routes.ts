@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { credentialsSchema, type UserReply } from '../../shared/http';
 import { HttpError, parseBody } from '../http/errors';
 import type { Logger } from '../log';
-import { KNOWN_PAIR_SECONDS, type Limits, take } from '../security/limits';
+import { KNOWN_PAIR_SECONDS, type Limits, take, waitText } from '../security/limits';
 import type { Store } from '../store/types';
 import { pairKey, passPairGate } from './pair-gate';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords';
@@ -29,9 +29,14 @@ export interface AuthRouteDeps {
 }
 
 export function rateLimited(retryAfterSeconds: number): HttpError {
-  return new HttpError(429, 'rate_limited', 'too many attempts; try again later', {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  return new HttpError(
+    429,
+    'rate_limited',
+    `too many attempts; try again in ${waitText(retryAfterSeconds)}`,
+    {
+      'Retry-After': String(retryAfterSeconds),
+    },
+  );
 }
 
 export function clientIp(req: Request): string {

@@ -1,6 +1,14 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { Logger } from '../log';
-import { DAY_SECONDS, type Limits, refund, spent, type Taken, take } from '../security/limits';
+import {
+  DAY_SECONDS,
+  type Limits,
+  refund,
+  spent,
+  type Taken,
+  take,
+  waitText,
+} from '../security/limits';
 import type { RoomRecord } from '../store/types';
 import type { RoomNotifier } from './notifier';
 
@@ -41,13 +49,6 @@ export interface PinAdmissionDeps {
 }
 
 export const REMOVED_MESSAGE = 'the host removed you from this room; you cannot join it again';
-
-/** "3 minutes", "2 hours": the wait a refused joiner is told, rounded up. */
-function waitText(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
-  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
-  return `${Math.ceil(seconds / 3600)} hours`;
-}
 
 function tooMany(...budgets: Taken[]): Admission {
   const wait = Math.max(1, ...budgets.map((b) => (b.ok ? 0 : b.retryAfterSeconds)));

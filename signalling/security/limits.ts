@@ -130,3 +130,10 @@ export async function spent(limiter: RateLimiterAbstract, key: string): Promise<
   const res = await limiter.get(key);
   return res ? Math.min(res.consumedPoints, limiter.points) : 0;
 }
+
+/** "40 seconds", "3 minutes", "2 hours": a wait as people are told it, rounded up. */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
+}
