@@ -13,6 +13,19 @@ test('the host removes a guest for good: out to the lobby, gone from the others,
   await expect(host.page.getByRole('button', { name: `Remove ${host.name}` })).toHaveCount(0);
   await expect(host.page.getByRole('button', { name: `Remove ${ann.name}` })).toBeVisible();
 
+  // On a phone the controls wrap inside the list rather than widen the page.
+  await host.page.setViewportSize({ width: 390, height: 844 });
+  const button = host.page.getByRole('button', { name: `Remove ${bob.name}` });
+  await expect
+    .poll(async () => {
+      const box = await button.boundingBox();
+      return box !== null && box.x >= 0 && box.x + box.width <= 390;
+    })
+    .toBe(true);
+  expect(await host.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    390,
+  );
+
   await host.page.getByRole('button', { name: `Remove ${bob.name}` }).click();
 
   await expect(bob.page).toHaveURL(/\/lobby$/);

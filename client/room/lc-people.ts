@@ -51,6 +51,7 @@ export class LcPeople extends LitElement {
       }
       li {
         display: flex;
+        flex-wrap: wrap;
         justify-content: space-between;
         gap: 0.5rem;
         padding: 0.15rem 0;
