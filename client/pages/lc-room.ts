@@ -186,7 +186,8 @@ export class LcRoom extends LitElement {
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
             @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
-          <lc-people .members=${mesh.members} .buffering=${
+          <lc-people ?host=${isHost} @lc-remove=${(e: HTMLElementEventMap['lc-remove']) =>
+            mesh.remove(e.detail.peerId)} .members=${mesh.members} .buffering=${
             isHost ? this.#hostPlayback.bufferingPeers : (this.#guestPlayback.sync?.buffering ?? [])
           }></lc-people>
         </div>
