@@ -1,5 +1,5 @@
 import Peer from '@thaunknown/simple-peer';
-import { decodePeerMessage, PROTOCOL_VERSION } from '../shared/peer-messages';
+import { decodePeerMessage, type PeerMessage, PROTOCOL_VERSION } from '../shared/peer-messages';
 import {
   type JoinSuccess,
   joinSuccessSchema,
@@ -26,6 +26,8 @@ export interface NodePeer {
   self: JoinSuccess['self'];
   /** The members listed in the join ack, each with an open data channel. */
   members: readonly PeerInfo[];
+  /** Every valid message the members sent us, oldest first, with the sender's peerId. */
+  received: { from: string; message: PeerMessage }[];
   /** Sends raw data to one member, unvalidated. */
   send(peerId: string, data: string | Uint8Array): void;
   /** Resolves once everything sent to that member has left our send buffer. */
@@ -58,6 +60,7 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
   const account = await registerUser(base);
   const socket: ClientSocket = await connectSocket(base, account.cookie);
   const peers = new Map<string, Peer>();
+  const received: NodePeer['received'] = [];
   const close = (): void => {
     for (const peer of peers.values()) peer.destroy();
     socket.close();
@@ -96,6 +99,7 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
               const decoded = decodePeerMessage(chunk);
               if (!decoded.ok) return;
               const m = decoded.message;
+              received.push({ from: member.peerId, message: m });
               if (m.type === 'ping') {
                 peer.send(JSON.stringify({ type: 'pong', id: m.id, t0: m.t0, t1: Date.now() }));
               } else if (m.type === 'hello') {
@@ -116,6 +120,7 @@ async function joinOnce(base: URL, access: RoomAccess): Promise<NodePeer> {
       account,
       self: ack.self,
       members: ack.peers,
+      received,
       send: (peerId, data) => peerOf(peerId).send(data),
       drained: async (peerId) => {
         const peer = peerOf(peerId);

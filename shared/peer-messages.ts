@@ -100,6 +100,9 @@ export const bufferingSchema = z.object({
   buffering: z.boolean(),
 });
 
+/** Sent at most once a second while its author types; never carries the text. */
+export const typingSchema = z.object({ type: z.literal('typing') });
+
 export const pingSchema = z.object({
   type: z.literal('ping'),
   id: count,
@@ -119,6 +122,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   syncSchema,
   controlSchema,
   bufferingSchema,
+  typingSchema,
   pingSchema,
   pongSchema,
 ]);
