@@ -103,6 +103,14 @@ export const bufferingSchema = z.object({
 /** Sent at most once a second while its author types; never carries the text. */
 export const typingSchema = z.object({ type: z.literal('typing') });
 
+/** The emoji a reaction may carry; anything else is refused on receipt. */
+export const REACTION_EMOJI = ['👍', '😂', '😮', '😢', '❤️', '🎉'] as const;
+export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+export const reactionSchema = z.object({
+  type: z.literal('reaction'),
+  emoji: z.enum(REACTION_EMOJI),
+});
+
 export const pingSchema = z.object({
   type: z.literal('ping'),
   id: count,
@@ -123,6 +131,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   controlSchema,
   bufferingSchema,
   typingSchema,
+  reactionSchema,
   pingSchema,
   pongSchema,
 ]);

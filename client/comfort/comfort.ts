@@ -4,3 +4,4 @@
  * arrives the room works without these parts.
  */
 import './lc-typing';
+import './lc-watch';

@@ -184,6 +184,7 @@ export class LcRoom extends LitElement {
                     : nothing
                 }`
           }
+          <lc-watch .mesh=${mesh} .chat=${this.#chat}></lc-watch>
         </section>
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
