@@ -55,7 +55,12 @@ test('a reaction floats over everyone’s video for about two seconds and is cou
   await expectMesh(bob.page, bob, [host, ann]);
 
   // Ann reacts three times with one emoji and once with another, within the burst.
-  for (const emoji of ['😂', '😂', '👍', '😂']) await reactionButton(ann.page, emoji).click();
+  // Clicked in one go: a burst is what falls within one tally (3 s), however slow the machine.
+  await ann.page.getByRole('group', { name: 'Reactions' }).evaluate((group) => {
+    for (const emoji of ['😂', '😂', '👍', '😂']) {
+      for (const b of group.querySelectorAll('button')) if (b.textContent === emoji) b.click();
+    }
+  });
   for (const person of [host, ann, bob]) {
     await expect(floating(person.page).first()).toBeVisible();
   }
