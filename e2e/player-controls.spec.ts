@@ -34,6 +34,17 @@ test('every person has their own volume, mute, full screen with the chat, pictur
     await loadUrl(host, clips.url(CLIPS.blue.file));
     await expectPlayingTogether(host, guests, 20_000);
 
+    // Everyone's timeline shows what their own player holds and where the host is.
+    for (const person of [host, ann]) {
+      const timeline = person.page.locator('lc-watch').getByRole('img', { name: /^Buffered/ });
+      await expect(timeline).toHaveAttribute(
+        'aria-label',
+        /^Buffered 0:00 to \d+:\d\d.* of 1:00; host at \d+:\d\d$/,
+      );
+      await expect(timeline.locator('.range').first()).toBeVisible();
+      await expect(timeline.locator('.host')).toHaveCount(1);
+    }
+
     // Ann's volume and mute are hers alone.
     await controls(ann.page).getByRole('slider', { name: 'Volume' }).fill('0.3');
     await expect.poll(() => sound(ann.page).then((s) => s.volume)).toBeCloseTo(0.3, 2);

@@ -8,6 +8,7 @@ import { adoptProperties, make, shadowWith } from './element';
 import { LcOverlay } from './lc-overlay';
 import { type PlayerKey, playerKey, SEEK_STEP_S, VOLUME_STEP } from './player-keys';
 import { REACTION_TALLY_MS, ReactionGate, ReactionTally } from './reactions';
+import { drawTimeline } from './timeline';
 
 const BAR_CSS = `
 .bar { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
@@ -22,6 +23,13 @@ button:focus-visible, input:focus-visible { outline: 3px solid var(--lc-accent);
 button[hidden] { display: none; }
 label { display: inline-flex; gap: 0.4rem; align-items: center; }
 .note { margin: 0; flex-basis: 100%; min-height: 1.4em; }
+.timeline {
+  position: relative; flex-basis: 100%; height: 0.5rem; border-radius: 0.25rem;
+  background: var(--lc-surface); border: 1px solid var(--lc-border); overflow: hidden;
+}
+.timeline[hidden] { display: none; }
+.timeline .range { position: absolute; top: 0; bottom: 0; background: var(--lc-muted); }
+.timeline .host { position: absolute; top: 0; bottom: 0; width: 3px; background: var(--lc-accent); }
 `;
 /** One sheet for the bar, wherever it is shown: under the player, or over it in full screen. */
 let barSheet: CSSStyleSheet | null = null;
@@ -37,6 +45,8 @@ function sheetForBar(): CSSStyleSheet {
 const SELF = '';
 /** How long a note ("Only the host controls playback.") stays, ms. */
 const NOTE_MS = 5000;
+/** How often the timeline is redrawn, ms. */
+const TIMELINE_MS = 1000;
 
 /**
  * Under the player, for every person: the "Reactions" group and the player's own controls
@@ -64,6 +74,9 @@ export class LcWatch extends HTMLElement {
   );
   readonly #note = make('p', { className: 'note', role: 'status', ariaLive: 'polite' });
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the player holds (buffered) and where the host is. */
+  readonly #timeline = make('div', { className: 'timeline', role: 'img', hidden: true });
+  #timelineTimer: ReturnType<typeof setInterval> | undefined;
   /** The player whose sound events we follow. */
   #watched: ShadowRoot | null = null;
 
@@ -90,7 +103,7 @@ export class LcWatch extends HTMLElement {
     this.#fullScreen.addEventListener('click', () => this.#act('full-screen'));
     pip.addEventListener('click', () => void this.#pictureInPicture());
     this.#showChat.addEventListener('click', () => this.#toggleChat());
-    this.#bar.append(reactions, controls, this.#note);
+    this.#bar.append(this.#timeline, reactions, controls, this.#note);
     const root = shadowWith(this, ':host { display: block; margin-top: 0.5rem; }');
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheetForBar()];
     root.append(this.#bar);
@@ -113,9 +126,11 @@ export class LcWatch extends HTMLElement {
     document.addEventListener('keydown', this.#onKey);
     document.addEventListener('fullscreenchange', this.#onFullScreen);
     this.#follow();
+    this.#timelineTimer = setInterval(() => this.#drawTimeline(), TIMELINE_MS);
   }
 
   disconnectedCallback(): void {
+    clearInterval(this.#timelineTimer);
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     document.removeEventListener('keydown', this.#onKey);
@@ -343,6 +358,26 @@ export class LcWatch extends HTMLElement {
           };
     // The room hears a guest's requests from its player.
     player.dispatchEvent(new CustomEvent('lc-control', { detail, bubbles: true, composed: true }));
+  }
+
+  /** Redraws what the shown video holds and where the host is (ours, on the host). */
+  #drawTimeline(): void {
+    const video = this.#video();
+    const duration = video?.duration ?? Number.NaN;
+    this.#timeline.hidden = !video || !Number.isFinite(duration) || duration <= 0;
+    if (!video || this.#timeline.hidden) return;
+    const buffered: [number, number][] = [];
+    for (let i = 0; i < video.buffered.length; i += 1) {
+      buffered.push([video.buffered.start(i), video.buffered.end(i)]);
+    }
+    const player = this.#player();
+    const sync = player?.sync;
+    const host = this.#mesh?.isHost
+      ? video.currentTime
+      : sync && player
+        ? targetPosition(sync, now() + player.clockOffset)
+        : null;
+    drawTimeline(this.#timeline, { duration, buffered, host });
   }
 
   /** A short note in the bar's status line, read out politely. */
