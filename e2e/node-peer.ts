@@ -27,6 +27,8 @@ export interface NodePeer {
   self: JoinSuccess['self'];
   /** The members listed in the join ack, each with an open data channel. */
   members: readonly PeerInfo[];
+  /** Every valid message the members sent us, oldest first, with the sender's peerId. */
+  received: { from: string; message: PeerMessage }[];
   /** Sends raw data to one member, unvalidated. */
   send(peerId: string, data: string | Uint8Array): void;
   /** Resolves once everything sent to that member has left our send buffer. */
@@ -39,8 +41,6 @@ export interface NodePeer {
 export interface NodePeerOptions {
   /** The `hello.v` it speaks: PROTOCOL_VERSION unless a test plays an older or newer page. */
   protocolVersion?: number;
-  /** Every valid message a member sends it. */
-  onMessage?(from: string, message: PeerMessage): void;
 }
 
 /** Joins the room as a new member at most this often (see joinAsNodePeer). */
@@ -78,6 +78,7 @@ async function joinOnce(
   const socket: ClientSocket = await connectSocket(base, account.cookie);
   const peers = new Map<string, Peer>();
   const files = new Map<string, RTCDataChannel>();
+  const received: NodePeer['received'] = [];
   const close = (): void => {
     for (const peer of peers.values()) peer.destroy();
     socket.close();
@@ -123,7 +124,7 @@ async function joinOnce(
               const decoded = decodePeerMessage(chunk);
               if (!decoded.ok) return;
               const m = decoded.message;
-              options.onMessage?.(member.peerId, m);
+              received.push({ from: member.peerId, message: m });
               if (m.type === 'ping') {
                 peer.send(JSON.stringify({ type: 'pong', id: m.id, t0: m.t0, t1: Date.now() }));
               } else if (m.type === 'hello') {
@@ -144,6 +145,7 @@ async function joinOnce(
       account,
       self: ack.self,
       members: ack.peers,
+      received,
       send: (peerId, data) => peerOf(peerId).send(data),
       sendFile: (peerId, data) => {
         const file = files.get(peerId);

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'room_not_found',
   'room_closed',
   'room_full',
+  'removed',
   'too_many_rooms',
   'not_in_room',
   'peer_not_found',

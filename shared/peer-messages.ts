@@ -102,6 +102,17 @@ export const bufferingSchema = z.object({
   buffering: z.boolean(),
 });
 
+/** Sent at most once a second while its author types; never carries the text. */
+export const typingSchema = z.object({ type: z.literal('typing') });
+
+/** The emoji a reaction may carry; anything else is refused on receipt. */
+export const REACTION_EMOJI = ['👍', '😂', '😮', '😢', '❤️', '🎉'] as const;
+export type ReactionEmoji = (typeof REACTION_EMOJI)[number];
+export const reactionSchema = z.object({
+  type: z.literal('reaction'),
+  emoji: z.enum(REACTION_EMOJI),
+});
+
 export const pingSchema = z.object({
   type: z.literal('ping'),
   id: count,
@@ -130,6 +141,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   syncSchema,
   controlSchema,
   bufferingSchema,
+  typingSchema,
+  reactionSchema,
   pingSchema,
   pongSchema,
   linkSignalSchema,

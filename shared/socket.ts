@@ -81,6 +81,14 @@ export const signalRequestSchema = z.object({ to: peerIdSchema, data: signalData
 export type SignalRequest = z.infer<typeof signalRequestSchema>;
 export type SignalAck = { ok: true } | Failure;
 
+/** The host asks to take a member out of the room for good (every connection of that account). */
+export const removeRequestSchema = z.object({ peerId: peerIdSchema });
+export type RemoveRequest = z.infer<typeof removeRequestSchema>;
+
+/** To each connection of an account the host removed: it is out, and may not join again. */
+export const roomRemovedSchema = z.object({ roomId: roomIdSchema });
+export type RoomRemoved = z.infer<typeof roomRemovedSchema>;
+
 export const relayedSignalSchema = z.object({ from: peerIdSchema, data: signalDataSchema });
 export type RelayedSignal = z.infer<typeof relayedSignalSchema>;
 
@@ -118,6 +126,7 @@ export interface ClientToServerEvents {
   'room:join': (req: JoinRequest, ack: (reply: JoinAck) => void) => void;
   'room:leave': (ack?: (reply: { ok: true } | Failure) => void) => void;
   signal: (req: SignalRequest, ack?: (reply: SignalAck) => void) => void;
+  'room:remove': (req: RemoveRequest, ack?: (reply: { ok: true } | Failure) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -125,6 +134,7 @@ export interface ServerToClientEvents {
   'peer:left': (msg: PeerLeft) => void;
   signal: (msg: RelayedSignal) => void;
   'room:closed': (msg: RoomClosed) => void;
+  'room:removed': (msg: RoomRemoved) => void;
   'room:host-away': (msg: HostAway) => void;
   'room:pin-attempts': (msg: PinAttempts) => void;
   'server:error': (msg: SocketError) => void;

@@ -328,14 +328,14 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, COUNT_MAX),
     default: 10,
     description:
-      'Sign-in attempts allowed per username per AUTH_WINDOW, whatever their outcome (a right password counts too); then 429 until the window ends.',
+      'Sign-in attempts allowed per username per AUTH_WINDOW from addresses it has not signed in from before, whatever their outcome (a right password counts too); then 429 for those addresses until the window ends. An address where the username signed in or registered with the right password within 21 days is judged on its own attempts only: 5 a day, then growing waits of at most 120 s (docs/security.md).',
     example: '10',
   }),
   AUTH_LIMIT_PER_IP: variable({
     schema: integer(1, COUNT_MAX),
     default: 50,
     description:
-      'Sign-in attempts (whatever their outcome) plus registrations allowed per client address per AUTH_WINDOW.',
+      'Sign-in attempts (whatever their outcome) for usernames that never signed in from the address, plus registrations, allowed per client address per AUTH_WINDOW; a username that did sign in from it is not held back by this budget.',
     example: '50',
   }),
   SESSIONS_PER_USER: variable({

@@ -195,6 +195,11 @@ export class MeshController implements ReactiveController {
     return this.hostClock()?.offset ?? 0;
   }
 
+  /** The host takes this member's account out of the room for good (the server checks it is ours). */
+  remove(peerId: string): void {
+    this.#signalling?.remove(peerId);
+  }
+
   /** Leaves on purpose (Leave room, or the host closed the room from this page). */
   leave(): void {
     this.#signalling?.leave();

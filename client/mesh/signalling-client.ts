@@ -16,6 +16,7 @@ import {
   type RoomClosed,
   relayedSignalSchema,
   roomClosedSchema,
+  roomRemovedSchema,
   type ServerToClientEvents,
   type SignalData,
   type SocketError,
@@ -92,6 +93,11 @@ export class SignallingClient {
       const p = roomClosedSchema.safeParse(raw);
       if (p.success) listener.roomClosed(p.data);
     });
+    // Removed by the host: for us the room has ended, as if closed, with its own words.
+    s.on('room:removed', (raw) => {
+      const p = roomRemovedSchema.safeParse(raw);
+      if (p.success) listener.roomClosed({ ...p.data, reason: 'removed' });
+    });
     s.on('room:host-away', (raw) => {
       const p = hostAwaySchema.safeParse(raw);
       if (p.success) listener.hostAway(p.data);
@@ -128,6 +134,11 @@ export class SignallingClient {
 
   signal(to: string, data: SignalData): void {
     if (this.#socket.connected) this.#socket.emit('signal', { to, data });
+  }
+
+  /** A refusal comes back as server:error; while offline, socket.io sends it on reconnecting. */
+  remove(peerId: string): void {
+    this.#socket.emit('room:remove', { peerId });
   }
 
   leave(): void {

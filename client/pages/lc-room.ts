@@ -122,6 +122,8 @@ export class LcRoom extends LitElement {
           if (mesh.isHost) this.#hostPlayback.want();
         },
       });
+      // Typing, reactions and player controls come on demand (size budget); the room works without.
+      import('../comfort/comfort').catch(console.warn);
     }
     super.connectedCallback();
   }
@@ -173,11 +175,14 @@ export class LcRoom extends LitElement {
                     : nothing
                 }`
           }
+          <lc-watch .mesh=${mesh} .chat=${this.#chat}></lc-watch>
         </section>
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
             @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
-          <lc-people .members=${mesh.members} .buffering=${
+          <lc-typing .mesh=${mesh}></lc-typing>
+          <lc-people ?host=${isHost} @lc-remove=${(e: HTMLElementEventMap['lc-remove']) =>
+            mesh.remove(e.detail.peerId)} .members=${mesh.members} .buffering=${
             isHost
               ? (this.#hostPlayback.value?.bufferingPeers ?? [])
               : (this.#guestPlayback.sync?.buffering ?? [])

@@ -48,6 +48,14 @@ describe('roomExit', () => {
     });
   });
 
+  it('says the host removed us, and forgets the PIN that no longer lets us in', () => {
+    expect(roomExit({ reason: 'closed', cause: 'removed' }, false)).toEqual({
+      message: 'The host removed you from the room.',
+      forgetPin: true,
+      prefill: false,
+    });
+  });
+
   it('reads as the host’s own doing while it closes the room, and then forgets the PIN', () => {
     expect(roomExit({ reason: 'left' }, false)).toEqual({
       message: 'You left the room.',

@@ -75,5 +75,6 @@ function joinFailure(error: ApiError): RoomExit | 'signed-out' {
 function closedMessage(cause: string): string {
   if (cause === 'host_did_not_return') return 'The room closed because the host did not come back.';
   if (cause === 'host_never_came') return 'The room closed because its host never came.';
+  if (cause === 'removed') return 'The host removed you from the room.';
   return 'The host closed the room.';
 }

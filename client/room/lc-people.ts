@@ -25,7 +25,10 @@ function stateText(m: Member): string {
   return m.relayUnreachable ? 'could not reach the relay server' : LINK_TEXT[m.link];
 }
 
-/** Everyone in the room, the state of our connection to each, and who is buffering. */
+/**
+ * Everyone in the room, the state of our connection to each, and who is buffering.
+ * @fires lc-remove - the host wants this guest out of the room for good
+ */
 @customElement('lc-people')
 export class LcPeople extends LitElement {
   static override styles = [
@@ -48,6 +51,7 @@ export class LcPeople extends LitElement {
       }
       li {
         display: flex;
+        flex-wrap: wrap;
         justify-content: space-between;
         gap: 0.5rem;
         padding: 0.15rem 0;
@@ -72,6 +76,8 @@ export class LcPeople extends LitElement {
   @property({ attribute: false }) members: readonly Member[] = [];
   /** Peer IDs whose players are buffering, as the host knows them. */
   @property({ attribute: false, hasChanged: listChanged }) buffering: readonly string[] = [];
+  /** Ours is the host's page: each guest gets "Remove NAME". */
+  @property({ type: Boolean }) host = false;
 
   override render() {
     return html`<h2 id="people-h">People (${this.members.length})</h2>
@@ -84,14 +90,28 @@ export class LcPeople extends LitElement {
                 : ''
             }</span>
             <span class="state ${m.link}">${stateText(m)}</span>
+            ${
+              this.host && m.role === 'guest'
+                ? html`<button type="button" @click=${() => this._remove(m.peerId)}>Remove ${m.name}</button>`
+                : ''
+            }
           </li>`,
         )}
       </ul>`;
+  }
+
+  private _remove(peerId: string): void {
+    this.dispatchEvent(
+      new CustomEvent('lc-remove', { detail: { peerId }, bubbles: true, composed: true }),
+    );
   }
 }
 
 declare global {
   interface HTMLElementTagNameMap {
     'lc-people': LcPeople;
+  }
+  interface HTMLElementEventMap {
+    'lc-remove': CustomEvent<{ peerId: string }>;
   }
 }

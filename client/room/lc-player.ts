@@ -113,7 +113,9 @@ export class LcPlayer extends LitElement {
   }
 
   override render() {
-    return html`<div class="screen">${this._renderScreen()}</div>
+    // Room overlays (client/comfort: reactions, controls in full screen) are slotted over the
+    // picture, and `.screen` is what goes full screen.
+    return html`<div class="screen">${this._renderScreen()}<slot></slot></div>
       ${this._renderInfo()} ${this.mode === 'guest' ? this._renderGuestControls() : nothing}`;
   }
 

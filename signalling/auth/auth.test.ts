@@ -12,6 +12,7 @@ import {
   type TestServer,
   uniqueUsername,
 } from '../testing/harness';
+import { PAIR_FREE_ATTEMPTS, PAIR_MAX_DELAY_SECONDS, pairDelaySeconds } from './pair-gate';
 
 async function errorCode(res: Response): Promise<string> {
   return errorEnvelopeSchema.parse(await res.json()).error.code;
@@ -168,46 +169,89 @@ describe('sign-in limits', () => {
   let server: TestServer;
   beforeEach(async () => {
     server = await startTestServer({
-      env: { AUTH_LIMIT_PER_USERNAME: '3', AUTH_LIMIT_PER_IP: '6' },
+      // Addresses from X-Forwarded-For, so one test can sign in from several.
+      env: { AUTH_LIMIT_PER_USERNAME: '3', AUTH_LIMIT_PER_IP: '6', TRUST_PROXY: 'loopback' },
     });
   });
   afterEach(() => server.stop());
 
-  const login = (username: string, password: string) =>
-    api(server.url, 'POST', '/api/auth/login', { body: { username, password } });
+  /** Registration and the owner's sign-ins come from 127.0.0.1; strangers from elsewhere. */
+  const login = (username: string, password: string, from?: string) =>
+    api(server.url, 'POST', '/api/auth/login', {
+      body: { username, password },
+      headers: from === undefined ? {} : { 'x-forwarded-for': from },
+    });
 
-  it('locks a username after AUTH_LIMIT_PER_USERNAME failures, even for the right password', async () => {
+  it("locks a username for new pairs after AUTH_LIMIT_PER_USERNAME attempts, never for its owner's", async () => {
     const a = await registerUser(server.url);
     for (let i = 0; i < 3; i += 1) {
-      expect((await login(a.username, 'wrong password')).status).toBe(401);
+      expect((await login(a.username, 'wrong password', `203.0.113.${i}`)).status).toBe(401);
     }
-    const locked = await login(a.username, a.password);
+    // A pair that never signed in is refused even with the right password, until the window ends.
+    const locked = await login(a.username, a.password, '203.0.113.50');
     expect(locked.status).toBe(429);
     expect(await errorCode(locked)).toBe('rate_limited');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The owner, from where it registered, is judged on its own pair only.
+    expect((await login(a.username, a.password)).status).toBe(200);
+    expect((await login(a.username, 'wrong password')).status).toBe(401);
   });
 
-  it('counts right passwords too: AUTH_LIMIT_PER_USERNAME sign-ins of any outcome', async () => {
+  it('counts right passwords too: AUTH_LIMIT_PER_USERNAME new pairs, then growing waits per pair', async () => {
     const a = await registerUser(server.url);
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i += 1) statuses.push((await login(a.username, a.password)).status);
+    for (const from of ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4']) {
+      statuses.push((await login(a.username, a.password, from)).status);
+    }
     expect(statuses).toEqual([200, 200, 200, 429]);
+    // A known pair's own attempts (its first was above): the free ones, one more that sets the
+    // first delay, then a wait.
+    const own: number[] = [];
+    for (let i = 0; i < PAIR_FREE_ATTEMPTS + 1; i += 1) {
+      own.push((await login(a.username, a.password, '198.51.100.1')).status);
+    }
+    expect(own).toEqual([...Array(PAIR_FREE_ATTEMPTS).fill(200), 429]);
   });
 
-  it('locks an address after AUTH_LIMIT_PER_IP registrations and sign-ins of any outcome', async () => {
+  it('locks an address for new pairs after AUTH_LIMIT_PER_IP attempts, never for an owner there', async () => {
     const b = await registerUser(server.url);
-    expect((await login(b.username, b.password)).status).toBe(200);
+    const c = await registerUser(server.url, undefined, undefined, '192.0.2.77');
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i += 1) {
+    for (let i = 0; i < 6; i += 1) {
       statuses.push((await login(uniqueUsername('nobody'), 'wrong password')).status);
     }
-    // One registration, one success and four failures spend the six points.
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    expect((await login(b.username, b.password)).status).toBe(429);
+    // One registration and five failures spend the six points.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // Someone who never signed in from this address is refused; the owner who did is not.
+    expect((await login(c.username, c.password)).status).toBe(429);
+    expect((await login(b.username, b.password)).status).toBe(200);
     const reg = await api(server.url, 'POST', '/api/auth/register', {
       body: { username: uniqueUsername(), password: TEST_PASSWORD },
     });
     expect(reg.status).toBe(429);
+  });
+
+  it('slows the owner by a bounded delay when strangers share its address and guess its password', async () => {
+    const a = await registerUser(server.url);
+    for (let i = 0; i < PAIR_FREE_ATTEMPTS + 1; i += 1) {
+      expect((await login(a.username, 'wrong password')).status).toBe(401);
+    }
+    const slowed = await login(a.username, a.password);
+    expect(slowed.status).toBe(429);
+    const wait = Number(slowed.headers.get('retry-after'));
+    expect(wait).toBe(pairDelaySeconds(PAIR_FREE_ATTEMPTS + 1));
+    expect((await slowed.json()).error.message).toBe('too many attempts; try again in 1 second');
+    // Waiting out the delay the server named is all it takes.
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    expect((await login(a.username, a.password)).status).toBe(200);
+  });
+
+  it("grows a pair's delay from 1 s, doubling, to at most PAIR_MAX_DELAY_SECONDS", () => {
+    const delays = Array.from({ length: 20 }, (_, i) => pairDelaySeconds(i + 1));
+    expect(delays.slice(0, PAIR_FREE_ATTEMPTS)).toEqual(Array(PAIR_FREE_ATTEMPTS).fill(0));
+    expect(delays.slice(PAIR_FREE_ATTEMPTS, PAIR_FREE_ATTEMPTS + 4)).toEqual([1, 2, 4, 8]);
+    expect(Math.max(...delays)).toBe(PAIR_MAX_DELAY_SECONDS);
+    expect(delays.at(-1)).toBe(PAIR_MAX_DELAY_SECONDS);
   });
 });
 

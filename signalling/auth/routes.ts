@@ -3,8 +3,9 @@ import { type Request, type Response, Router } from 'express';
 import { credentialsSchema, type UserReply } from '../../shared/http';
 import { HttpError, parseBody } from '../http/errors';
 import type { Logger } from '../log';
-import { type Limits, take } from '../security/limits';
+import { KNOWN_PAIR_SECONDS, type Limits, take, waitText } from '../security/limits';
 import type { Store } from '../store/types';
+import { pairKey, passPairGate } from './pair-gate';
 import { isWeakPassword } from './password-strength';
 import { createDummyHash, hashPassword, verifyPassword } from './passwords';
 import { withUser } from './require-user';
@@ -27,9 +28,14 @@ export interface AuthRouteDeps {
 }
 
 export function rateLimited(retryAfterSeconds: number): HttpError {
-  return new HttpError(429, 'rate_limited', 'too many attempts; try again later', {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  return new HttpError(
+    429,
+    'rate_limited',
+    `too many attempts; try again in ${waitText(retryAfterSeconds)}`,
+    {
+      'Retry-After': String(retryAfterSeconds),
+    },
+  );
 }
 
 export function clientIp(req: Request): string {
@@ -69,6 +75,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
       createdAt: new Date().toISOString(),
     };
     if (!(await store.createUser(user))) throw taken;
+    await limits.authKnown.set(pairKey(username, clientIp(req)), 1, KNOWN_PAIR_SECONDS);
     await signIn(res, user.id);
     log.info({ userId: user.id }, 'registered');
     const body: UserReply = { user: { id: user.id, username: user.username } };
@@ -78,13 +85,20 @@ export function authRouter(deps: AuthRouteDeps): Router {
   router.post('/login', async (req, res) => {
     const { username, password } = parseBody(credentialsSchema, req.body);
     const ip = clientIp(req);
-    const nameKey = username.toLowerCase();
-    // Every attempt counts, whatever its outcome: a right password is no refund, so neither
-    // bcrypt work nor new sessions can be had without bound from one address or for one account.
-    const byIp = await take(limits.authIp, ip);
-    if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
-    const byName = await take(limits.authUsername, nameKey);
-    if (!byName.ok) throw rateLimited(byName.retryAfterSeconds);
+    const pair = pairKey(username, ip);
+    // A right password from a pair already proven (docs/security.md, signing in) is judged on
+    // that pair's own attempts alone, so strangers spending the username's or the address's
+    // budgets cannot lock its owner out; any other pair spends both budgets as well.
+    if ((await limits.authKnown.get(pair)) === null) {
+      // Every attempt counts, whatever its outcome: a right password is no refund, so neither
+      // bcrypt work nor new sessions can be had without bound from one address or for one account.
+      const byIp = await take(limits.authIp, ip);
+      if (!byIp.ok) throw rateLimited(byIp.retryAfterSeconds);
+      const byName = await take(limits.authUsername, username.toLowerCase());
+      if (!byName.ok) throw rateLimited(byName.retryAfterSeconds);
+    }
+    const byPair = await passPairGate(limits, pair);
+    if (!byPair.ok) throw rateLimited(byPair.retryAfterSeconds);
     const user = await store.findUserByUsername(username);
     const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash(), ip);
     if (!user || !valid) {
@@ -92,6 +106,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
       log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
       throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     }
+    await limits.authKnown.set(pair, 1, KNOWN_PAIR_SECONDS);
     await signIn(res, user.id);
     log.info({ userId: user.id }, 'signed in');
     const body: UserReply = { user: { id: user.id, username: user.username } };

@@ -1,5 +1,6 @@
 import { type JoinAck, joinRequestSchema, type Resume } from '../../shared/socket';
 import { describeIssues } from '../http/errors';
+import { REMOVED_MESSAGE } from '../rooms/pin-admission';
 import type { RoomRecord } from '../store/types';
 import type { Outcome, RealtimeContext } from './context';
 import { currentRoom, leaveCurrentRoom, membersOf, peerInfo, roomKey } from './presence';
@@ -38,6 +39,10 @@ async function enter(
   resume: Resume | undefined,
 ): Promise<Outcome<JoinAck>> {
   const key = roomKey(room.id);
+  // Again under the lock: a removal that ran while this join waited for it has barred the account.
+  if (!isHost && (await ctx.rooms.isRemoved(room.id, socket.data.userId))) {
+    return { reply: failure('removed', REMOVED_MESSAGE) };
+  }
   await leaveCurrentRoom(socket);
   if (!socket.connected) return { reply: failure('not_in_room', 'disconnected') };
   // Before joining, so presence (and a cluster's node records) only ever see the final peerId.

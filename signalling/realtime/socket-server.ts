@@ -20,6 +20,7 @@ import {
   userKey,
 } from './presence';
 import { handleSignal } from './relay';
+import { handleRemove } from './remove';
 import type { ResumeTokens } from './resume';
 import { failure, type LcServer, type LcSocket } from './types';
 
@@ -62,6 +63,7 @@ type ClientEvent = keyof ClientToServerEvents;
 const CLIENT_EVENTS: readonly string[] = [
   'room:join',
   'room:leave',
+  'room:remove',
   'signal',
 ] satisfies ClientEvent[];
 
@@ -222,6 +224,7 @@ export function attachHandlers(deps: HandlerDeps): Realtime {
 
     on('room:join', (payload) => handleJoin(ctx, socket, payload));
     on('signal', (payload) => handleSignal(ctx, socket, payload));
+    on('room:remove', (payload) => handleRemove(ctx, socket, payload));
     on('room:leave', async () => {
       const { roomId, role } = socket.data;
       await leaveCurrentRoom(socket);

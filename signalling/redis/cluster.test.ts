@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { roomListReplySchema, userReplySchema } from '../../shared/http';
+import { roomListReplySchema, roomReplySchema, userReplySchema } from '../../shared/http';
 import {
   joinSuccessSchema,
   peerInfoSchema,
@@ -7,6 +7,7 @@ import {
   pinAttemptsSchema,
   relayedSignalSchema,
   roomClosedSchema,
+  roomRemovedSchema,
 } from '../../shared/socket';
 import { type Cluster, startCluster, startNodeProcess } from '../testing/cluster';
 import {
@@ -95,6 +96,55 @@ describe.skipIf(redisMissing !== undefined)(
       expect(after).toMatchObject({ ok: false, error: { code: 'not_in_room' } });
     });
 
+    it('removes a member from both nodes at once and bars the account on each', async () => {
+      const { a, b } = cluster;
+      const host = await registerUser(a.url);
+      const bob = await registerUser(b.url);
+      const room = await createRoom(a.url, host);
+      const hs = await sockets.connect(a.url, host);
+      const hostAck = await joinedRoom(hs, room.id, room.pin);
+      const carol = await sockets.connect(b.url, await registerUser(a.url));
+      const carolAck = await joinedRoom(carol, room.id, room.pin);
+      const bobOnB = await sockets.connect(b.url, bob);
+      const bobOnA = await sockets.connect(a.url, bob);
+      const bobB = await joinedRoom(bobOnB, room.id, room.pin);
+      const bobA = await joinedRoom(bobOnA, room.id, room.pin);
+      const carolHeard = recordEvents(carol, 'peer:left');
+      const told = [bobOnB, bobOnA].map((s) => nextEvent(s, 'room:removed', roomRemovedSchema));
+
+      expect(
+        await hs.timeout(3000).emitWithAck('room:remove', { peerId: bobB.self.peerId }),
+      ).toEqual({ ok: true });
+      // Once the host has its answer, the connection on the other node relays nothing more.
+      const offer = { type: 'offer', sdp: 'v=0' } as const;
+      for (const [s, to] of [
+        [bobOnB, hostAck.self.peerId],
+        [bobOnA, carolAck.self.peerId],
+      ] as const) {
+        expect(codeOf(await s.timeout(3000).emitWithAck('signal', { to, data: offer }))).toBe(
+          'not_in_room',
+        );
+      }
+      expect(await Promise.all(told)).toEqual([{ roomId: room.id }, { roomId: room.id }]);
+      await until(() => carolHeard.length === 2);
+      expect(carolHeard.map((e) => peerLeftSchema.parse(e).peerId).sort()).toEqual(
+        [bobA.self.peerId, bobB.self.peerId].sort(),
+      );
+
+      const rotated = await api(b.url, 'POST', `/api/rooms/${room.id}/pin`, {
+        cookie: host.cookie,
+      });
+      const pin = roomReplySchema.parse(await rotated.json()).room.pin;
+      for (const [s, p] of [
+        [bobOnA, room.pin],
+        [bobOnB, pin],
+        [bobOnA, pin],
+      ] as const) {
+        expect(codeOf(await joinRoom(s, room.id, p))).toBe('removed');
+      }
+      expect(codeOf(await joinRoom(carol, room.id, pin))).toBe('ok');
+    });
+
     it('tells members on the other node when a guest disconnects', async () => {
       const { a, b } = cluster;
       const host = await registerUser(a.url);
@@ -177,24 +227,27 @@ describe.skipIf(redisMissing !== undefined)(
       for (const cookie of cookies) expect((await me(cookie)).status).toBe(200);
     });
 
-    it('spends one sign-in budget per username across both nodes', async () => {
+    it('spends one sign-in budget per username across both nodes, and knows pairs on both', async () => {
       const { a, b } = cluster;
-      const account = await registerUser(a.url);
-      // A success counts as much as a failure.
-      for (const [node, password, status] of [
-        [a, 'wrong password', 401],
-        [b, account.password, 200],
-        [a, 'wrong password', 401],
-      ] as const) {
-        const res = await api(node.url, 'POST', '/api/auth/login', {
-          body: { username: account.username, password },
-        });
-        expect(res.status).toBe(status);
+      const login = (node: typeof a, username: string, password: string) =>
+        api(node.url, 'POST', '/api/auth/login', { body: { username, password } });
+      // A username that never signed in from here: its budget counts on both nodes.
+      const stranger = `nobody_${Date.now().toString(36)}`;
+      for (const node of [a, b, a]) {
+        expect((await login(node, stranger, 'wrong password')).status).toBe(401);
       }
-      const locked = await api(a.url, 'POST', '/api/auth/login', {
-        body: { username: account.username, password: account.password },
-      });
-      expect(locked.status).toBe(429);
+      expect((await login(b, stranger, 'wrong password')).status).toBe(429);
+      // An account registered on A from this address is a known pair on B too: its own
+      // attempts, not the username's budget, decide.
+      const account = await registerUser(a.url);
+      for (const [node, password, status] of [
+        [b, 'wrong password', 401],
+        [a, 'wrong password', 401],
+        [b, 'wrong password', 401],
+        [a, account.password, 200],
+      ] as const) {
+        expect((await login(node, account.username, password)).status).toBe(status);
+      }
     });
 
     it('lets people joining at once on both nodes see each other exactly once', async () => {

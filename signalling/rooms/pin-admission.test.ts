@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { createLogger } from '../log';
-import { createLimits } from '../security/limits';
+import { createLimits, spent } from '../security/limits';
 import type { RoomRecord } from '../store/types';
 import type { RoomNotifier } from './notifier';
 import { type Admission, createPinAdmission, type PinAttempt } from './pin-admission';
@@ -38,10 +38,12 @@ function setup(env: Record<string, string> = {}) {
     hostPresent: async () => false,
     hostAway: async () => undefined,
   };
+  const removed = new Set<string>();
   const admission = createPinAdmission({
     limits,
     find: async (id) => (id === room.id ? { ...room } : undefined),
     pinMatches: (r, pin) => r.pinHmac === pin,
+    isRemoved: async (id, userId) => id === room.id && removed.has(userId),
     notifier,
     log: createLogger('silent'),
   });
@@ -62,7 +64,7 @@ function setup(env: Record<string, string> = {}) {
     room.pinHmac = pin;
     await limits.pinRoom.delete(room.id);
   };
-  return { admission, limits, room, reports, attempt, rotate };
+  return { admission, limits, room, removed, reports, attempt, rotate };
 }
 
 const codeOf = (a: Admission): string => (a.ok ? 'ok' : a.code);
@@ -128,6 +130,50 @@ describe('PIN admission', () => {
     for (let i = 0; i < 3; i += 1) await attempt('000000');
     expect(codeOf(await attempt('979797', friend))).toBe('rate_limited');
     expect(codeOf(await attempt('979797', { userId: HOST }))).toBe('ok');
+  });
+
+  it("never spends or consults a budget on the host's join to its own room", async () => {
+    const { attempt, reports } = setup({
+      PIN_LIMIT_PER_ROOM: '100',
+      PIN_LIMIT_PER_ROOM_DAY: '100',
+    });
+    const host = { userId: HOST, address: '198.51.100.9' };
+    // Strangers sharing the host's address spend the address's budget.
+    for (let i = 0; i < 6; i += 1) {
+      await attempt('000000', { address: host.address });
+    }
+    expect(codeOf(await attempt(PIN, { address: host.address }))).toBe('rate_limited');
+    expect(await attempt(PIN, host)).toMatchObject({ ok: true, isHost: true });
+    // The host's own slips cost nothing and tell nobody: its budgets stay whole.
+    for (let i = 0; i < 10; i += 1) expect(codeOf(await attempt('000000', host))).toBe('wrong_pin');
+    expect(reports).toHaveLength(6);
+    expect(codeOf(await attempt(PIN, { userId: HOST }))).toBe('ok');
+    for (let i = 0; i < 4; i += 1) {
+      expect(codeOf(await attempt('000000', { userId: HOST, roomId: 'zzz-zzzz-zzz' }))).toBe(
+        'room_not_found',
+      );
+    }
+    expect(codeOf(await attempt('000000', { userId: HOST, roomId: 'zzz-zzzz-zzz' }))).toBe(
+      'rate_limited',
+    );
+    expect(codeOf(await attempt(PIN, { userId: HOST }))).toBe('ok');
+  });
+
+  it('refuses a removed account whatever PIN it brings, at no cost, also after a rotation', async () => {
+    const { attempt, removed, rotate, limits, room } = setup();
+    const bob = { userId: 'bob', address: '192.0.2.201' };
+    expect(codeOf(await attempt(PIN, bob))).toBe('ok');
+    removed.add('bob');
+    for (const pin of [PIN, '000000', PIN]) {
+      const refused = await attempt(pin, bob);
+      expect(refused).toMatchObject({ ok: false, code: 'removed' });
+      expect(refused.ok ? '' : refused.message).toMatch(/removed you/);
+    }
+    await rotate('555555');
+    expect(codeOf(await attempt('555555', bob))).toBe('removed');
+    expect(await spent(limits.pinUser, 'bob')).toBe(0);
+    expect(await spent(limits.pinRoom, room.id)).toBe(0);
+    expect(codeOf(await attempt('555555'))).toBe('ok');
   });
 
   it('judges no more parallel guesses than the budget holds', async () => {

@@ -1,6 +1,14 @@
 import type { ErrorCode } from '../../shared/errors';
 import type { Logger } from '../log';
-import { DAY_SECONDS, type Limits, refund, spent, type Taken, take } from '../security/limits';
+import {
+  DAY_SECONDS,
+  type Limits,
+  refund,
+  spent,
+  type Taken,
+  take,
+  waitText,
+} from '../security/limits';
 import type { RoomRecord } from '../store/types';
 import type { RoomNotifier } from './notifier';
 
@@ -16,7 +24,10 @@ export type Admission =
   | { ok: true; room: RoomRecord; isHost: boolean }
   | {
       ok: false;
-      code: Extract<ErrorCode, 'room_not_found' | 'room_closed' | 'wrong_pin' | 'rate_limited'>;
+      code: Extract<
+        ErrorCode,
+        'room_not_found' | 'room_closed' | 'wrong_pin' | 'rate_limited' | 'removed'
+      >;
       message: string;
     };
 
@@ -31,16 +42,13 @@ export interface PinAdmissionDeps {
   limits: Limits;
   find(roomId: string): Promise<RoomRecord | undefined>;
   pinMatches(room: RoomRecord, pin: string): boolean;
+  /** Whether the room's host removed this account from it. */
+  isRemoved(roomId: string, userId: string): Promise<boolean>;
   notifier: RoomNotifier;
   log: Logger;
 }
 
-/** "3 minutes", "2 hours": the wait a refused joiner is told, rounded up. */
-function waitText(seconds: number): string {
-  if (seconds < 90) return `${seconds} seconds`;
-  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
-  return `${Math.ceil(seconds / 3600)} hours`;
-}
+export const REMOVED_MESSAGE = 'the host removed you from this room; you cannot join it again';
 
 function tooMany(...budgets: Taken[]): Admission {
   const wait = Math.max(1, ...budgets.map((b) => (b.ok ? 0 : b.retryAfterSeconds)));
@@ -54,15 +62,29 @@ function tooMany(...budgets: Taken[]): Admission {
 /**
  * Checks the PIN against four budgets: the room's per window and per day, the user's and the
  * address's. Each attempt is counted before it is judged and refunded when it succeeds, so
- * parallel guesses cannot overrun a budget. Strangers spending a room's budget lock out
- * neither its host nor anyone who already joined with the current PIN: they know it already,
- * so letting them retry reveals nothing. An unknown room ID costs the person's budgets, since
- * guessing IDs is guessing too.
+ * parallel guesses cannot overrun a budget. The host's join to its own room touches no budget
+ * at all; strangers spending a room's budget do not lock out anyone who already joined with the
+ * current PIN either: they know it already, so letting them retry reveals nothing. An account
+ * the host removed is refused whatever PIN it brings. An unknown room ID costs the person's
+ * budgets, since guessing IDs is guessing too.
  */
 export function createPinAdmission(deps: PinAdmissionDeps): PinAdmission {
   const { limits, notifier, log } = deps;
+  const wrongPin: Admission = { ok: false, code: 'wrong_pin', message: 'wrong PIN' };
   return {
     async admit({ roomId, pin, userId, address }) {
+      const room = await deps.find(roomId);
+      if (room?.state === 'open') {
+        // The host's own room: the host can read its PIN in its room list, so there is nothing
+        // to guess, and no budget is spent or consulted, whoever else has spent them.
+        if (room.hostId === userId) {
+          return deps.pinMatches(room, pin) ? { ok: true, room, isHost: true } : wrongPin;
+        }
+        // Before any PIN is judged: a removed account learns nothing it did not know.
+        if (await deps.isRemoved(roomId, userId)) {
+          return { ok: false, code: 'removed', message: REMOVED_MESSAGE };
+        }
+      }
       const byUser = await take(limits.pinUser, userId);
       if (!byUser.ok) return tooMany(byUser);
       const byIp = await take(limits.pinIp, address);
@@ -70,28 +92,25 @@ export function createPinAdmission(deps: PinAdmissionDeps): PinAdmission {
       const refundPerson = () =>
         Promise.all([refund(limits.pinUser, userId), refund(limits.pinIp, address)]);
 
-      const room = await deps.find(roomId);
       if (!room) return { ok: false, code: 'room_not_found', message: 'no room has that ID' };
       if (room.state === 'closed') {
         await refundPerson();
         return { ok: false, code: 'room_closed', message: 'that room has been closed' };
       }
-      const isHost = room.hostId === userId;
       // Bound to the PIN's HMAC, so a rotation forgets everyone who knew the old PIN.
       const knownKey = `${roomId}:${userId}:${room.pinHmac}`;
       // Together: with Redis each is a round trip.
       const [known, byRoom, byDay] = await Promise.all([
-        isHost ? null : limits.pinKnown.get(knownKey),
+        limits.pinKnown.get(knownKey),
         take(limits.pinRoom, roomId),
         take(limits.pinRoomDay, roomId),
       ]);
-      const exempt = isHost || known !== null;
       const refundRoom = () =>
         Promise.all([
           byRoom.ok ? refund(limits.pinRoom, roomId) : undefined,
           byDay.ok ? refund(limits.pinRoomDay, roomId) : undefined,
         ]);
-      if (!exempt && (!byRoom.ok || !byDay.ok)) {
+      if (known === null && (!byRoom.ok || !byDay.ok)) {
         await Promise.all([refundPerson(), refundRoom()]);
         return tooMany(byRoom, byDay);
       }
@@ -99,14 +118,14 @@ export function createPinAdmission(deps: PinAdmissionDeps): PinAdmission {
         const failed = await spent(limits.pinRoom, roomId);
         await notifier.pinAttempts(roomId, room.hostId, failed);
         log.info({ roomId, userId, failed }, 'wrong pin');
-        return { ok: false, code: 'wrong_pin', message: 'wrong PIN' };
+        return wrongPin;
       }
       await Promise.all([
         refundPerson(),
         refundRoom(),
-        isHost ? undefined : limits.pinKnown.set(knownKey, 1, DAY_SECONDS),
+        limits.pinKnown.set(knownKey, 1, DAY_SECONDS),
       ]);
-      return { ok: true, room, isHost };
+      return { ok: true, room, isHost: false };
     },
 
     failures: (roomId) => spent(limits.pinRoom, roomId),

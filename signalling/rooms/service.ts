@@ -29,6 +29,9 @@ export interface RoomService {
   /** The host is in its room: it no longer waits to be closed as unused. */
   hostEntered(roomId: string): Promise<void>;
   close(userId: string, roomId: string): Promise<HostAction<null>>;
+  /** Bars the account from the room for good; false when the room is not open. */
+  removeMember(roomId: string, userId: string): Promise<boolean>;
+  isRemoved(roomId: string, userId: string): Promise<boolean>;
   rotatePin(userId: string, roomId: string): Promise<HostAction<Room>>;
 }
 
@@ -64,6 +67,7 @@ export function createRoomService(
       limits,
       find: (roomId) => store.findRoom(roomId),
       pinMatches: (room, pin) => vault.verify(room.id, pin, room.pinHmac),
+      isRemoved: (roomId, userId) => store.isRemovedFromRoom(roomId, userId),
       notifier,
       log,
     }),
@@ -98,6 +102,8 @@ export function createRoomService(
 
     find: (roomId) => store.findRoom(roomId),
     hostEntered: (roomId) => store.clearAwaitingHost(roomId),
+    removeMember: (roomId, userId) => store.removeFromRoom(roomId, userId),
+    isRemoved: (roomId, userId) => store.isRemovedFromRoom(roomId, userId),
 
     async close(userId, roomId) {
       const found = await openRoomOfHost(userId, roomId);

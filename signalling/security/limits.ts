@@ -16,8 +16,16 @@ export type LimiterFactory = (options: LimiterOptions) => RateLimiterAbstract;
 export const memoryLimiters: LimiterFactory = (options) => new RateLimiterMemory(options);
 
 export interface Limits {
+  /** Sign-ins per username, from pairs not known (auth/pair-gate.ts). */
   authUsername: RateLimiterAbstract;
+  /** Sign-ins from pairs not known plus registrations, per address. */
   authIp: RateLimiterAbstract;
+  /** Sign-in attempts per username and address pair, over a day. */
+  authPair: RateLimiterAbstract;
+  /** Closed for a pair's growing delay after each of its attempts beyond the free ones. */
+  authPairGate: RateLimiterAbstract;
+  /** Pairs whose username signed in (or registered) with the right password from that address. */
+  authKnown: RateLimiterAbstract;
   pinRoom: RateLimiterAbstract;
   /** Not reset by a PIN rotation: it bounds guesses per day whatever the host does. */
   pinRoomDay: RateLimiterAbstract;
@@ -33,6 +41,14 @@ export interface Limits {
 
 export const SOCKET_FLOOD_WINDOW_SECONDS = 10;
 export const DAY_SECONDS = 24 * 3600;
+/**
+ * A pair that signed in with the right password stays known for three weeks after its last
+ * success. Not longer: the in-memory limiter expires keys with setTimeout, whose ceiling is
+ * 24.8 days (a longer duration fires at once).
+ */
+export const KNOWN_PAIR_SECONDS = 21 * DAY_SECONDS;
+/** Never reached: a pair's attempts are slowed by delays, not stopped by a count. */
+const PAIR_ATTEMPTS_MAX = 1_000_000_000;
 
 export function createLimits(
   config: LimitsConfig,
@@ -49,6 +65,9 @@ export function createLimits(
       points: config.authAttemptsPerIp,
       duration: config.authWindowSeconds,
     }),
+    authPair: shared({ keyPrefix: 'auth-pair', points: PAIR_ATTEMPTS_MAX, duration: DAY_SECONDS }),
+    authPairGate: shared({ keyPrefix: 'auth-pair-gate', points: 1, duration: 1 }),
+    authKnown: shared({ keyPrefix: 'auth-known', points: 1, duration: KNOWN_PAIR_SECONDS }),
     pinRoom: shared({
       keyPrefix: 'pin-room',
       points: config.pinFailuresPerRoom,
@@ -110,4 +129,11 @@ export async function refund(limiter: RateLimiterAbstract, key: string): Promise
 export async function spent(limiter: RateLimiterAbstract, key: string): Promise<number> {
   const res = await limiter.get(key);
   return res ? Math.min(res.consumedPoints, limiter.points) : 0;
+}
+
+/** "40 seconds", "3 minutes", "2 hours": a wait as people are told it, rounded up. */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  if (seconds < 90 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return `${Math.ceil(seconds / 3600)} hours`;
 }

@@ -87,4 +87,29 @@ describe('the lowdb store when a write fails', () => {
     expect(await reopened.findSession('second')).toEqual(second);
     expect((await reopened.findRoom(open.id))?.state).toBe('open');
   });
+
+  it("undoes a failed removal and a failed room deletion, keeping the room's removals", async () => {
+    const ann = user('ann');
+    await store.createUser(ann);
+    const r = room(ann.id);
+    await store.createRoom(r);
+    expect(await store.removeFromRoom(r.id, 'u-bob')).toBe(true);
+
+    await blockWrites();
+    await expect(store.removeFromRoom(r.id, 'u-carol')).rejects.toThrow();
+    expect(await store.isRemovedFromRoom(r.id, 'u-carol')).toBe(false);
+    await unblockWrites();
+    await store.closeRoom(r.id, 1);
+    await blockWrites();
+    await expect(store.deleteIfClosedBefore(r.id, 2)).rejects.toThrow();
+    // The deletion took the room's removals with it; the rollback brings them back.
+    expect(await store.isRemovedFromRoom(r.id, 'u-bob')).toBe(true);
+
+    await unblockWrites();
+    await store.createUser(user('dave'));
+    expect(await readFile(join(dir, DB_FILE), 'utf8')).not.toContain('u-carol');
+    const reopened = await openLowdbStore(dir);
+    expect(await reopened.isRemovedFromRoom(r.id, 'u-bob')).toBe(true);
+    expect(await reopened.isRemovedFromRoom(r.id, 'u-carol')).toBe(false);
+  });
 });

@@ -10,6 +10,8 @@ const dataSchema = z.object({
   users: z.array(userRecordSchema),
   sessions: z.array(sessionRecordSchema),
   rooms: z.array(roomRecordSchema),
+  /** Accounts hosts removed from their rooms; absent in files written before it existed. */
+  removals: z.array(z.object({ roomId: z.string(), userId: z.string() })).default([]),
 });
 type Data = z.infer<typeof dataSchema>;
 
@@ -77,6 +79,8 @@ class LowdbStore implements Store {
   readonly #rooms = new Map<string, RoomRecord>();
   /** Open room IDs per host, so counting and listing a host's rooms ignores everyone else's. */
   readonly #openByHost = new Map<string, Set<string>>();
+  /** Removed account IDs per room. */
+  readonly #removed = new Map<string, Set<string>>();
   #pending: Promise<unknown> = Promise.resolve();
   /** What the file holds: the state a failed write returns to. */
   #committed: Data;
@@ -96,12 +100,25 @@ class LowdbStore implements Store {
       this.#sessionsByUser,
       this.#rooms,
       this.#openByHost,
+      this.#removed,
     ]) {
       index.clear();
     }
     for (const u of data.users) this.#indexUser(u);
     for (const s of data.sessions) this.#setSession(s);
     for (const r of data.rooms) this.#setRoom(r);
+    for (const { roomId, userId } of data.removals) this.#addRemoval(roomId, userId);
+  }
+
+  #addRemoval(roomId: string, userId: string): void {
+    let removed = this.#removed.get(roomId);
+    if (!removed) {
+      removed = new Set();
+      this.#removed.set(roomId, removed);
+    }
+    if (removed.has(userId)) return;
+    this.#dirty = true;
+    removed.add(userId);
   }
 
   #setSession(s: SessionRecord): void {
@@ -144,6 +161,7 @@ class LowdbStore implements Store {
   #deleteRoom(r: RoomRecord): void {
     this.#dirty = true;
     this.#rooms.delete(r.id);
+    this.#removed.delete(r.id);
     const open = this.#openByHost.get(r.hostId);
     if (open?.delete(r.id) && open.size === 0) this.#openByHost.delete(r.hostId);
   }
@@ -172,6 +190,9 @@ class LowdbStore implements Store {
           users: [...this.#users.values()],
           sessions: [...this.#sessions.values()],
           rooms: [...this.#rooms.values()],
+          removals: [...this.#removed].flatMap(([roomId, users]) =>
+            [...users].map((userId) => ({ roomId, userId })),
+          ),
         };
         this.db.data = data;
         try {
@@ -289,6 +310,18 @@ class LowdbStore implements Store {
     return { ...closed };
   }
 
+  removeFromRoom(roomId: string, userId: string): Promise<boolean> {
+    return this.#change(() => {
+      if (this.#rooms.get(roomId)?.state !== 'open') return false;
+      this.#addRemoval(roomId, userId);
+      return true;
+    });
+  }
+
+  async isRemovedFromRoom(roomId: string, userId: string): Promise<boolean> {
+    return this.#removed.get(roomId)?.has(userId) ?? false;
+  }
+
   markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
     return this.#change(() => {
       const r = this.#rooms.get(id);
@@ -381,7 +414,7 @@ class LowdbStore implements Store {
 export async function openLowdbStore(dataDir: string): Promise<Store> {
   await ensureDataDir(dataDir);
   const file = join(dataDir, DB_FILE);
-  const empty: Data = { version: 1, users: [], sessions: [], rooms: [] };
+  const empty: Data = { version: 1, users: [], sessions: [], rooms: [], removals: [] };
   // Not JSONFilePreset: it silently keeps data in memory when NODE_ENV is 'test'.
   const db = new Low<Data>(new OwnerOnlyJsonFile<Data>(file), empty);
   await db.read();

@@ -51,6 +51,10 @@ redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
 return redis.call('HGETALL', KEYS[1])`;
+const REMOVE_FROM_ROOM = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'open' then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1`;
 const CLOSE_IF_AWAITING_HOST = `
 local state = redis.call('HGET', KEYS[1], 'state')
 local since = tonumber(redis.call('HGET', KEYS[1], 'awaitingHostSince'))
@@ -90,7 +94,7 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'closed' then
   return false
 end
 local room = redis.call('HGETALL', KEYS[1])
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[4])
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('ZREM', KEYS[3], ARGV[2])
 return room`;
@@ -318,6 +322,21 @@ export class RedisStore implements Store {
     return room;
   }
 
+  async removeFromRoom(roomId: string, userId: string): Promise<boolean> {
+    const removed = await this.redis.eval(
+      REMOVE_FROM_ROOM,
+      2,
+      this.#key('room', roomId),
+      this.#key('room-removed', roomId),
+      userId,
+    );
+    return removed === 1;
+  }
+
+  async isRemovedFromRoom(roomId: string, userId: string): Promise<boolean> {
+    return (await this.redis.sismember(this.#key('room-removed', roomId), userId)) === 1;
+  }
+
   async markHostAway(id: string, at: number): Promise<RoomRecord | undefined> {
     const reply = pairs(
       await this.redis.eval(
@@ -402,10 +421,11 @@ export class RedisStore implements Store {
     const reply = pairs(
       await this.redis.eval(
         DELETE_IF_CLOSED_BEFORE,
-        3,
+        4,
         this.#key('room', id),
         this.#closedIndex,
         this.#hostAwayIndex,
+        this.#key('room-removed', id),
         String(cutoff),
         id,
       ),

@@ -38,6 +38,14 @@ export interface Store {
    */
   closeRoom(id: string, at: number): Promise<RoomRecord | undefined>;
 
+  /**
+   * Bars the account from the room for good, in one step with a check that the room is open;
+   * false when it is not. Kept until the room itself is deleted.
+   */
+  removeFromRoom(roomId: string, userId: string): Promise<boolean>;
+  /** Whether the room's host removed this account from it. */
+  isRemovedFromRoom(roomId: string, userId: string): Promise<boolean>;
+
   /** Records when the host left, unless already recorded; undefined unless the room is open. */
   markHostAway(id: string, at: number): Promise<RoomRecord | undefined>;
   /** The host is back: forgets when it left. */
@@ -60,8 +68,8 @@ export interface Store {
   /** IDs of rooms closed at `cutoff` or earlier (by `createdAt` if not recorded), at most `limit`. */
   listClosedBefore(cutoff: number, limit: number): Promise<string[]>;
   /**
-   * Deletes the room if it closed at `cutoff` or earlier, in one step: of several nodes sweeping
-   * at once, only one gets the deleted record back.
+   * Deletes the room, with the accounts removed from it, if it closed at `cutoff` or earlier, in
+   * one step: of several nodes sweeping at once, only one gets the deleted record back.
    */
   deleteIfClosedBefore(id: string, cutoff: number): Promise<RoomRecord | undefined>;
 

@@ -213,7 +213,7 @@ export function httpRequests(t: HttpTargets): fc.Arbitrary<RawRequest> {
 export const REAL_ROOM = Symbol('real room');
 export const MEMBER = 'MEMBER_PEER_ID';
 
-export const CLIENT_EVENTS = ['room:join', 'room:leave', 'signal'] as const;
+export const CLIENT_EVENTS = ['room:join', 'room:leave', 'room:remove', 'signal'] as const;
 
 /** socket.io-client refuses to emit these, so a client cannot send them as events. */
 export const CLIENT_RESERVED = new Set([
@@ -303,6 +303,7 @@ const socketPayload = fc.oneof(
   { weight: 2, arbitrary: fc.constant(REAL_ROOM) },
   fc.record({ roomId: idLike, pin: pinLike }, { requiredKeys: [] }),
   fc.record({ to: idLike, data: signalLike }, { requiredKeys: [] }),
+  fc.record({ peerId: idLike }, { requiredKeys: [] }),
   {
     weight: 3,
     arbitrary: fc.record({ to: fc.constantFrom(MEMBER, 'nobody'), data: wellFormedSignal }),

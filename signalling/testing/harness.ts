@@ -97,10 +97,15 @@ export async function registerUser(
   base: URL,
   username = uniqueUsername(),
   password = TEST_PASSWORD,
+  /** The X-Forwarded-For address, for a server that trusts it. */
+  from?: string,
 ): Promise<Account> {
   const res = await fetch(new URL('/api/auth/register', base), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(from === undefined ? {} : { 'x-forwarded-for': from }),
+    },
     body: JSON.stringify({ username, password }),
   });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);

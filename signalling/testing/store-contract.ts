@@ -235,6 +235,32 @@ export function storeContract(open: () => Promise<StoreSubject>): void {
     expect(await store.findRoom('zzz-zzzz-zzz')).toBeUndefined();
   });
 
+  it('keeps removed accounts per room, for open rooms only, until the room is deleted', async () => {
+    const r = room('host', '2026-01-01T00:00:00.000Z');
+    const other = room('host', '2026-01-01T00:00:00.000Z');
+    await store.createRoom(r);
+    await store.createRoom(other);
+    expect(await store.isRemovedFromRoom(r.id, 'u-bob')).toBe(false);
+    expect(await store.removeFromRoom(r.id, 'u-bob')).toBe(true);
+    expect(await store.removeFromRoom(r.id, 'u-bob')).toBe(true);
+    expect(await store.isRemovedFromRoom(r.id, 'u-bob')).toBe(true);
+    // Per room and per account.
+    expect(await store.isRemovedFromRoom(other.id, 'u-bob')).toBe(false);
+    expect(await store.isRemovedFromRoom(r.id, 'u-carol')).toBe(false);
+    expect(await store.isRemovedFromRoom(r.id, '__proto__')).toBe(false);
+    expect(await store.removeFromRoom('zzz-zzzz-zzz', 'u-bob')).toBe(false);
+    expect(await store.isRemovedFromRoom('zzz-zzzz-zzz', 'u-bob')).toBe(false);
+    expect(await (await subject.reopen()).isRemovedFromRoom(r.id, 'u-bob')).toBe(true);
+
+    await store.closeRoom(r.id, 1000);
+    expect(await store.removeFromRoom(r.id, 'u-carol')).toBe(false);
+    expect(await store.isRemovedFromRoom(r.id, 'u-carol')).toBe(false);
+    expect(await store.isRemovedFromRoom(r.id, 'u-bob')).toBe(true);
+    expect(await store.deleteIfClosedBefore(r.id, 1000)).toBeDefined();
+    expect(await store.isRemovedFromRoom(r.id, 'u-bob')).toBe(false);
+    expect(await (await subject.reopen()).isRemovedFromRoom(r.id, 'u-bob')).toBe(false);
+  });
+
   it('records when the host left once, until it comes back, and only for open rooms', async () => {
     const r = room('host', '2026-01-01T00:00:00.000Z');
     await store.createRoom(r);

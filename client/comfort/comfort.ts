@@ -1,0 +1,7 @@
+/**
+ * What makes watching comfortable (issue 14): typing marks, reactions, player controls. The room
+ * fetches this chunk on demand, so the room's own code stays within its size budget; until it
+ * arrives the room works without these parts.
+ */
+import './lc-typing';
+import './lc-watch';
