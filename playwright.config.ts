@@ -19,6 +19,7 @@ const PLAYBACK_SPECS = [
   'own-copy',
   'privacy',
   'restart',
+  'share-file',
   'steady-video',
   'url-mode',
 ].map((name) => `${name}.spec.ts`);

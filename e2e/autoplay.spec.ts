@@ -1,6 +1,6 @@
 import { CLIPS } from './clips';
 import { expect, test } from './fixtures';
-import { createRoom, expectMesh } from './room';
+import { createRoom, expectMesh, streamFile } from './room';
 import { frameStats, playerVideo } from './video';
 
 /**
@@ -35,7 +35,7 @@ test('a guest whose browser refuses autoplay with sound gets an Unmute button', 
   const host = await signUp('host');
   const gus = await signUp('gus');
   const access = await createRoom(host);
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
 
   // A tab nobody has clicked in yet opens the invite link.
   await gus.page.close();

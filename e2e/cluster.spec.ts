@@ -1,7 +1,7 @@
 import { redisMissing } from '../signalling/testing/redis-server';
 import { CLIPS } from './clips';
 import { expect, test } from './cluster-fixtures';
-import { chatLog, createRoom, expectMesh, joinRoom, sendChat } from './room';
+import { chatLog, createRoom, expectMesh, joinRoom, sendChat, streamFile } from './room';
 import { dominant, frameStats, motion, playerVideo } from './video';
 
 test.skip(redisMissing !== undefined, redisMissing);
@@ -27,7 +27,7 @@ test('one room across two nodes sharing Redis: the mesh forms, chat and the stre
       await expect(log.getByRole('listitem').filter({ hasText: text })).toHaveCount(1);
   }
 
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   for (const guest of [ann, bob]) {
     const video = playerVideo(guest.page);
     await expect

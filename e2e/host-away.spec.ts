@@ -20,6 +20,7 @@ import {
   openRoomWith,
   roomStatus,
   sendChat,
+  streamFile,
 } from './room';
 
 // Long enough for a host to come back under load, short enough to wait out in the second test.
@@ -186,7 +187,7 @@ test('a host streaming a file comes back, is asked for the file again and carrie
   const access = await createRoom(host);
   await joinRoom(ann, access);
   await expectMesh(host.page, host, [ann]);
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   await expect
     .poll(() => sample(host.page).then((s) => s.position), { timeout: 20_000 })
     .toBeGreaterThan(3);
@@ -203,7 +204,7 @@ test('a host streaming a file comes back, is asked for the file again and carrie
   const name = basename(CLIPS.blue.file);
   const prompt = back.page.getByRole('status').filter({ hasText: 'choose it again to continue' });
   await expect(prompt).toContainText(`You were showing ${name} at 0:0${Math.floor(stopped)}`);
-  await back.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(back.page, CLIPS.blue.file);
   await expect(prompt).toHaveCount(0);
   await expect
     .poll(async () => {

@@ -8,6 +8,7 @@ import {
   peopleList,
   roomStatus,
   sendChat,
+  streamFile,
 } from './room';
 import { playerVideo } from './video';
 
@@ -77,7 +78,7 @@ test('guests steer playback only while the host allows it', async ({ signUp }) =
   const access = await createRoom(host);
   await joinRoom(ann, access);
   await expectMesh(ann.page, ann, [host]);
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   const hostVideo = playerVideo(host.page);
   await expect
     .poll(() => hostVideo.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0))

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { FILE_CHANNEL_LABEL, FILE_CHUNK_MAX_BYTES } from '../client/mesh/file-channel';
 import { CLIPS } from './clips';
 import { expect, type Person, type PersonOptions, test } from './fixtures';
-import { chatLog, openRoomWith, sendChat } from './room';
+import { chatLog, openRoomWith, sendChat, streamFile } from './room';
 import { frameStats, motion, playerVideo } from './video';
 
 /**
@@ -92,7 +92,7 @@ test('with the signalling server stopped, tracks added after connect and lc-file
   // relay arrives until SIGCONT.
   server.pause();
   // The host's file is chosen only now: its tracks join a connected link, which renegotiates.
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   await expectStreaming(guest);
 
   await sendPattern(host.page, FILE_CHUNK_MAX_BYTES, 7);

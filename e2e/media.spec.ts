@@ -1,9 +1,8 @@
 import { AUDIO_ONLY, BAD_FILE, CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
-import { createRoom, expectMesh, joinRoom } from './room';
+import { createRoom, expectMesh, joinRoom, streamFile } from './room';
 import { clockAdvance, dominant, frameStats, motion, playerVideo } from './video';
 
-const chooser = (host: Person) => host.page.getByLabel('Choose video file');
 const nowPlaying = (p: Person) => p.page.getByLabel('Now playing');
 
 /** Waits until a guest shows this clip: its size, its colour, lit pixels and moving frames. */
@@ -37,7 +36,7 @@ test('the host streams a local file to every guest, swaps it, pauses it, and lat
 
   // Clip 1: time to first remote frame, then the picture itself.
   const chosenAt = Date.now();
-  await chooser(host).setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   const firstFrame = await Promise.all(
     [ann, bob].map(async (guest) => {
       await expect
@@ -73,7 +72,7 @@ test('the host streams a local file to every guest, swaps it, pauses it, and lat
   await expect(nowPlaying(ann)).toContainText('Playing');
 
   // Clip 2 replaces clip 1 for everyone: new size and colour, and still moving.
-  await chooser(host).setInputFiles(CLIPS.red.file);
+  await streamFile(host.page, CLIPS.red.file);
   for (const guest of [ann, bob]) {
     await expectShowing(guest, CLIPS.red, 'red');
     await expect(nowPlaying(guest)).toContainText('red-352x288.webm');
@@ -85,9 +84,9 @@ test('the host streams a local file to every guest, swaps it, pauses it, and lat
   await expectShowing(cat, CLIPS.red, 'red');
 
   // Files the browser cannot show are refused on the host, and guests keep watching.
-  await chooser(host).setInputFiles(BAD_FILE);
+  await streamFile(host.page, BAD_FILE);
   await expect(host.page.getByRole('alert').filter({ hasText: 'cannot play' })).toBeVisible();
-  await chooser(host).setInputFiles(AUDIO_ONLY);
+  await streamFile(host.page, AUDIO_ONLY);
   await expect(host.page.getByRole('alert').filter({ hasText: 'no video' })).toBeVisible();
   await expect(nowPlaying(ann)).toContainText('red-352x288.webm');
   await expectShowing(ann, CLIPS.red, 'red');

@@ -9,7 +9,7 @@ import {
   sample,
   shownVideo,
 } from './playback';
-import { createRoom, expectMesh, joinRoom } from './room';
+import { createRoom, expectMesh, joinRoom, streamFile } from './room';
 
 const hostVideo = (host: Person) => shownVideo(host.page);
 
@@ -40,7 +40,7 @@ test('everyone plays their own copy in step; a different file is refused and a l
   await expectMesh(host.page, host, guests);
 
   // The host streams a file first; its own copy then replaces the stream.
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.red.file);
+  await streamFile(host.page, CLIPS.red.file);
   for (const guest of guests)
     await expect.poll(() => videoBytesReceived(guest.page), { timeout: 20_000 }).toBeGreaterThan(0);
   await host.page.getByLabel('Open own copy').setInputFiles(CLIPS.blue.file);

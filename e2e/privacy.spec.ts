@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { CLIPS } from './clips';
 import { expect, type PersonOptions, test } from './fixtures';
-import { chatLog, createRoom, expectMesh, joinRoom, sendChat } from './room';
+import { chatLog, createRoom, expectMesh, joinRoom, sendChat, streamFile } from './room';
 import { frameStats, playerVideo } from './video';
 
 /** Everything a page sends to the server: WebSocket frames and HTTP request bodies and URLs. */
@@ -40,7 +40,7 @@ test('the server sees joins, leaves and signals, never chat, sync or media', asy
     for (const s of secrets) await expect(chatLog(p.page)).toContainText(s);
   }
 
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   await expect
     .poll(async () => (await frameStats(playerVideo(ann.page))).width, { timeout: 20_000 })
     .toBe(320);

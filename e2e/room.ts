@@ -69,3 +69,9 @@ export async function sendChat(page: Page, text: string): Promise<void> {
   await box.press('Enter');
   await expect(box).toHaveValue('');
 }
+
+/** The host streams a file live (its picture re-encoded for each guest) instead of sharing it. */
+export async function streamFile(page: Page, file: string): Promise<void> {
+  await page.getByLabel('File sharing').selectOption('Live stream');
+  await page.getByLabel('Choose video file').setInputFiles(file);
+}

@@ -1,6 +1,6 @@
 import { CLIPS } from './clips';
 import { expect, test } from './fixtures';
-import { chatLog, createRoom, expectMesh, joinRoom, sendChat } from './room';
+import { chatLog, createRoom, expectMesh, joinRoom, sendChat, streamFile } from './room';
 import { frameStats, playerVideo } from './video';
 
 test('chatting and the host heartbeat never restart the guest’s video of the host’s stream', async ({
@@ -10,7 +10,7 @@ test('chatting and the host heartbeat never restart the guest’s video of the h
   const access = await createRoom(host);
   await joinRoom(guest, access);
   await expectMesh(host.page, host, [guest]);
-  await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.blue.file);
+  await streamFile(host.page, CLIPS.blue.file);
   const video = playerVideo(guest.page);
   await expect
     .poll(async () => (await frameStats(video)).width, { timeout: 20_000 })

@@ -11,7 +11,7 @@ import {
   sample,
   shownVideo,
 } from './playback';
-import { joinRoom, openRoomWith } from './room';
+import { joinRoom, openRoomWith, streamFile } from './room';
 import { frameStats, playerVideo } from './video';
 
 const hostVideo = (host: Person) => shownVideo(host.page);
@@ -83,7 +83,7 @@ test('the host loads a video URL and every guest follows its position, pause and
     });
     await expect.poll(() => largestGap(host, guests)).toBeLessThan(0.2);
     // A file chosen again goes back to streaming it: guests drop their URL player.
-    await host.page.getByLabel('Choose video file').setInputFiles(CLIPS.red.file);
+    await streamFile(host.page, CLIPS.red.file);
     for (const guest of guests) {
       await expect(guest.page.getByLabel('Now playing')).toContainText(basename(CLIPS.red.file));
       await expect

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { streamFile } from '../../e2e/room';
 import { startServer } from '../../signalling/testing/server-process';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type InitScript, type Person, signUp as signUpPerson } from '../lib/people';
@@ -538,7 +539,7 @@ async function oneRun(clip: string, sizes: number[]) {
     const hostPid = findPid(marker);
     const host = await signUp(hostBrowser, server.url, 'host');
     const access = await createRoom(host);
-    await host.page.getByLabel('Choose video file').setInputFiles(clip);
+    await streamFile(host.page, clip);
     await host.page.waitForFunction(() => window.lcProbes.currentTime('video') > 1, null, {
       timeout: 30_000,
     });

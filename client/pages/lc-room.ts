@@ -154,7 +154,7 @@ export class LcRoom extends LitElement {
               ? this._renderHostSide()
               : html`<lc-player mode="guest" .stream=${this.#guestPlayback.stream}
                   .media=${guestMedia ? [guestMedia] : []} .duration=${this.#guestPlayback.duration}
-                  .blocked=${this.#guestPlayback.blocked}
+                  .blocked=${this.#guestPlayback.blocked} .received=${this.#guestPlayback.received}
                   .sync=${this.#guestPlayback.sync} .clockOffset=${mesh.hostClockOffset()}
                   idleText=${this._guestIdleText()}
                   @lc-control=${(e: HTMLElementEventMap['lc-control']) =>
@@ -208,7 +208,13 @@ export class LcRoom extends LitElement {
       <lc-host-controls .guestControl=${playback.guestControl}
         .opening=${playback.opening} .error=${playback.error}
         .rate=${playback.rate} .policy=${playback.policy}
-        @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) => void playback.open(e.detail.file)}
+        .unplayable=${playback.unplayableNames}
+        @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
+          void (
+            e.detail.sharing === 'live'
+              ? playback.open(e.detail.file)
+              : playback.shareFile(e.detail.file)
+          )}
         @lc-own-copy-chosen=${(e: HTMLElementEventMap['lc-own-copy-chosen']) =>
           void playback.openOwnCopy(e.detail.file)}
         @lc-url-chosen=${(e: HTMLElementEventMap['lc-url-chosen']) => void playback.openUrl(e.detail.url)}

@@ -7,6 +7,7 @@ import { loadFingerprint } from '../players/load-fingerprint';
 import { PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { loadVideoAdapter, type UrlPlayer, urlPlayer } from '../players/url-player';
+import type { HostShare } from '../swarm/host-share';
 import { type SyncMessage, sameSource } from '../sync/guest-sync';
 import { type BufferingPolicy, HostSync } from '../sync/host-sync';
 import { realClock } from '../util/clock';
@@ -19,7 +20,8 @@ import {
 } from './host-resume';
 
 /**
- * The host's side of playback, in one of three modes: a local file streamed to every guest, a
+ * The host's side of playback, in one of four modes: a local file shared itself (original
+ * quality, over the mesh's `lc-file` channels), a local file streamed live to every guest, a
  * video URL every guest loads itself, or a file everyone opens from their own disk (own copy).
  * HostSync sends `sync` for each, from the player that shows it, and applies guests' control
  * requests when the host allows them.
@@ -27,6 +29,17 @@ import {
 export class HostPlayback implements ReactiveController {
   /** Why the last file or URL was refused, for the host to read. */
   error = '';
+  /** Guests (peer IDs) whose browsers cannot play the shared file, and why. */
+  unplayable: ReadonlyMap<string, 'no_picture' | 'no_sound' | 'error'> = new Map();
+  /** Who cannot play the shared file, by name, for the host to read. */
+  get unplayableNames(): string[] {
+    return [...this.unplayable.keys()].map(
+      (peerId) => this.mesh.members.find((m) => m.peerId === peerId)?.name ?? 'A guest',
+    );
+  }
+
+  /** The file shared itself with guests, while it is what plays. */
+  #share: HostShare | null = null;
   opening = false;
   #sync: HostSync | null = null;
   #source: Source = { kind: 'none' };
@@ -106,7 +119,14 @@ export class HostPlayback implements ReactiveController {
         else if (message.type === 'buffering')
           this.#sync?.buffering(from.peerId, message.buffering);
       },
-      memberLeft: (member) => this.#sync?.peerLeft(member.peerId),
+      memberLeft: (member) => {
+        this.#sync?.peerLeft(member.peerId);
+        if (this.unplayable.has(member.peerId)) {
+          const left = new Map(this.unplayable);
+          left.delete(member.peerId);
+          this.unplayable = left;
+        }
+      },
     });
     // Made once the page learned we are the host (host-side.ts is fetched then): the join that
     // said so, and any link that opened meanwhile, came before this controller listened.
@@ -124,6 +144,29 @@ export class HostPlayback implements ReactiveController {
     this.#pending = null;
     this.#closeOwn();
     this.#closeStream();
+  }
+
+  /**
+   * Shares the file itself with every guest (original quality): the host's own player must play
+   * it first; guests then fetch it in verified chunks over the mesh and play it in step.
+   */
+  async shareFile(file: File): Promise<void> {
+    let share: HostShare | null = null;
+    const pending = urlPlayer('file', true);
+    await this.#openOwn(pending, `${file.name}: it could not be opened.`, async (p) => {
+      await p.load({ kind: 'file', file });
+      const { startHostShare } = await import('../swarm/host-share');
+      share = startHostShare(this.mesh, file, p.duration, {
+        unplayable: (peerId, reason) => {
+          this.unplayable = new Map(this.unplayable).set(peerId, reason);
+          this.host.requestUpdate();
+        },
+      });
+      return share.source;
+    });
+    const opened = share as HostShare | null;
+    if (this.#own === pending && opened) this.#share = opened;
+    else opened?.close();
   }
 
   async open(file: File): Promise<void> {
@@ -342,6 +385,9 @@ export class HostPlayback implements ReactiveController {
   #closeOwn(): void {
     this.#own?.player.destroy();
     this.#own = null;
+    this.#share?.close();
+    this.#share = null;
+    this.unplayable = new Map();
   }
 
   #send(sync: SyncMessage): void {

@@ -1,7 +1,20 @@
 import { css, html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { BufferingPolicy } from '../sync/host-sync';
 import { baseStyles } from '../ui/styles';
+
+/** How a chosen file reaches guests: the file itself, or the live re-encode of its picture. */
+export type FileSharing = 'original' | 'live';
+const SHARING_KEY = 'lc-file-sharing';
+
+/** The host's last choice on this device; original quality unless they chose otherwise. */
+function readSharing(): FileSharing {
+  try {
+    return localStorage.getItem(SHARING_KEY) === 'live' ? 'live' : 'original';
+  } catch {
+    return 'original';
+  }
+}
 
 /** The speeds offered; the player's own menu may set others, which guests follow too. */
 const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
@@ -11,10 +24,10 @@ const POLICIES: ReadonlyArray<[BufferingPolicy, string]> = [
 ];
 
 /**
- * What only the host can do: pick the file to stream, a video URL or a file everyone opens from
+ * What only the host can do: pick a file to share (the file itself, or a live stream of it), a video URL or a file everyone opens from
  * their own disk, set the speed and what happens when someone buffers, let guests steer
  * playback, close the room.
- * @fires lc-file-chosen - with the File the host picked to stream
+ * @fires lc-file-chosen - with the File the host picked and how to share it
  * @fires lc-own-copy-chosen - with the File the host opened as everyone's own copy
  * @fires lc-url-chosen - with the text the host pasted as a video URL
  * @fires lc-rate - with the playback speed the host chose for everyone
@@ -51,12 +64,34 @@ export class LcHostControls extends LitElement {
   /** Why the last file was refused. */
   @property() error = '';
 
+  /** Guests whose browsers cannot play the shared file, by name, with why. */
+  @property({ attribute: false }) unplayable: readonly string[] = [];
+  @state() private _sharing: FileSharing = readSharing();
+
   override render() {
     return html`<div class="row file">
+        <label for="sharing">File sharing</label>
+        <select id="sharing" @change=${this._onSharing} aria-describedby="sharing-hint">
+          <option value="original" .selected=${this._sharing === 'original'}>Original quality</option>
+          <option value="live" .selected=${this._sharing === 'live'}>Live stream</option>
+        </select>
+        <span id="sharing-hint" class="muted">${
+          this._sharing === 'original'
+            ? 'Guests receive a copy of the file, deleted when they leave.'
+            : 'Your browser re-encodes the picture for each guest.'
+        }</span>
+      </div>
+      <div class="row file">
         <label for="file">Choose video file</label>
         <input id="file" type="file" accept="video/*" @change=${this._onFile} ?disabled=${this.opening} />
         ${this.opening ? html`<span role="status">Opening…</span>` : null}
       </div>
+      ${
+        this.unplayable.length
+          ? html`<p class="error" role="alert">${this.unplayable.join(', ')} cannot play this file here.
+              Choose Live stream under File sharing and choose the file again.</p>`
+          : null
+      }
       <div class="row file">
         <label for="own-copy">Open own copy</label>
         <input id="own-copy" type="file" accept="video/*" aria-describedby="own-copy-hint"
@@ -88,10 +123,19 @@ export class LcHostControls extends LitElement {
       </div>`;
   }
 
+  private _onSharing(event: Event): void {
+    this._sharing = (event.target as HTMLSelectElement).value === 'live' ? 'live' : 'original';
+    try {
+      localStorage.setItem(SHARING_KEY, this._sharing);
+    } catch {
+      // Storage refused (private mode, quota): the choice holds for this page only.
+    }
+  }
+
   private _onFile(event: Event): void {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
-    if (file) this._fire('lc-file-chosen', { file });
+    if (file) this._fire('lc-file-chosen', { file, sharing: this._sharing });
     // Picking the same file again should still fire change.
     input.value = '';
   }
@@ -134,7 +178,7 @@ export class LcHostControls extends LitElement {
 }
 
 interface HostControlEvents {
-  'lc-file-chosen': { file: File };
+  'lc-file-chosen': { file: File; sharing: FileSharing };
   'lc-own-copy-chosen': { file: File };
   'lc-url-chosen': { url: string };
   'lc-rate': { rate: number };

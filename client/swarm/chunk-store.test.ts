@@ -45,12 +45,16 @@ describe('ChunkStore', () => {
     expect(await store.read(1000, 2100)).toBeNull();
   });
 
-  it('keeps at most its memory budget in memory and moves the rest to the spill, still readable', async () => {
+  it('writes every chunk to the spill, keeps at most its memory budget in memory, and reads the rest back', async () => {
     const spill = new MapSpill();
     const store = new ChunkStore(layout, 3 * 1024, spill);
     for (let i = 0; i < 10; i++) await store.put(i, chunk(i));
-    expect(spill.chunks.size).toBe(7);
-    expect(await store.read(0, 9999)).toEqual(file);
+    expect(spill.chunks.size).toBe(10);
+    // Only what is in memory stays readable once the spill loses everything.
+    spill.chunks.clear();
+    expect(await store.read(9000, 9999)).toEqual(file.slice(9000, 10_000));
+    expect(await store.read(0, 100)).toBeNull();
+    expect(store.held.has(0)).toBe(false);
   });
 
   it('lets a chunk go when the spill is full and says so, so peers are not sent to it', async () => {

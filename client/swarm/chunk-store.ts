@@ -10,17 +10,18 @@ export interface ChunkSpill {
 }
 
 /**
- * A guest's verified chunks of one file. The most recently used stay in memory up to
- * `memoryBytes`; older ones move to the spill, so a 4 GB film does not exhaust a tab. A chunk the
- * spill refuses (quota) is let go and `held` says so, so peers are not sent to it.
+ * A guest's verified chunks of one file. Every chunk is written to the spill (the guest's copy,
+ * on disk); the most recently used also stay in memory up to `memoryBytes`, so a 4 GB film does
+ * not exhaust a tab. A chunk the spill refuses (quota) stays only while it is in memory; when it
+ * leaves memory it is let go and `held` says so, so peers are not sent to it.
  */
 export class ChunkStore {
   readonly held: HaveMap;
   /** In memory, least recently used first (a Map keeps insertion order). */
   readonly #memory = new Map<number, Uint8Array<ArrayBuffer>>();
   #memoryUsed = 0;
-  /** On their way to the spill: still readable from here until the spill has them. */
-  readonly #spilling = new Map<number, Uint8Array<ArrayBuffer>>();
+  /** Where each held chunk's spill write stands; only a settled one may leave memory. */
+  readonly #spill = new Map<number, 'writing' | 'written' | 'refused'>();
   #cleared = false;
 
   constructor(
@@ -37,8 +38,16 @@ export class ChunkStore {
     const { start, end } = chunkBounds(this.layout, index);
     if (this.#cleared || this.held.has(index) || bytes.byteLength !== end - start) return;
     this.held.add(index);
-    this.#remember(index, bytes);
-    await this.#spillOverflow();
+    this.#memory.set(index, bytes);
+    this.#memoryUsed += bytes.byteLength;
+    this.#spill.set(index, 'writing');
+    const written = await this.spill.put(index, bytes).then(
+      () => true,
+      () => false,
+    );
+    if (this.#cleared) return;
+    this.#spill.set(index, written ? 'written' : 'refused');
+    this.#trimMemory();
   }
 
   /** The chunk's bytes, or null when it is not held (or went missing from the spill). */
@@ -50,8 +59,6 @@ export class ChunkStore {
       this.#memory.set(index, inMemory);
       return inMemory;
     }
-    const leaving = this.#spilling.get(index);
-    if (leaving) return leaving;
     const spilled = await this.spill.get(index).catch(() => null);
     if (!spilled) this.#drop(index);
     return spilled;
@@ -78,35 +85,24 @@ export class ChunkStore {
     for (let i = 0; i < this.held.chunks; i++) this.held.delete(i);
     this.#memory.clear();
     this.#memoryUsed = 0;
+    this.#spill.clear();
     await this.spill.clear();
   }
 
-  #remember(index: number, bytes: Uint8Array<ArrayBuffer>): void {
-    this.#memory.set(index, bytes);
-    this.#memoryUsed += bytes.byteLength;
-  }
-
-  async #spillOverflow(): Promise<void> {
-    while (this.#memoryUsed > this.memoryBytes) {
-      const oldest = this.#memory.keys().next();
-      if (oldest.done) return;
-      const index = oldest.value;
-      const bytes = this.#memory.get(index);
+  /** Oldest first, what is over the budget leaves memory once its spill write has settled. */
+  #trimMemory(): void {
+    for (const [index, bytes] of this.#memory) {
+      if (this.#memoryUsed <= this.memoryBytes) return;
+      const state = this.#spill.get(index);
+      if (state === 'writing') continue;
       this.#memory.delete(index);
-      this.#memoryUsed -= bytes?.byteLength ?? 0;
-      if (!bytes) continue;
-      this.#spilling.set(index, bytes);
-      try {
-        await this.spill.put(index, bytes);
-      } catch {
-        this.#drop(index);
-      } finally {
-        this.#spilling.delete(index);
-      }
+      this.#memoryUsed -= bytes.byteLength;
+      if (state === 'refused') this.#drop(index);
     }
   }
 
   #drop(index: number): void {
+    this.#spill.delete(index);
     if (this.held.delete(index)) this.onDropped(index);
   }
 }

@@ -6,7 +6,7 @@ import { now } from '../util/clock';
 import { CacheSpill, deleteLeftCopies } from './cache-spill';
 import { serveFile, startFileWorker } from './file-worker-client';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest } from './swarm-guest';
-import type { SwarmLink, SwarmMessage } from './swarm-link';
+import { isSwarmMessage, type SwarmLink } from './swarm-link';
 
 /** A guest's copy of the host's shared file, as the room's playback uses it. */
 export interface GuestShare {
@@ -17,18 +17,6 @@ export interface GuestShare {
   reportUnplayable(reason: 'no_picture' | 'no_sound' | 'error'): void;
   /** Leaves the file: nothing more is asked or served, and the copy is deleted. */
   close(): Promise<void>;
-}
-
-const SWARM_TYPES = new Set([
-  'file-hashes',
-  'file-have',
-  'file-want',
-  'file-none',
-  'file-unplayable',
-]);
-
-function isSwarmMessage(message: { type: string }): message is SwarmMessage {
-  return SWARM_TYPES.has(message.type);
 }
 
 /**

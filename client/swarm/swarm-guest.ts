@@ -41,6 +41,8 @@ const EARLY_FRAMES_MAX = 32;
 
 interface Member {
   link: SwarmLink;
+  /** It has told us it joined the file (its first `file-have`), and we answered with ours. */
+  introduced: boolean;
   have: HaveMap | 'all';
   /** Chunks asked of it, with when. */
   asked: Map<number, number>;
@@ -121,13 +123,14 @@ export class SwarmGuest implements RangeSource {
     if (this.#closed || this.#banned.has(link.peerId)) return;
     this.#members.set(link.peerId, {
       link,
+      introduced: false,
       have: link.isHost ? 'all' : new HaveMap(this.chunks),
       asked: new Map(),
       throughput: null,
     });
-    if (!link.isHost && this.store.held.count) {
-      link.send({ type: 'file-have', id: this.source.id, map: this.store.held.toBase64() });
-    }
+    // We joined the file (or this link came back): everyone answers the first `file-have` with
+    // theirs, the host with every hash it knows, since what they sent before we listened is lost.
+    link.send({ type: 'file-have', id: this.source.id, map: this.store.held.toBase64() });
     this.#pump();
   }
 
@@ -160,10 +163,19 @@ export class SwarmGuest implements RangeSource {
       case 'file-have': {
         if (member.link.isHost) return;
         const map = HaveMap.fromBase64(message.map, this.chunks);
-        if (map) {
-          member.have = map;
-          this.#pump();
+        if (!map) return;
+        member.have = map;
+        if (!member.introduced) {
+          member.introduced = true;
+          if (this.store.held.count) {
+            member.link.send({
+              type: 'file-have',
+              id: this.source.id,
+              map: this.store.held.toBase64(),
+            });
+          }
         }
+        this.#pump();
         return;
       }
       case 'file-want':

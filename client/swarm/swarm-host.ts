@@ -41,7 +41,11 @@ export class SwarmHost {
 
   addMember(link: SwarmLink): void {
     this.#links.set(link.peerId, link);
-    // Every hash known so far, in runs of consecutive chunks.
+    this.#sendKnownHashes(link);
+  }
+
+  /** Every hash known so far, in runs of consecutive chunks. */
+  #sendKnownHashes(link: SwarmLink): void {
     const known = this.seed.hashes;
     for (let i = 0; i < known.length; ) {
       if (known[i] === undefined) {
@@ -75,6 +79,9 @@ export class SwarmHost {
         },
         message.chunk,
       );
+    } else if (message.type === 'file-have') {
+      // A guest joined the file (or came back): hashes sent before it listened were lost.
+      this.#sendKnownHashes(link);
     } else if (message.type === 'file-unplayable') {
       this.events.unplayable(peerId, message.reason);
     }

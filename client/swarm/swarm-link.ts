@@ -11,3 +11,16 @@ export interface SwarmLink {
   /** Queues a frame on `lc-file`; false when its buffer is full (wait for `drain`) or closed. */
   sendChunk(frame: ArrayBuffer): boolean;
 }
+
+const SWARM_TYPES: ReadonlySet<string> = new Set<SwarmMessage['type']>([
+  'file-hashes',
+  'file-have',
+  'file-want',
+  'file-none',
+  'file-unplayable',
+]);
+
+/** Whether a validated data-channel message is one of the swarm's. */
+export function isSwarmMessage(message: { type: string }): message is SwarmMessage {
+  return SWARM_TYPES.has(message.type);
+}

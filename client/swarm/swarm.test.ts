@@ -42,6 +42,27 @@ class Network {
     this.nodes.set(id, node);
   }
 
+  readonly #reserved = new Map<string, Set<string>>();
+
+  /** Links the others to `id` before `id` listens: what they send it meanwhile is lost. */
+  reserve(id: string, node: Node): void {
+    for (const [otherId, other] of this.nodes) {
+      other.addMember(this.#link(otherId, id, node instanceof SwarmHost, node));
+    }
+    this.#reserved.set(id, new Set(this.nodes.keys()));
+  }
+
+  /** `id`, reserved before, starts listening; members that came since link to it now. */
+  listen(id: string, node: Node): void {
+    const linked = this.#reserved.get(id) ?? new Set();
+    for (const [otherId, other] of this.nodes) {
+      node.addMember(this.#link(id, otherId, other instanceof SwarmHost, other));
+      if (!linked.has(otherId))
+        other.addMember(this.#link(otherId, id, node instanceof SwarmHost, node));
+    }
+    this.nodes.set(id, node);
+  }
+
   remove(id: string): void {
     this.nodes.delete(id);
     for (const other of this.nodes.values()) other.removeMember(id);
@@ -131,6 +152,20 @@ describe('a file shared over the swarm', () => {
     const fromHost = late.receivedFrom.get('host') ?? 0;
     expect(fromHost).toBeLessThan(source.size / 2);
     for (const g of [...guests, late]) await g.close();
+  });
+
+  it('a guest that starts listening after the others began still gets every hash and every map', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const slow = guest('slow');
+    // The page that opens the file late (its worker registering): its links are up already.
+    net.reserve('slow', slow);
+    const fast = guest('fast');
+    net.add('fast', fast);
+    expect(sha(await play(fast))).toBe(sha(file));
+    net.listen('slow', slow);
+    expect(sha(await play(slow))).toBe(sha(file));
+    expect(slow.receivedFrom.get('fast') ?? 0).toBeGreaterThan(0);
   });
 
   it('drops a guest that serves a corrupt chunk and gets it elsewhere', async () => {

@@ -1,0 +1,98 @@
+import { CHUNKS_MAX } from '../../shared/swarm/chunk-layout';
+import { CHUNK_BYTES, type FileSource } from '../../shared/swarm/messages';
+import type { Member } from '../mesh/member';
+import type { MeshController } from '../mesh/mesh-controller';
+import { PlayerError } from '../players/player-adapter';
+import { SwarmHost, type SwarmHostEvents } from './swarm-host';
+import { isSwarmMessage, type SwarmLink } from './swarm-link';
+
+/** The host's side of a shared file, as its playback uses it. */
+export interface HostShare {
+  readonly source: FileSource;
+  readonly swarm: SwarmHost;
+  /** Stops serving the file; guests' copies go when their pages leave it. */
+  close(): void;
+}
+
+/** Container types by extension, where the browser leaves `File.type` empty (MKV, often). */
+const TYPES: Record<string, string> = {
+  mkv: 'video/x-matroska',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  ogv: 'video/ogg',
+};
+
+function fileType(file: File): string {
+  if (file.type) return file.type.slice(0, 128);
+  const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
+  return TYPES[extension] ?? 'application/octet-stream';
+}
+
+function randomHex(bytes: number): string {
+  return [...crypto.getRandomValues(new Uint8Array(bytes))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+/**
+ * Shares `file` itself with every guest over the mesh: announces nothing until the host's own
+ * player has played it (the caller's job), then serves chunks on `lc-file` to every member whose
+ * link is up, and to each that joins later.
+ */
+export function startHostShare(
+  mesh: MeshController,
+  file: File,
+  duration: number | null,
+  events: SwarmHostEvents,
+): HostShare {
+  if (!crypto.subtle) {
+    throw new PlayerError(
+      'unsupported',
+      'This page is not served over HTTPS, so it cannot share the file itself: choose Live stream.',
+    );
+  }
+  if (file.size === 0 || Math.ceil(file.size / CHUNK_BYTES) > CHUNKS_MAX) {
+    throw new PlayerError('unsupported', `${file.name} is too large to share: choose Live stream.`);
+  }
+  const source: FileSource = {
+    kind: 'file',
+    id: randomHex(16),
+    name: file.name.slice(0, 255),
+    size: file.size,
+    type: fileType(file),
+    duration,
+    chunkSize: CHUNK_BYTES,
+  };
+  const swarm = new SwarmHost(source, file, events);
+  const linkTo = (member: Member): SwarmLink => ({
+    peerId: member.peerId,
+    isHost: false,
+    send: (message) => {
+      mesh.send(member.peerId, message);
+    },
+    sendChunk: (frame) => mesh.sendFile(member.peerId, frame),
+  });
+  for (const member of mesh.members) {
+    if (member.link === 'connected') swarm.addMember(linkTo(member));
+  }
+  const unsubscribe = mesh.subscribe({
+    linkReady: (member) => swarm.addMember(linkTo(member)),
+    memberLeft: (member) => swarm.removeMember(member.peerId),
+    message: (from, message) => {
+      if (isSwarmMessage(message)) swarm.message(from.peerId, message);
+    },
+    file: (from, event) => {
+      if (event.kind === 'drain' || event.kind === 'open') swarm.drain(from.peerId);
+    },
+  });
+  return {
+    source,
+    swarm,
+    close: () => {
+      unsubscribe();
+      swarm.close();
+    },
+  };
+}
