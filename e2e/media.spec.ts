@@ -28,6 +28,9 @@ async function expectShowing(
 test('the host streams a local file to every guest, swaps it, pauses it, and late guests get it', async ({
   signUp,
 }) => {
+  // Six phases with four people, each waiting for what guests see: about a minute on a quiet
+  // machine, half as much again beside a light spec on a busy one.
+  test.setTimeout(150_000);
   const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
   const access = await createRoom(host);
   await joinRoom(ann, access);

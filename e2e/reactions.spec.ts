@@ -54,6 +54,10 @@ test('a reaction floats over everyone’s video for about two seconds and is cou
   await expectMesh(ann.page, ann, [host, bob]);
   await expectMesh(bob.page, bob, [host, ann]);
 
+  // Everyone's reactions arrived (they load after the room is up; one sent before is not shown).
+  for (const person of [host, ann, bob]) {
+    await expect(person.page.getByRole('group', { name: 'Reactions' })).toBeVisible();
+  }
   // Ann reacts three times with one emoji and once with another, within the burst.
   // Clicked in one go: a burst is what falls within one tally (3 s), however slow the machine.
   await ann.page.getByRole('group', { name: 'Reactions' }).evaluate((group) => {
@@ -62,7 +66,7 @@ test('a reaction floats over everyone’s video for about two seconds and is cou
     }
   });
   for (const person of [host, ann, bob]) {
-    await expect(floating(person.page).first()).toBeVisible();
+    await expect(floating(person.page).first(), `${person.name} sees it float`).toBeVisible();
   }
   const shownAt = Date.now();
   // They float away by themselves.

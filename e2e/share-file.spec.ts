@@ -83,6 +83,8 @@ async function expectReceivedAll(guest: Person): Promise<void> {
 test('the host shares its file itself: guests play the original, byte for byte, in step, and a late joiner gets most of it from guests', async ({
   signUp,
 }) => {
+  // Five people and three full transfers checked byte for byte: about a minute when quiet.
+  test.setTimeout(180_000);
   const clip = SHARE_CLIPS.mp4;
   const size = readFileSync(clip.file).length;
   const host = await signUp('host', recordPeerConnections);

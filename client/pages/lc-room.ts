@@ -191,21 +191,27 @@ export class LcRoom extends LitElement {
       </div>`;
   }
 
-  /** The host's player and controls; until their chunk arrives, the player idle and a note. */
+  /**
+   * The host's player and controls; until their chunk arrives, the player idle and a note. One
+   * template either way, so the player element stays when the controls arrive (the reactions
+   * overlay and the media inside it hold on to it).
+   */
   private _renderHostSide() {
     const playback = this.#hostPlayback.value;
-    const player = html`<lc-player mode="host" .media=${playback?.media ?? []}
+    return html`<lc-player mode="host" .media=${playback?.media ?? []}
       .sync=${playback?.sync ?? null} .duration=${playback?.duration ?? null}
-      idleText="Choose a video file from your computer to stream it to everyone, or paste a video URL."></lc-player>`;
-    if (!playback) {
-      return html`${player}${
-        this.#hostPlayback.failed
-          ? this._renderUnloaded(this.#hostPlayback, 'The host’s controls')
-          : html`<p class="note" role="status">Loading the host’s controls…</p>`
-      }`;
-    }
-    return html`${player}
-      <lc-host-controls .guestControl=${playback.guestControl}
+      idleText="Choose a video file from your computer to share it with everyone, or paste a video URL."></lc-player>
+      ${playback ? this._renderHostControls(playback) : this._renderHostLoading()}`;
+  }
+
+  private _renderHostLoading() {
+    return this.#hostPlayback.failed
+      ? this._renderUnloaded(this.#hostPlayback, 'The host’s controls')
+      : html`<p class="note" role="status">Loading the host’s controls…</p>`;
+  }
+
+  private _renderHostControls(playback: HostPlayback) {
+    return html`<lc-host-controls .guestControl=${playback.guestControl}
         .opening=${playback.opening} .error=${playback.error}
         .rate=${playback.rate} .policy=${playback.policy}
         .unplayable=${playback.unplayableNames}
