@@ -58,6 +58,9 @@ test('a reaction floats over everyone’s video for about two seconds and is cou
   for (const person of [host, ann, bob]) {
     await expect(person.page.getByRole('group', { name: 'Reactions' })).toBeVisible();
   }
+  // A reaction floats for two seconds: record it on every page, since a busy machine may take
+  // longer than that to look at each in turn.
+  const tracks = await Promise.all([host, ann, bob].map((person) => trackFloating(person.page)));
   // Ann reacts three times with one emoji and once with another, within the burst.
   // Clicked in one go: a burst is what falls within one tally (3 s), however slow the machine.
   await ann.page.getByRole('group', { name: 'Reactions' }).evaluate((group) => {
@@ -65,15 +68,17 @@ test('a reaction floats over everyone’s video for about two seconds and is cou
       for (const b of group.querySelectorAll('button')) if (b.textContent === emoji) b.click();
     }
   });
-  for (const person of [host, ann, bob]) {
-    await expect(floating(person.page).first(), `${person.name} sees it float`).toBeVisible();
+  for (const [i, person] of [host, ann, bob].entries()) {
+    await expect
+      .poll(async () => (await tracks[i]?.())?.added ?? 0, {
+        message: `${person.name} sees it float`,
+      })
+      .toBeGreaterThan(0);
   }
-  const shownAt = Date.now();
   // They float away by themselves.
   for (const person of [host, ann, bob]) {
     await expect(floating(person.page)).toHaveCount(0, { timeout: REACTION_FLOAT_MS + 3000 });
   }
-  expect(Date.now() - shownAt).toBeLessThan(REACTION_FLOAT_MS + 3000);
   // One line counts the burst, for everyone.
   for (const person of [host, bob]) {
     await expect(tallyLines(person.page, `${ann.name} reacted 😂 ×3 👍`)).toHaveCount(1);

@@ -308,19 +308,21 @@ export class SwarmGuest implements RangeSource {
     }
   }
 
-  /** Asks again, of someone else, what a member left unanswered too long. */
+  /**
+   * Once a second: asks again, of someone else, what a member left unanswered too long, and
+   * goes on prefetching as the pace allows (nothing else would wake it once every request was
+   * answered while the pace had nothing left).
+   */
   #expire(): void {
     const now = this.#opts.now();
-    let expired = false;
     for (const member of this.#members.values()) {
       for (const [chunk, at] of member.asked) {
         if (now - at < this.#opts.requestTimeoutMs) continue;
         member.asked.delete(chunk);
         member.throughput = (member.throughput ?? 1) / 2;
-        expired = true;
       }
     }
-    if (expired || this.#reads.size) this.#pump();
+    if (!this.store.held.complete) this.#pump();
   }
 
   #announceSoon(): void {

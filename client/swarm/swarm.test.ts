@@ -168,6 +168,27 @@ describe('a file shared over the swarm', () => {
     expect(slow.receivedFrom.get('fast') ?? 0).toBeGreaterThan(0);
   });
 
+  it('fetches the whole file at its pace even while the player asks for nothing', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const g = new SwarmGuest(
+      source,
+      {
+        ...DEFAULT_GUEST_OPTIONS,
+        self: 'g',
+        spill: new MapSpill(),
+        now: () => performance.now(),
+        // About two chunks a second once the first 16 are spent.
+        paceFactor: 1,
+        memoryBytes: 2 * CHUNK_BYTES,
+      },
+      { progress: () => {}, dropped: () => {} },
+    );
+    net.add('g', g);
+    await expect.poll(() => g.store.held.complete, { timeout: 10_000 }).toBe(true);
+    await g.close();
+  });
+
   it('drops a guest that serves a corrupt chunk and gets it elsewhere', async () => {
     const net = new Network();
     net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
