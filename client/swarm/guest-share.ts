@@ -1,12 +1,11 @@
 import type { FileSource } from '../../shared/swarm/messages';
-import type { Member } from '../mesh/member';
 import type { MeshController } from '../mesh/mesh-controller';
 import { PlayerError } from '../players/player-adapter';
 import { now } from '../util/clock';
 import { CacheSpill, deleteLeftCopies } from './cache-spill';
 import { serveFile, startFileWorker } from './file-worker-client';
+import { joinMesh } from './mesh-swarm';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest } from './swarm-guest';
-import { isSwarmMessage, type SwarmLink } from './swarm-link';
 
 /** A guest's copy of the host's shared file, as the room's playback uses it. */
 export interface GuestShare {
@@ -45,28 +44,7 @@ export async function openGuestShare(
     { ...DEFAULT_GUEST_OPTIONS, self, spill: new CacheSpill(source.id), now },
     { progress: changed, dropped: () => {} },
   );
-  const linkTo = (member: Member): SwarmLink => ({
-    peerId: member.peerId,
-    isHost: member.peerId === mesh.hostPeerId,
-    send: (message) => {
-      mesh.send(member.peerId, message);
-    },
-    sendChunk: (frame) => mesh.sendFile(member.peerId, frame),
-  });
-  for (const member of mesh.members) {
-    if (member.link === 'connected') guest.addMember(linkTo(member));
-  }
-  const unsubscribe = mesh.subscribe({
-    linkReady: (member) => guest.addMember(linkTo(member)),
-    memberLeft: (member) => guest.removeMember(member.peerId),
-    message: (from, message) => {
-      if (isSwarmMessage(message)) guest.message(from.peerId, message);
-    },
-    file: (from, event) => {
-      if (event.kind === 'data') guest.frame(from.peerId, event.bytes);
-      else if (event.kind === 'drain' || event.kind === 'open') guest.drain(from.peerId);
-    },
-  });
+  const unsubscribe = joinMesh(mesh, guest);
   const served = serveFile(source.id, guest);
   return {
     url: served.url,

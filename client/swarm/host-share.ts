@@ -1,10 +1,9 @@
 import { CHUNKS_MAX } from '../../shared/swarm/chunk-layout';
 import { CHUNK_BYTES, type FileSource } from '../../shared/swarm/messages';
-import type { Member } from '../mesh/member';
 import type { MeshController } from '../mesh/mesh-controller';
 import { PlayerError } from '../players/player-adapter';
+import { joinMesh } from './mesh-swarm';
 import { SwarmHost, type SwarmHostEvents } from './swarm-host';
-import { isSwarmMessage, type SwarmLink } from './swarm-link';
 
 /** The host's side of a shared file, as its playback uses it. */
 export interface HostShare {
@@ -66,27 +65,7 @@ export function startHostShare(
     chunkSize: CHUNK_BYTES,
   };
   const swarm = new SwarmHost(source, file, events);
-  const linkTo = (member: Member): SwarmLink => ({
-    peerId: member.peerId,
-    isHost: false,
-    send: (message) => {
-      mesh.send(member.peerId, message);
-    },
-    sendChunk: (frame) => mesh.sendFile(member.peerId, frame),
-  });
-  for (const member of mesh.members) {
-    if (member.link === 'connected') swarm.addMember(linkTo(member));
-  }
-  const unsubscribe = mesh.subscribe({
-    linkReady: (member) => swarm.addMember(linkTo(member)),
-    memberLeft: (member) => swarm.removeMember(member.peerId),
-    message: (from, message) => {
-      if (isSwarmMessage(message)) swarm.message(from.peerId, message);
-    },
-    file: (from, event) => {
-      if (event.kind === 'drain' || event.kind === 'open') swarm.drain(from.peerId);
-    },
-  });
+  const unsubscribe = joinMesh(mesh, swarm);
   return {
     source,
     swarm,
