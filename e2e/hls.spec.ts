@@ -32,7 +32,7 @@ test('three people play an HLS playlist in step through hls.js', async ({ signUp
     await openRoomWith(host, guests);
 
     await loadUrl(host, clips.url(HLS_CLIP.playlist));
-    await expectPlayingTogether(host, guests, 20_000);
+    await expectPlayingTogether(host, guests);
     // hls.js feeds the <video> through Media Source Extensions: its src is a blob: URL.
     for (const person of people)
       await expect(shownVideo(person.page)).toHaveAttribute('src', /^blob:/);
