@@ -4,7 +4,7 @@ import {
   type PeerMessageOf,
   type Source,
 } from '../../shared/peer-messages';
-import type { PlayerAdapter, PlayerEventName } from '../players/player-adapter';
+import { PLAYER_EVENTS, type PlayerAdapter, type PlayerEventName } from '../players/player-adapter';
 import { type Clock, every, realClock } from '../util/clock';
 import { TokenBucket } from '../util/token-bucket';
 import { type SyncMessage, sameSource } from './guest-sync';
@@ -45,16 +45,7 @@ const MOTION_STEPS = 2;
 const MOTION_MAX_MS = 1000;
 const RESUME_GLITCH_S = 0.15;
 /** Player events after which guests must hear the new state at once. */
-const CHANGES: PlayerEventName[] = [
-  'ready',
-  'play',
-  'pause',
-  'seeked',
-  'ratechange',
-  'waiting',
-  'playing',
-  'ended',
-];
+const CHANGES = PLAYER_EVENTS.filter((type) => type !== 'error');
 
 /**
  * The host's side of playback sync for every source kind: `sync` from its own player's state
