@@ -164,7 +164,9 @@ export class BcryptPool {
   #take(): Queued | undefined {
     const known = this.#lanes.known.take();
     if (known) return known;
-    return this.load().other.running < this.shared ? this.#lanes.other.take() : undefined;
+    let other = 0;
+    for (const { item } of this.#busy.values()) if (item.lane === 'other') other += 1;
+    return other < this.shared ? this.#lanes.other.take() : undefined;
   }
 
   #done(worker: Worker, reply: Reply): void {
