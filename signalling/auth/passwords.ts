@@ -94,6 +94,10 @@ class TurnQueues {
     return next;
   }
 
+  get empty(): boolean {
+    return this.#queues.size === 0;
+  }
+
   get size(): number {
     let n = 0;
     for (const waiting of this.#queues.values()) n += waiting.length;
@@ -176,10 +180,10 @@ export class BcryptPool {
     for (;;) {
       let worker: Worker | undefined;
       let next: Queued | undefined;
-      if (this.#lanes.known.size > 0 && this.#idleKnown.length + this.#idleShared.length > 0) {
+      if (!this.#lanes.known.empty && this.#idleKnown.length + this.#idleShared.length > 0) {
         worker = this.#idleKnown.pop() ?? this.#idleShared.pop();
         next = this.#lanes.known.take();
-      } else if (this.#lanes.other.size > 0 && this.#idleShared.length > 0) {
+      } else if (!this.#lanes.other.empty && this.#idleShared.length > 0) {
         worker = this.#idleShared.pop();
         next = this.#lanes.other.take();
       }
