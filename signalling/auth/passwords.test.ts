@@ -1,20 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  BcryptPool,
-  createMissingAccountWait,
-  hashPassword,
-  OTHER_LANE_NICE,
-  verifyPassword,
-} from './passwords';
-
-/** Nice values of this process's threads (Linux: field 19 of /proc/self/task/TID/stat). */
-function threadNices(): number[] {
-  return readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
-}
+import { BcryptPool, createMissingAccountWait, hashPassword, verifyPassword } from './passwords';
 
 describe('password hashing', () => {
   it('hashes with bcrypt and verifies only the right password', async () => {
@@ -87,23 +72,4 @@ describe('password hashing', () => {
     expect(elapsed).toBeGreaterThan(oneCompare / 4);
     expect(elapsed).toBeLessThan(oneCompare * 10);
   });
-
-  it.runIf(process.platform === 'linux')(
-    'runs the shared threads below the event loop and the known lane',
-    async () => {
-      const before = threadNices();
-      const pool = new BcryptPool(2);
-      const hash = await hashPassword('correct horse battery', 4);
-      // A job on each thread: every worker has started and set its priority by its reply.
-      await Promise.all([
-        pool.run({ op: 'compare', password: 'a', hash }, 'a', 'known'),
-        pool.run({ op: 'compare', password: 'b', hash }, 'b', 'other'),
-        pool.run({ op: 'compare', password: 'c', hash }, 'c', 'other'),
-      ]);
-      const after = threadNices();
-      const lowered = (n: number[]) => n.filter((v) => v >= OTHER_LANE_NICE).length;
-      expect(lowered(after) - lowered(before)).toBe(2);
-      expect(Math.min(...after)).toBe(Math.min(...before));
-    },
-  );
 });

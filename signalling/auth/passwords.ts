@@ -15,10 +15,10 @@ import { Worker } from 'node:worker_threads';
  * comes in two lanes. The `known` lane (a username signing in from an address it signed in
  * from before, which a stranger cannot fake without the password) is always served first and
  * has a thread of its own that the other lane never takes; the `other` lane (registrations,
- * sign-ins from pairs not known) shares the remaining threads in turn per address. Those
- * threads run at a lower CPU priority (nice 10): on a machine whose cores the flood keeps busy,
- * the event loop and the known lane's comparison are scheduled first (with equal priority, a
- * known pair's sign-in took 0.8-1.2 s instead of 0.3 s beside a flood on real usernames).
+ * sign-ins from pairs not known) shares the remaining threads in turn per address. They run
+ * at the process's own CPU priority: at nice +10 a known pair's sign-in beside a flood held
+ * its 2x target, but on a machine busy with other work the other lane starved (four cost-12
+ * hashes took over 20 s at load 10), which would stall every registration there.
  */
 type Job =
   | { op: 'hash'; password: string; cost: number }
@@ -31,16 +31,6 @@ type Job =
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const bcrypt = require(workerData.bcryptPath);
-if (workerData.nice > 0) {
-  // On Linux a thread has an ID of its own, and setpriority() on it sets that thread's alone.
-  try {
-    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-    const os = require('node:os');
-    os.setPriority(tid, Math.min(19, os.getPriority(tid) + workerData.nice));
-  } catch {
-    // Elsewhere the lanes still hold; only the priority is not lowered.
-  }
-}
 parentPort.on('message', ({ id, job }) => {
   try {
     const result = job.op === 'hash'
@@ -108,7 +98,7 @@ class TurnQueues {
 export class BcryptPool {
   /** The known lane's own thread when idle (at most one). */
   readonly #idleKnown: Worker[] = [];
-  /** Idle threads either lane may take, at the lower priority. */
+  /** Idle threads either lane may take. */
   readonly #idleShared: Worker[] = [];
   readonly #known = new Set<Worker>();
   readonly #lanes: Record<Lane, TurnQueues> = { known: new TurnQueues(), other: new TurnQueues() };
@@ -126,26 +116,28 @@ export class BcryptPool {
    */
   constructor(private readonly shared: number) {}
 
-  #start(): void {
-    this.#started = true;
-    const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
-    for (let i = 0; i < this.shared + 1; i += 1) {
-      const known = i === 0;
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { bcryptPath, nice: known ? 0 : OTHER_LANE_NICE },
-      });
-      // Idle workers must not keep a finished process (a test run, a CLI) alive.
-      worker.unref();
-      worker.on('message', (reply: Reply) => this.#done(worker, reply));
-      worker.on('error', (err: Error) => this.#failed(worker, err));
-      if (known) this.#known.add(worker);
-      this.#idleOf(worker).push(worker);
+  /** The shared threads, at the first job; the known lane's own at its first job. */
+  #start(lane: Lane): void {
+    if (!this.#started) {
+      this.#started = true;
+      for (let i = 0; i < this.shared; i += 1) this.#spawn(false);
     }
+    if (lane === 'known' && this.#known.size === 0) this.#spawn(true);
+  }
+
+  #spawn(known: boolean): void {
+    const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath } });
+    // Idle workers must not keep a finished process (a test run, a CLI) alive.
+    worker.unref();
+    worker.on('message', (reply: Reply) => this.#done(worker, reply));
+    worker.on('error', (err: Error) => this.#failed(worker, err));
+    if (known) this.#known.add(worker);
+    this.#idleOf(worker).push(worker);
   }
 
   run(job: Job, queue: string, lane: Lane = 'other'): Promise<string | boolean> {
-    if (!this.#started) this.#start();
+    this.#start(lane);
     const id = this.#next++;
     const result = new Promise<string | boolean>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -226,15 +218,12 @@ export class BcryptPool {
     const idle = this.#idleOf(worker);
     const at = idle.indexOf(worker);
     if (at >= 0) idle.splice(at, 1);
-    this.#known.delete(worker);
-    if (this.#idleKnown.length + this.#idleShared.length + this.#busy.size === 0) {
-      this.#started = false;
-    }
+    if (this.#known.delete(worker)) return;
+    const shared =
+      this.#idleShared.length + [...this.#busy.keys()].filter((w) => !this.#known.has(w)).length;
+    if (shared === 0) this.#started = false;
   }
 }
-
-/** The shared threads' nice value: below the event loop and the known lane, never stopped. */
-export const OTHER_LANE_NICE = 10;
 
 /** Enough recent comparisons for a steady median. */
 const COMPARE_TIMES_KEPT = 15;
