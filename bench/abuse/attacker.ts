@@ -6,8 +6,9 @@ import { cookieOf, loopbackAddress, request } from './http';
 
 /**
  * One attack, in a process of its own so its work never delays the well-behaved client's
- * timings: `tsx bench/abuse/attacker.ts KIND URL SECONDS`. Prints one JSON line: what the
- * attacker sent and what it got.
+ * timings: `tsx bench/abuse/attacker.ts KIND URL SECONDS [USERNAMES]`. Prints one JSON line:
+ * what the attacker sent and what it got. USERNAMES (comma-separated) are the accounts the
+ * spread sign-ins guess at for `sign-ins-spread-accounts`; the other sign-in floods make names up.
  */
 /** Idle connections the flood tries to hold: the issue's 1,000 and then some. */
 const IDLE_TARGET = 2000;
@@ -103,7 +104,7 @@ async function loop(end: number, step: () => Promise<string | number>): Promise<
   return tally;
 }
 
-async function run(kind: Attack, base: URL, end: number): Promise<object> {
+async function run(kind: Attack, base: URL, end: number, usernames: string[]): Promise<object> {
   switch (kind) {
     case 'idle-connections':
       return idleConnections(base, end);
@@ -125,15 +126,20 @@ async function run(kind: Attack, base: URL, end: number): Promise<object> {
       };
     }
     case 'sign-ins':
-    case 'sign-ins-spread': {
+    case 'sign-ins-spread':
+    case 'sign-ins-spread-accounts': {
       let n = 0;
       return {
         answers: await loop(end, async () => {
           n += 1;
           const from =
             kind === 'sign-ins' ? ATTACKER_ADDRESS : loopbackAddress(4, 1 + (n % SPREAD_ADDRESSES));
+          const username =
+            kind === 'sign-ins-spread-accounts'
+              ? (usernames[n % usernames.length] ?? 'nobody')
+              : `nobody_${n % 1000}`;
           const res = await request(base, from, 'POST', '/api/auth/login', {
-            body: { username: `nobody_${n % 1000}`, password: 'not the password' },
+            body: { username, password: 'not the password' },
           });
           return res.status;
         }),
@@ -142,10 +148,10 @@ async function run(kind: Attack, base: URL, end: number): Promise<object> {
   }
 }
 
-const [kind, url, seconds] = process.argv.slice(2);
+const [kind, url, seconds, usernames = ''] = process.argv.slice(2);
 if (!isAttack(kind) || url === undefined) {
   throw new Error(`usage: attacker.ts ${ATTACKS.join('|')} URL SECONDS`);
 }
 const end = Date.now() + Number(seconds) * 1000;
-const result = await run(kind, new URL(url), end);
+const result = await run(kind, new URL(url), end, usernames.split(',').filter(Boolean));
 process.stdout.write(`${JSON.stringify(result)}\n`);

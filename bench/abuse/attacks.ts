@@ -5,6 +5,7 @@ export const ATTACKS = [
   'rooms',
   'sign-ins',
   'sign-ins-spread',
+  'sign-ins-spread-accounts',
 ] as const;
 export type Attack = (typeof ATTACKS)[number];
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,10 @@ import type { ClientSocket } from '../../signalling/testing/harness';
 import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
-import { round, type Summary, summarize } from '../lib/stats';
+import { round } from '../lib/stats';
 import { ATTACKS, type Attack, isAttack } from './attacks';
 import { cookieOf, loopbackAddress, request } from './http';
+import { type Sampled, Samples, startAttacker } from './probe';
 
 /**
  * bench/abuse: one server node in its own process at its production defaults (bcrypt cost 12,
@@ -37,11 +37,6 @@ const PASSWORD = 'correct horse battery';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Sampled {
-  summary: Summary;
-  failures: Record<string, number>;
-}
-
 interface PhaseFigures {
   health: Sampled;
   signIn: Sampled;
@@ -53,32 +48,6 @@ function serverUsage(pid: number): { rssMiB: number; fds: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return { rssMiB: round(kb / 1024, 1), fds: readdirSync(`/proc/${pid}/fd`).length };
-}
-
-class Samples {
-  readonly ms: number[] = [];
-  readonly failures: Record<string, number> = {};
-  async time(step: () => Promise<string>): Promise<void> {
-    const started = performance.now();
-    const outcome = await step();
-    const elapsed = performance.now() - started;
-    if (outcome === 'ok') this.ms.push(elapsed);
-    else this.failures[outcome] = (this.failures[outcome] ?? 0) + 1;
-  }
-  result(): Sampled {
-    const s = summarize(this.ms);
-    return {
-      summary: {
-        n: s.n,
-        p50: round(s.p50, 1),
-        p90: round(s.p90, 1),
-        p95: round(s.p95, 1),
-        p99: round(s.p99, 1),
-        max: round(s.max, 1),
-      },
-      failures: this.failures,
-    };
-  }
 }
 
 interface GoodClient {
@@ -210,34 +179,6 @@ async function measure(
   };
 }
 
-function startAttacker(kind: Attack, url: string, seconds: number): Promise<object> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      new URL('./attacker.ts', import.meta.url).pathname,
-      kind,
-      url,
-      String(seconds),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  return new Promise((resolve) => {
-    child.once('exit', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as object);
-      } catch {
-        resolve({ error: `attacker exited ${code} without figures` });
-      }
-    });
-  });
-}
-
 /** Waits (at most 30 s) until the server holds about as many fds as it did when quiet. */
 async function settle(pid: number, fds: number): Promise<void> {
   const end = Date.now() + 30_000;
@@ -263,7 +204,10 @@ async function main(): Promise<void> {
     for (const kind of RUN_ATTACKS) {
       await settle(pid, baseline.fds);
       const quiet = await measure(base, pid, client, PHASE_SECONDS);
-      const attacker = startAttacker(kind, server.url, PHASE_SECONDS + RAMP_SECONDS);
+      // The spread flood on real accounts guesses at the rightful client's own usernames.
+      const attacker = startAttacker(kind, server.url, PHASE_SECONDS + RAMP_SECONDS, [
+        client.accounts.map((a) => a.username).join(','),
+      ]);
       await sleep(RAMP_SECONDS * 1000);
       const during = await measure(base, pid, client, PHASE_SECONDS);
       const figures = {

@@ -11,8 +11,10 @@ import {
   TEST_PASSWORD,
   type TestServer,
   uniqueUsername,
+  until,
 } from '../testing/harness';
 import { PAIR_FREE_ATTEMPTS, PAIR_MAX_DELAY_SECONDS, pairDelaySeconds } from './pair-gate';
+import { bcryptLoad } from './passwords';
 
 async function errorCode(res: Response): Promise<string> {
   return errorEnvelopeSchema.parse(await res.json()).error.code;
@@ -244,6 +246,46 @@ describe('sign-in limits', () => {
     // Waiting out the delay the server named is all it takes.
     await new Promise((resolve) => setTimeout(resolve, wait * 1000));
     expect((await login(a.username, a.password)).status).toBe(200);
+  });
+
+  it('signs the owner in ahead of a flood of guesses spread over many addresses', async () => {
+    await server.stop();
+    server = await startTestServer({
+      env: { AUTH_LIMIT_PER_USERNAME: '100', TRUST_PROXY: 'loopback' },
+    });
+    const a = await registerUser(server.url);
+    const flood = Array.from({ length: 12 }, (_, i) =>
+      login(a.username, 'wrong password', `203.0.113.${i + 1}`),
+    );
+    // Every guess's comparison is queued before the owner's: each address one queue of its own.
+    await until(() => {
+      const { running, waiting } = bcryptLoad().other;
+      return running + waiting === flood.length;
+    }, 30_000);
+    const owner = await login(a.username, a.password);
+    expect(owner.status).toBe(200);
+    // Served in turn per address, the owner would have waited for every one of them.
+    expect(bcryptLoad().other.waiting).toBeGreaterThan(0);
+    for (const res of await Promise.all(flood)) expect(res.status).toBe(401);
+  }, 60_000);
+
+  it('refuses a username that does not exist without queueing bcrypt work', async () => {
+    const a = await registerUser(server.url);
+    // One real comparison gives the wait its length.
+    expect((await login(a.username, 'wrong password')).status).toBe(401);
+    let most = 0;
+    const watch = setInterval(() => {
+      const { running, waiting } = bcryptLoad().other;
+      most = Math.max(most, running + waiting);
+    }, 2);
+    const missing = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        login(uniqueUsername('nobody'), 'wrong password', `198.51.100.${i + 1}`),
+      ),
+    );
+    clearInterval(watch);
+    for (const res of missing) expect(res.status).toBe(401);
+    expect(most).toBe(0);
   });
 
   it("grows a pair's delay from 1 s, doubling, to at most PAIR_MAX_DELAY_SECONDS", () => {

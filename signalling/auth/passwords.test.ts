@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './passwords';
+import { BcryptPool, createMissingAccountWait, hashPassword, verifyPassword } from './passwords';
 
 describe('password hashing', () => {
   it('hashes with bcrypt and verifies only the right password', async () => {
@@ -38,5 +38,38 @@ describe('password hashing', () => {
     await Promise.all([...flood, rightful]);
     // Served in turn: the rightful hash waits for the ones already running, not for the flood.
     expect(done.indexOf('rightful')).toBeLessThan(5);
+  });
+
+  it("runs a known pair's comparison at once on its own thread, however many others wait", async () => {
+    const pool = new BcryptPool(1);
+    const hash = await hashPassword('correct horse battery', 10);
+    const done: string[] = [];
+    const flood = Array.from({ length: 6 }, (_, i) =>
+      pool
+        .run({ op: 'compare', password: 'guess', hash }, `198.51.100.${i}`, 'other')
+        .then(() => done.push('other')),
+    );
+    // The other lane holds the shared thread only; the rest of the flood waits.
+    expect(pool.load().other).toEqual({ running: 1, waiting: 5 });
+    const owner = pool
+      .run({ op: 'compare', password: 'correct horse battery', hash }, '192.0.2.1', 'known')
+      .then((valid) => done.push(`known ${valid}`));
+    expect(pool.load().known).toEqual({ running: 1, waiting: 0 });
+    await Promise.all([...flood, owner]);
+    expect(done.indexOf('known true')).toBeLessThan(2);
+  });
+
+  it("refuses a username that does not exist after a comparison's time, without bcrypt work", async () => {
+    const hash = await hashPassword('correct horse battery', 10);
+    const started = performance.now();
+    await verifyPassword('wrong horse battery', hash);
+    const oneCompare = performance.now() - started;
+    const wait = createMissingAccountWait(10);
+    const waited = performance.now();
+    // Twenty comparisons would take twenty times one on the shared thread; waits overlap.
+    await Promise.all(Array.from({ length: 20 }, () => wait()));
+    const elapsed = performance.now() - waited;
+    expect(elapsed).toBeGreaterThan(oneCompare / 4);
+    expect(elapsed).toBeLessThan(oneCompare * 10);
   });
 });

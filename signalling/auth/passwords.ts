@@ -9,6 +9,16 @@ import { Worker } from 'node:worker_threads';
  * workers, the event loop stays free and sign-ins queue for a thread instead, one queue per
  * client address served in turn, so one address's flood delays another's sign-in by at most
  * one comparison per thread rather than by the whole flood.
+ *
+ * Queues per address do not help against a flood spread over many addresses: each address is
+ * one more queue ahead of the rightful one (250 addresses held a sign-in 5.4 s). So the work
+ * comes in two lanes. The `known` lane (a username signing in from an address it signed in
+ * from before, which a stranger cannot fake without the password) is always served first and
+ * has a thread of its own that the other lane never takes; the `other` lane (registrations,
+ * sign-ins from pairs not known) shares the remaining threads in turn per address. They run
+ * at the process's own CPU priority: at nice +10 a known pair's sign-in beside a flood held
+ * its 2x target, but on a machine busy with other work the other lane starved (four cost-12
+ * hashes took over 20 s at load 10), which would stall every registration there.
  */
 type Job =
   | { op: 'hash'; password: string; cost: number }
@@ -44,60 +54,27 @@ interface Reply {
   error?: string;
 }
 
-class BcryptPool {
-  readonly #idle: Worker[] = [];
-  /** Waiting jobs per client address; a Map keeps insertion order, which serves them in turn. */
-  readonly #queues = new Map<string, { id: number; job: Job }[]>();
-  readonly #pending = new Map<number, Pending>();
-  readonly #busy = new Map<Worker, number>();
-  #next = 0;
-  #started = false;
+/** Whose work it is: a pair already proven goes first (see above). */
+export type Lane = 'known' | 'other';
 
-  constructor(private readonly size: number) {}
+interface Queued {
+  id: number;
+  job: Job;
+  lane: Lane;
+}
 
-  #start(): void {
-    this.#started = true;
-    const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
-    for (let i = 0; i < this.size; i += 1) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath } });
-      // Idle workers must not keep a finished process (a test run, a CLI) alive.
-      worker.unref();
-      worker.on('message', (reply: Reply) => this.#done(worker, reply));
-      worker.on('error', (err: Error) => this.#failed(worker, err));
-      this.#idle.push(worker);
-    }
-  }
+/** Waiting jobs per client address; a Map keeps insertion order, which serves them in turn. */
+class TurnQueues {
+  readonly #queues = new Map<string, Queued[]>();
 
-  run(job: Job, queue: string): Promise<string | boolean> {
-    if (!this.#started) this.#start();
-    const id = this.#next++;
-    const result = new Promise<string | boolean>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-    });
+  push(queue: string, item: Queued): void {
     const waiting = this.#queues.get(queue);
-    if (waiting) waiting.push({ id, job });
-    else this.#queues.set(queue, [{ id, job }]);
-    this.#dispatch();
-    return result;
-  }
-
-  #dispatch(): void {
-    for (;;) {
-      const worker = this.#idle.pop();
-      if (!worker) return;
-      const next = this.#take();
-      if (!next) {
-        this.#idle.push(worker);
-        return;
-      }
-      this.#busy.set(worker, next.id);
-      worker.ref();
-      worker.postMessage(next);
-    }
+    if (waiting) waiting.push(item);
+    else this.#queues.set(queue, [item]);
   }
 
   /** The first job of the queue that waited longest for its turn; that queue goes last. */
-  #take(): { id: number; job: Job } | undefined {
+  take(): Queued | undefined {
     const first = this.#queues.entries().next();
     if (first.done) return undefined;
     const [key, waiting] = first.value;
@@ -107,10 +84,114 @@ class BcryptPool {
     return next;
   }
 
-  #done(worker: Worker, reply: Reply): void {
-    this.#busy.delete(worker);
+  get empty(): boolean {
+    return this.#queues.size === 0;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const waiting of this.#queues.values()) n += waiting.length;
+    return n;
+  }
+}
+
+export class BcryptPool {
+  /** The known lane's own thread when idle (at most one). */
+  readonly #idleKnown: Worker[] = [];
+  /** Idle threads either lane may take. */
+  readonly #idleShared: Worker[] = [];
+  readonly #known = new Set<Worker>();
+  readonly #lanes: Record<Lane, TurnQueues> = { known: new TurnQueues(), other: new TurnQueues() };
+  readonly #pending = new Map<number, Pending>();
+  readonly #busy = new Map<Worker, { item: Queued; startedAt: number }>();
+  #next = 0;
+  #started = false;
+  /** The last comparisons' times on a thread (queueing excluded), newest last. */
+  readonly #compareMs: number[] = [];
+
+  /**
+   * `shared` threads take either lane's work; one more is kept for the known lane alone.
+   * Known sign-ins are few (each pair gets 5 a day, then one per growing delay), so that
+   * thread is idle but for them.
+   */
+  constructor(private readonly shared: number) {}
+
+  /** The shared threads, at the first job; the known lane's own at its first job. */
+  #start(lane: Lane): void {
+    if (!this.#started) {
+      this.#started = true;
+      for (let i = 0; i < this.shared; i += 1) this.#spawn(false);
+    }
+    if (lane === 'known' && this.#known.size === 0) this.#spawn(true);
+  }
+
+  #spawn(known: boolean): void {
+    const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath } });
+    // Idle workers must not keep a finished process (a test run, a CLI) alive.
     worker.unref();
-    this.#idle.push(worker);
+    worker.on('message', (reply: Reply) => this.#done(worker, reply));
+    worker.on('error', (err: Error) => this.#failed(worker, err));
+    if (known) this.#known.add(worker);
+    this.#idleOf(worker).push(worker);
+  }
+
+  run(job: Job, queue: string, lane: Lane = 'other'): Promise<string | boolean> {
+    this.#start(lane);
+    const id = this.#next++;
+    const result = new Promise<string | boolean>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+    });
+    this.#lanes[lane].push(queue, { id, job, lane });
+    this.#dispatch();
+    return result;
+  }
+
+  /** Jobs on a thread and waiting, per lane. */
+  load(): Record<Lane, { running: number; waiting: number }> {
+    const running = { known: 0, other: 0 };
+    for (const { item } of this.#busy.values()) running[item.lane] += 1;
+    return {
+      known: { running: running.known, waiting: this.#lanes.known.size },
+      other: { running: running.other, waiting: this.#lanes.other.size },
+    };
+  }
+
+  /** The median time of the last comparisons on a thread, or undefined before the first. */
+  typicalCompareMs(): number | undefined {
+    const sorted = [...this.#compareMs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  }
+
+  #idleOf(worker: Worker): Worker[] {
+    return this.#known.has(worker) ? this.#idleKnown : this.#idleShared;
+  }
+
+  /** Known work first, on its own thread or any idle one; other work on the shared ones only. */
+  #dispatch(): void {
+    for (;;) {
+      let worker: Worker | undefined;
+      let next: Queued | undefined;
+      if (!this.#lanes.known.empty && this.#idleKnown.length + this.#idleShared.length > 0) {
+        worker = this.#idleKnown.pop() ?? this.#idleShared.pop();
+        next = this.#lanes.known.take();
+      } else if (!this.#lanes.other.empty && this.#idleShared.length > 0) {
+        worker = this.#idleShared.pop();
+        next = this.#lanes.other.take();
+      }
+      if (!worker || !next) return;
+      this.#busy.set(worker, { item: next, startedAt: performance.now() });
+      worker.ref();
+      worker.postMessage({ id: next.id, job: next.job });
+    }
+  }
+
+  #done(worker: Worker, reply: Reply): void {
+    const finished = this.#busy.get(worker);
+    this.#busy.delete(worker);
+    if (finished?.item.job.op === 'compare') this.#timed(performance.now() - finished.startedAt);
+    worker.unref();
+    this.#idleOf(worker).push(worker);
     const pending = this.#pending.get(reply.id);
     this.#pending.delete(reply.id);
     if (reply.error !== undefined || reply.result === undefined) {
@@ -121,22 +202,40 @@ class BcryptPool {
     this.#dispatch();
   }
 
+  #timed(ms: number): void {
+    this.#compareMs.push(ms);
+    if (this.#compareMs.length > COMPARE_TIMES_KEPT) this.#compareMs.shift();
+  }
+
   /** A worker that died fails its job; a fresh pool starts on the next call. */
   #failed(worker: Worker, err: Error): void {
-    const id = this.#busy.get(worker);
+    const id = this.#busy.get(worker)?.item.id;
     this.#busy.delete(worker);
     if (id !== undefined) {
       this.#pending.get(id)?.reject(err);
       this.#pending.delete(id);
     }
-    const at = this.#idle.indexOf(worker);
-    if (at >= 0) this.#idle.splice(at, 1);
-    if (this.#idle.length + this.#busy.size === 0) this.#started = false;
+    const idle = this.#idleOf(worker);
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+    if (this.#known.delete(worker)) return;
+    const shared =
+      this.#idleShared.length + [...this.#busy.keys()].filter((w) => !this.#known.has(w)).length;
+    if (shared === 0) this.#started = false;
   }
 }
 
-/** One thread fewer than the machine has, so the event loop keeps a core; at least one. */
+/** Enough recent comparisons for a steady median. */
+const COMPARE_TIMES_KEPT = 15;
+
+/**
+ * Shared threads: one fewer than the machine has, so the event loop keeps a core; at least
+ * one. The known lane's own thread comes on top.
+ */
 const pool = new BcryptPool(Math.max(1, availableParallelism() - 1));
+
+/** The pool's jobs per lane, running and waiting (tests watch it fill). */
+export const bcryptLoad = (): ReturnType<BcryptPool['load']> => pool.load();
 
 /** Work queued under `queue` (the client's address) takes turns with other queues. */
 export async function hashPassword(password: string, cost: number, queue = ''): Promise<string> {
@@ -145,18 +244,32 @@ export async function hashPassword(password: string, cost: number, queue = ''): 
   return hash;
 }
 
-export async function verifyPassword(password: string, hash: string, queue = ''): Promise<boolean> {
-  return (await pool.run({ op: 'compare', password, hash }, queue)) === true;
+export async function verifyPassword(
+  password: string,
+  hash: string,
+  queue = '',
+  lane: Lane = 'other',
+): Promise<boolean> {
+  return (await pool.run({ op: 'compare', password, hash }, queue, lane)) === true;
 }
 
 /**
- * A hash to compare against when the username does not exist, so a missing account takes
- * as long to refuse as a wrong password.
+ * Refusing a username that does not exist takes as long as a wrong password, without the
+ * bcrypt work: it waits as long as recent comparisons took (the first time it compares
+ * against a dummy hash for real, to have a time). A comparison per missing username let a
+ * flood of made-up names spread over many addresses fill the bcrypt threads. The wait hides
+ * no more than registration's `username_taken` tells, and both spend the same per-address
+ * budget (AUTH_LIMIT_PER_IP).
  */
-export function createDummyHash(cost: number): () => Promise<string> {
+export function createMissingAccountWait(cost: number): () => Promise<void> {
   let dummy: Promise<string> | undefined;
-  return () => {
+  return async () => {
+    const typical = pool.typicalCompareMs();
+    if (typical !== undefined) {
+      await new Promise((r) => setTimeout(r, typical));
+      return;
+    }
     dummy ??= hashPassword('not-a-real-password', cost);
-    return dummy;
+    await verifyPassword('not the password', await dummy);
   };
 }

@@ -7,7 +7,7 @@ import { KNOWN_PAIR_SECONDS, type Limits, take, waitText } from '../security/lim
 import type { Store } from '../store/types';
 import { pairKey, passPairGate } from './pair-gate';
 import { isWeakPassword } from './password-strength';
-import { createDummyHash, hashPassword, verifyPassword } from './passwords';
+import { createMissingAccountWait, hashPassword, verifyPassword } from './passwords';
 import { withUser } from './require-user';
 import {
   clearedSessionCookie,
@@ -44,7 +44,7 @@ export function clientIp(req: Request): string {
 
 export function authRouter(deps: AuthRouteDeps): Router {
   const { store, sessions, limits, log } = deps;
-  const dummyHash = createDummyHash(deps.bcryptCost);
+  const missingAccountWait = createMissingAccountWait(deps.bcryptCost);
   const router = Router();
 
   const signIn = async (res: Response, userId: string): Promise<void> => {
@@ -89,7 +89,8 @@ export function authRouter(deps: AuthRouteDeps): Router {
     // A right password from a pair already proven (docs/security.md, signing in) is judged on
     // that pair's own attempts alone, so strangers spending the username's or the address's
     // budgets cannot lock its owner out; any other pair spends both budgets as well.
-    if ((await limits.authKnown.get(pair)) === null) {
+    const known = (await limits.authKnown.get(pair)) !== null;
+    if (!known) {
       // Every attempt counts, whatever its outcome: a right password is no refund, so neither
       // bcrypt work nor new sessions can be had without bound from one address or for one account.
       const byIp = await take(limits.authIp, ip);
@@ -100,7 +101,10 @@ export function authRouter(deps: AuthRouteDeps): Router {
     const byPair = await passPairGate(limits, pair);
     if (!byPair.ok) throw rateLimited(byPair.retryAfterSeconds);
     const user = await store.findUserByUsername(username);
-    const valid = await verifyPassword(password, user ? user.passwordHash : await dummyHash(), ip);
+    // A known pair's comparison goes ahead of the others' (auth/passwords.ts).
+    const valid = user
+      ? await verifyPassword(password, user.passwordHash, ip, known ? 'known' : 'other')
+      : await missingAccountWait().then(() => false);
     if (!user || !valid) {
       // An address is personal data: it goes into the log only when an operator asks for debug.
       log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
