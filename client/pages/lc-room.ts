@@ -144,6 +144,7 @@ export class LcRoom extends LitElement {
                 .pin=${this.pin} @lc-new-pin=${this._onNewPin}></lc-room-access>`
             : nothing
         }
+        <lc-details .mesh=${mesh}></lc-details>
         <button type="button" @click=${this._onLeave}>Leave room</button>
       </div>
       <p class="banner ${this._bannerWarn() ? 'warn' : ''}" role="status" aria-live="polite">${this._bannerText()}</p>
