@@ -1,9 +1,7 @@
 import type { Page } from '@playwright/test';
-import { serveClips } from './clip-server';
-import { CLIPS } from './clips';
 import { expect, test } from './fixtures';
-import { expectPlayingTogether, loadUrl, sample, shownVideo } from './playback';
-import { expectMesh, openRoomWith } from './room';
+import { expectPlayingTogether, sample, shownVideo, withClipPlaying } from './playback';
+import { expectMesh } from './room';
 
 const timeline = (page: Page) => page.locator('lc-watch').getByRole('img', { name: /^Buffered/ });
 const note = (page: Page) => page.locator('lc-watch').getByRole('status');
@@ -22,13 +20,7 @@ async function clickTimeline(page: Page, share: number): Promise<void> {
 test('a click on the timeline seeks for whoever may steer; a guest who may not is told why', async ({
   signUp,
 }) => {
-  const clips = await serveClips();
-  try {
-    const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
-    await openRoomWith(host, [ann]);
-    await loadUrl(host, clips.url(CLIPS.blue.file));
-    await expectPlayingTogether(host, [ann], 20_000);
-
+  await withClipPlaying(signUp, async (host, ann) => {
     // Ann may not steer: the player says so, a click says why, and the host plays on.
     await expect(ann.page.getByText('Only the host controls playback.').first()).toBeVisible();
     const before = (await sample(host.page)).position;
@@ -51,21 +43,13 @@ test('a click on the timeline seeks for whoever may steer; a guest who may not i
       .toBeGreaterThan(43);
     expect((await sample(host.page)).position).toBeLessThan(52);
     await expectPlayingTogether(host, [ann], 20_000);
-  } finally {
-    await clips.close();
-  }
+  });
 });
 
 test('each person’s volume and mute are remembered on their device across a reload', async ({
   signUp,
 }) => {
-  const clips = await serveClips();
-  try {
-    const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
-    await openRoomWith(host, [ann]);
-    await loadUrl(host, clips.url(CLIPS.blue.file));
-    await expectPlayingTogether(host, [ann], 20_000);
-
+  await withClipPlaying(signUp, async (host, ann) => {
     const player = ann.page.getByRole('group', { name: 'Player' });
     await player.getByRole('slider', { name: 'Volume' }).fill('0.4');
     await expect.poll(() => sound(ann.page).then((s) => s.volume)).toBeCloseTo(0.4, 2);
@@ -82,7 +66,5 @@ test('each person’s volume and mute are remembered on their device across a re
     );
     // The host's sound is its own.
     expect(await sound(host.page)).toEqual({ volume: 1, muted: false });
-  } finally {
-    await clips.close();
-  }
+  });
 });
