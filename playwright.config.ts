@@ -7,6 +7,7 @@ import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './e2e/chromium';
  * time, each beside at most one of the light specs.
  */
 const PLAYBACK_SPECS = [
+  'a11y',
   'autoplay',
   'buffering',
   'cluster',
@@ -18,6 +19,7 @@ const PLAYBACK_SPECS = [
   'media',
   'own-copy',
   'privacy',
+  'seek-and-sound',
   'restart',
   'share-file',
   'steady-video',

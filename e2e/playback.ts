@@ -1,6 +1,9 @@
 import type { Locator, Page } from '@playwright/test';
 import { DEFAULT_DRIFT_PARAMS } from '../shared/sync/drift-controller';
+import { serveClips } from './clip-server';
+import { CLIPS } from './clips';
 import { expect, type Person } from './fixtures';
+import { openRoomWith } from './room';
 
 /** The <video> on show in the player (a source still loading sits hidden beside it). */
 export const shownVideo = (page: Page): Locator => page.locator('lc-player video:not([hidden])');
@@ -103,4 +106,24 @@ export async function expectHostRate(host: Person, guests: readonly Person[]): P
     )
     .toEqual(guests.map(() => true));
   return rate;
+}
+
+/**
+ * A host and one guest in a room, playing the minute-long blue clip by URL together, for
+ * `body`; the clip server closes after it.
+ */
+export async function withClipPlaying(
+  signUp: (name: string) => Promise<Person>,
+  body: (host: Person, guest: Person) => Promise<void>,
+): Promise<void> {
+  const clips = await serveClips();
+  try {
+    const [host, guest] = await Promise.all([signUp('host'), signUp('ann')]);
+    await openRoomWith(host, [guest]);
+    await loadUrl(host, clips.url(CLIPS.blue.file));
+    await expectPlayingTogether(host, [guest], 20_000);
+    await body(host, guest);
+  } finally {
+    await clips.close();
+  }
 }

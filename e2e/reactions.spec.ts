@@ -136,3 +136,30 @@ test('a flood of reactions neither freezes the page nor fills the screen, and on
     hostile.close();
   }
 });
+
+test('a reaction that arrives before the reactions have loaded is shown once they have', async ({
+  signUp,
+}) => {
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  // The host's comfort chunk (reactions, typing, player controls) is held back until released.
+  let release = (): void => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await host.page.route('**/assets/comfort-*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await openRoomWith(host, [ann]);
+  await expectMesh(ann.page, ann, [host]);
+  await expect(host.page.getByRole('group', { name: 'Reactions' })).toHaveCount(0);
+
+  await reactionButton(ann.page, '😂').click();
+  // Ann's own tally closes 3 s after her reaction: long after it reached the host on loopback.
+  await expect(tallyLines(ann.page, 'You reacted 😂')).toHaveCount(1);
+  await expect(host.page.getByRole('group', { name: 'Reactions' })).toHaveCount(0);
+
+  release();
+  await expect(host.page.getByRole('group', { name: 'Reactions' })).toBeVisible();
+  await expect(tallyLines(host.page, `${ann.name} reacted 😂`)).toHaveCount(1);
+});

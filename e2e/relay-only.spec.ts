@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { type Coturn, coturnMissing, startCoturn } from '../signalling/testing/coturn';
+import { figure, openDetails } from './connection-details';
 import { expect, test } from './fixtures';
 import { recordPeerConnections } from './peer-connections';
 import {
@@ -114,6 +115,11 @@ test.describe('relay only', () => {
           remote: 'relay',
         });
       }
+      // Connection details names the relay and its protocol.
+      const dialog = await openDetails(host.page);
+      await expect(figure(dialog, guest.name, 'Route')).toHaveText(/^relay \((udp|tcp|tls)\)$/, {
+        timeout: 15_000,
+      });
       expect([...host.errors, ...guest.errors]).toEqual([]);
     },
   );

@@ -1,3 +1,5 @@
+import type { PeerMessage } from '../../shared/peer-messages';
+import type { Member } from '../mesh/member';
 import type { MeshController } from '../mesh/mesh-controller';
 import { now } from '../util/clock';
 import { adoptProperties, make, shadowWith } from './element';
@@ -57,18 +59,21 @@ export class LcTyping extends HTMLElement {
   #subscribe(): void {
     if (this.#unsubscribe || !this.#mesh) return;
     this.#unsubscribe = this.#mesh.subscribe({
-      message: (from, message) => {
-        // The name is the link's member, never anything the message says.
-        if (message.type === 'typing') this.#board.mark(from.peerId, from.name, now());
-        else if (message.type === 'chat') this.#board.clear(from.peerId);
-        else return;
-        this.#refresh();
-      },
+      message: (from, message) => this.hear(from, message),
       memberLeft: (member) => {
         this.#board.clear(member.peerId);
         this.#refresh();
       },
     });
+  }
+
+  /** A message from the mesh (or held for us while this chunk loaded). */
+  hear(from: Member, message: PeerMessage): void {
+    // The name is the link's member, never anything the message says.
+    if (message.type === 'typing') this.#board.mark(from.peerId, from.name, now());
+    else if (message.type === 'chat') this.#board.clear(from.peerId);
+    else return;
+    this.#refresh();
   }
 
   /** Shows who types now, and wakes up when the next of them runs out. */

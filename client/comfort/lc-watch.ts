@@ -1,6 +1,7 @@
-import { REACTION_EMOJI, type ReactionEmoji } from '../../shared/peer-messages';
+import { type PeerMessage, REACTION_EMOJI, type ReactionEmoji } from '../../shared/peer-messages';
 import { targetPosition } from '../../shared/sync/target';
 import type { ChatController } from '../chat/chat-controller';
+import type { Member } from '../mesh/member';
 import type { MeshController } from '../mesh/mesh-controller';
 import type { ControlDetail, LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
@@ -8,6 +9,7 @@ import { adoptProperties, make, shadowWith } from './element';
 import { LcOverlay } from './lc-overlay';
 import { type PlayerKey, playerKey, SEEK_STEP_S, VOLUME_STEP } from './player-keys';
 import { REACTION_TALLY_MS, ReactionGate, ReactionTally } from './reactions';
+import { SoundMemory } from './sound-memory';
 import { drawTimeline } from './timeline';
 
 const BAR_CSS = `
@@ -28,6 +30,7 @@ label { display: inline-flex; gap: 0.4rem; align-items: center; }
   background: var(--lc-surface); border: 1px solid var(--lc-border); overflow: hidden;
 }
 .timeline[hidden] { display: none; }
+.timeline { cursor: pointer; }
 .timeline .range { position: absolute; top: 0; bottom: 0; background: var(--lc-muted); }
 .timeline .host { position: absolute; top: 0; bottom: 0; width: 3px; background: var(--lc-accent); }
 `;
@@ -60,6 +63,9 @@ export class LcWatch extends HTMLElement {
   #mesh: MeshController | null = null;
   /** Where reactions are counted. No initialiser: it would overwrite what the room set before the upgrade. */
   chat?: ChatController;
+  /** Whose sound this device remembers (set by the room, like `chat`). */
+  userId?: string;
+  readonly #memory = new SoundMemory(localStorage);
   readonly #gate = new ReactionGate();
   readonly #tally = new ReactionTally();
   #unsubscribe: (() => void) | null = null;
@@ -103,6 +109,7 @@ export class LcWatch extends HTMLElement {
     this.#fullScreen.addEventListener('click', () => this.#act('full-screen'));
     pip.addEventListener('click', () => void this.#pictureInPicture());
     this.#showChat.addEventListener('click', () => this.#toggleChat());
+    this.#timeline.addEventListener('click', (event) => this.#onTimelineClick(event));
     this.#bar.append(this.#timeline, reactions, controls, this.#note);
     const root = shadowWith(this, ':host { display: block; margin-top: 0.5rem; }');
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheetForBar()];
@@ -142,16 +149,19 @@ export class LcWatch extends HTMLElement {
   #subscribe(): void {
     if (this.#unsubscribe || !this.#mesh) return;
     this.#unsubscribe = this.#mesh.subscribe({
-      message: (from, message) => {
-        if (message.type === 'reaction') this.#show(from.peerId, from.name, message.emoji);
-        this.#refreshChat();
-      },
+      message: (from, message) => this.hear(from, message),
       memberJoined: () => this.#refreshChat(),
       memberLeft: (member) => {
         this.#gate.forget(member.peerId);
         this.#refreshChat();
       },
     });
+  }
+
+  /** A message from the mesh (or held for us while this chunk loaded). */
+  hear(from: Member, message: PeerMessage): void {
+    if (message.type === 'reaction') this.#show(from.peerId, from.name, message.emoji);
+    this.#refreshChat();
   }
 
   // Reactions
@@ -207,13 +217,38 @@ export class LcWatch extends HTMLElement {
     return this.#player()?.shadowRoot?.querySelector<HTMLElement>('.screen') ?? null;
   }
 
-  /** Follows the sound of whatever video the player shows, to keep Volume and Mute true. */
+  /**
+   * Follows the sound of whatever video the player shows, to keep Volume and Mute true, and
+   * gives each video it loads the sound this person left it at.
+   */
   #follow(): void {
     const root = this.#player()?.shadowRoot ?? null;
     if (root === this.#watched) return;
     this.#watched?.removeEventListener('volumechange', this.#onVolume, true);
+    this.#watched?.removeEventListener('loadedmetadata', this.#onLoaded, true);
     this.#watched = root;
     root?.addEventListener('volumechange', this.#onVolume, true);
+    root?.addEventListener('loadedmetadata', this.#onLoaded, true);
+    for (const video of root?.querySelectorAll('video') ?? []) this.#recallSound(video);
+  }
+
+  readonly #onLoaded = (event: Event): void => {
+    if (event.target instanceof HTMLVideoElement) this.#recallSound(event.target);
+  };
+
+  /** The remembered volume, and mute if they muted; never unmutes what autoplay had to mute. */
+  #recallSound(video: HTMLVideoElement): void {
+    const sound = this.userId ? this.#memory.recall(this.userId) : null;
+    if (!sound) return;
+    video.volume = sound.volume;
+    if (sound.muted) video.muted = true;
+  }
+
+  /** Remembers the sound the person chose (not what the page did, e.g. muting for autoplay). */
+  #rememberSound(video: HTMLVideoElement): void {
+    if (this.userId) {
+      this.#memory.remember(this.userId, { volume: video.volume, muted: video.muted });
+    }
   }
 
   readonly #onVolume = (event: Event): void => {
@@ -231,6 +266,7 @@ export class LcWatch extends HTMLElement {
     }
     video.volume = Math.min(1, Math.max(0, volume));
     if (video.volume > 0 && video.muted) video.muted = false;
+    this.#rememberSound(video);
   }
 
   async #pictureInPicture(): Promise<void> {
@@ -309,8 +345,12 @@ export class LcWatch extends HTMLElement {
     const video = this.#video();
     switch (key) {
       case 'mute':
-        if (video) video.muted = !video.muted;
-        else this.#say('There is no video to mute.');
+        if (!video) {
+          this.#say('There is no video to mute.');
+          return;
+        }
+        video.muted = !video.muted;
+        this.#rememberSound(video);
         return;
       case 'full-screen':
         void this.#toggleFullScreen();
@@ -326,7 +366,7 @@ export class LcWatch extends HTMLElement {
     }
   }
 
-  /** Play, pause or seek: the host's own player, or a request to the host from a guest. */
+  /** Play, pause or seek by a step: the host's own player, or a request to the host from a guest. */
   #steer(key: 'toggle-play' | 'back' | 'forward', video: HTMLVideoElement | null): void {
     const step = key === 'back' ? -SEEK_STEP_S : SEEK_STEP_S;
     if (this.#mesh?.isHost) {
@@ -339,24 +379,52 @@ export class LcWatch extends HTMLElement {
       else video.pause();
       return;
     }
-    const player = this.#player();
+    const player = this.#steerablePlayer();
     const sync = player?.sync;
-    if (!player || !sync || sync.source.kind === 'none') {
-      this.#say('Nothing is playing yet.');
-      return;
-    }
-    if (!sync.guestControl) {
-      this.#say('Only the host controls playback.');
-      return;
-    }
-    const detail: ControlDetail =
+    if (!player || !sync) return;
+    this.#ask(
+      player,
       key === 'toggle-play'
         ? { action: sync.paused ? 'play' : 'pause' }
         : {
             action: 'seek',
             position: Math.max(0, targetPosition(sync, now() + player.clockOffset) + step),
-          };
-    // The room hears a guest's requests from its player.
+          },
+    );
+  }
+
+  /** A click on the timeline seeks there, for whoever may steer. */
+  #onTimelineClick(event: MouseEvent): void {
+    const video = this.#video();
+    const box = this.#timeline.getBoundingClientRect();
+    const duration = video?.duration ?? Number.NaN;
+    if (!video || !Number.isFinite(duration) || box.width <= 0) return;
+    const position = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)) * duration;
+    if (this.#mesh?.isHost) {
+      video.currentTime = position;
+      return;
+    }
+    const player = this.#steerablePlayer();
+    if (player) this.#ask(player, { action: 'seek', position });
+  }
+
+  /** A guest's player when the guest may steer it; otherwise says why not, and null. */
+  #steerablePlayer(): LcPlayer | null {
+    const player = this.#player();
+    const sync = player?.sync;
+    if (!player || !sync || sync.source.kind === 'none') {
+      this.#say('Nothing is playing yet.');
+      return null;
+    }
+    if (!sync.guestControl) {
+      this.#say('Only the host controls playback.');
+      return null;
+    }
+    return player;
+  }
+
+  /** Sends a guest's request to the host: the room hears it from the player. */
+  #ask(player: LcPlayer, detail: ControlDetail): void {
     player.dispatchEvent(new CustomEvent('lc-control', { detail, bubbles: true, composed: true }));
   }
 

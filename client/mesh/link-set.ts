@@ -159,6 +159,11 @@ export class LinkSet {
     for (const peerId of this.#media) this.#links.get(peerId)?.setOutgoing(media);
   }
 
+  /** The getStats report of our connection to `peerId`, if one is up. */
+  stats(peerId: string): Promise<RTCStatsReport | null> {
+    return this.#links.get(peerId)?.stats() ?? Promise.resolve(null);
+  }
+
   /** The other side's clock against ours, from ping/pong on that link; null until measured. */
   clock(peerId: string): ClockEstimate | null {
     return this.#links.get(peerId)?.clock.estimate() ?? null;

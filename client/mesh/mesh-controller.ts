@@ -190,6 +190,16 @@ export class MeshController implements ReactiveController {
     return hostPeerId ? this.#links.clock(hostPeerId) : null;
   }
 
+  /** A member's clock estimate from ping/pong on our link to them; null until measured. */
+  clock(peerId: string): ClockEstimate | null {
+    return this.#links.clock(peerId);
+  }
+
+  /** The getStats report of our connection to a member, for "Connection details". */
+  linkStats(peerId: string): Promise<RTCStatsReport | null> {
+    return this.#links.stats(peerId);
+  }
+
   /** Host clock minus ours (ms); 0 until measured. */
   hostClockOffset(): number {
     return this.hostClock()?.offset ?? 0;

@@ -177,6 +177,12 @@ export class PeerLink {
     return this.#outdated;
   }
 
+  /** The current connection's getStats report, for "Connection details"; null while there is none. */
+  async stats(): Promise<RTCStatsReport | null> {
+    const pc = this.#attempt?.peer?._pc;
+    return pc ? pc.getStats() : null;
+  }
+
   /** Starts the first attempt: as initiator, or waiting for the other side's offer. */
   start(initiator: boolean): void {
     if (this.#state === 'closed') return;

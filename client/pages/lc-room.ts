@@ -5,6 +5,7 @@ import { api, HttpError } from '../api/http';
 import { fire } from '../app/events';
 import { relayOnlyWanted } from '../app/relay-only';
 import { ChatController } from '../chat/chat-controller';
+import { type HeldMessage, HeldMessages } from '../mesh/held-messages';
 import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
 import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
@@ -19,6 +20,8 @@ import { LazyPart } from '../util/lazy-part';
 import { loadOnce } from '../util/load-once';
 import { roomExit } from './room-exit';
 
+/** Reactions and typing marks held while the comfort chunk loads; a flood keeps only the last. */
+const HELD_MAX = 32;
 /** The host's side of the room (playback, sync, controls): fetched only by a host. */
 const loadHostSide = loadOnce(() => import('../playback/host-side'));
 /** A guest's prompt for its own copy of the host's file: fetched when the host plays one. */
@@ -123,7 +126,9 @@ export class LcRoom extends LitElement {
         },
       });
       // Typing, reactions and player controls come on demand (size budget); the room works without.
-      import('../comfort/comfort').catch(console.warn);
+      // Reactions and typing marks that arrive meanwhile wait for them.
+      const held = new HeldMessages(mesh, ['reaction', 'typing'], HELD_MAX);
+      import('../comfort/comfort').then(() => this._replay(held.release())).catch(console.warn);
     }
     super.connectedCallback();
   }
@@ -144,6 +149,7 @@ export class LcRoom extends LitElement {
                 .pin=${this.pin} @lc-new-pin=${this._onNewPin}></lc-room-access>`
             : nothing
         }
+        <lc-details .mesh=${mesh}></lc-details>
         <button type="button" @click=${this._onLeave}>Leave room</button>
       </div>
       <p class="banner ${this._bannerWarn() ? 'warn' : ''}" role="status" aria-live="polite">${this._bannerText()}</p>
@@ -175,7 +181,7 @@ export class LcRoom extends LitElement {
                     : nothing
                 }`
           }
-          <lc-watch .mesh=${mesh} .chat=${this.#chat}></lc-watch>
+          <lc-watch .mesh=${mesh} .chat=${this.#chat} .userId=${this.user.id}></lc-watch>
         </section>
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
@@ -231,6 +237,16 @@ export class LcRoom extends LitElement {
           playback.setGuestControl(e.detail.allowed)}
         @lc-close-room=${this._onCloseRoom}></lc-host-controls>
       ${playback.resumePrompt ? html`<p class="note" role="status">${playback.resumePrompt}</p>` : nothing}`;
+  }
+
+  /** Hands what arrived before the comfort chunk to its elements, now defined and listening. */
+  private _replay(held: HeldMessage[]): void {
+    const watch = this.renderRoot.querySelector('lc-watch');
+    const typing = this.renderRoot.querySelector('lc-typing');
+    for (const { from, message } of held) {
+      watch?.hear(from, message);
+      typing?.hear(from, message);
+    }
   }
 
   /** Says that a part's code failed to arrive, with a way to ask again; nothing meanwhile. */

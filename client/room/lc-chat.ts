@@ -33,14 +33,17 @@ export class LcChat extends LitElement {
         padding: 0.5rem 0.75rem;
         border-bottom: 1px solid var(--lc-border);
       }
-      ol {
-        list-style: none;
-        margin: 0;
+      .log {
         padding: 0.5rem 0.75rem;
         overflow-y: auto;
         flex: 1 1 auto;
         min-height: 12rem;
         max-height: 60vh;
+      }
+      ol {
+        list-style: none;
+        margin: 0;
+        padding: 0;
       }
       li {
         margin: 0.25rem 0;
@@ -82,21 +85,21 @@ export class LcChat extends LitElement {
   /** Greys out sending, e.g. before the room is joined. */
   @property({ type: Boolean }) disabled = false;
 
-  @query('ol') private _log!: HTMLOListElement;
+  @query('.log') private _log!: HTMLDivElement;
   @query('input') private _input!: HTMLInputElement;
   #stickToBottom = true;
   #scrollFrame = 0;
 
   override render() {
     return html`<h2 id="chat-h">Chat</h2>
-      <ol role="log" aria-labelledby="chat-h" @scroll=${this._onScroll}>
+      <div class="log" role="log" aria-labelledby="chat-h" tabindex="0" @scroll=${this._onScroll}><ol>
         ${repeat(
           this.entries,
           (entry) => entry,
           // Entries never change: a new line renders itself only, not the whole log again.
           (entry) => guard([entry], () => this._renderEntry(entry)),
         )}
-      </ol>
+      </ol></div>
       <form @submit=${this._onSubmit}>
         <label class="visually-hidden" for="message">Message</label>
         <input id="message" type="text" autocomplete="off" maxlength=${CHAT_TEXT_MAX}

@@ -66,7 +66,7 @@ async function setup(video: FakeVideoOptions = {}) {
   const statuses: GuestSyncStatus[] = [];
   const guest = new GuestSync({
     clock,
-    hostClock: { estimate: () => ({ offset: OFFSET + 2, rtt: 4 }) },
+    hostClock: { estimate: () => ({ offset: OFFSET + 2, rtt: 4, at: 0 }) },
     listener: { buffering: (b) => reports.push(b), status: (s) => statuses.push(s) },
   });
   return { clock, element, player, host, guest, reports, statuses };
@@ -336,7 +336,7 @@ describe('GuestSync', () => {
     const host = new Host(clock, source);
     const guest = new GuestSync({
       clock,
-      hostClock: { estimate: () => ({ offset: OFFSET, rtt: 2 }) },
+      hostClock: { estimate: () => ({ offset: OFFSET, rtt: 2, at: 0 }) },
     });
     guest.attach(player, source);
     guest.receive(host.sync());

@@ -288,7 +288,10 @@ describe('HostSync', () => {
     const loaded = guestPlayer.load({ kind: 'url', url: 'https://media.example/film.mp4' });
     await clock.advance(100);
     await loaded;
-    const guest = new GuestSync({ clock, hostClock: { estimate: () => ({ offset: 0, rtt: 1 }) } });
+    const guest = new GuestSync({
+      clock,
+      hostClock: { estimate: () => ({ offset: 0, rtt: 1, at: 0 }) },
+    });
     guest.attach(guestPlayer, SOURCES[0] ?? null);
     const wire = new HostSync({
       clock,

@@ -10,6 +10,8 @@ export interface ClockEstimate {
   offset: number;
   /** round trip of the sample the offset came from, ms */
   rtt: number;
+  /** when that sample's pong arrived, on the local clock (ms), to say how fresh the estimate is */
+  at: number;
 }
 
 /**
@@ -39,6 +41,6 @@ export class ClockOffsetEstimator {
       if (!best || s.t2 - s.t0 < best.t2 - best.t0) best = s;
     }
     if (!best) return null;
-    return { offset: best.t1 - (best.t0 + best.t2) / 2, rtt: best.t2 - best.t0 };
+    return { offset: best.t1 - (best.t0 + best.t2) / 2, rtt: best.t2 - best.t0, at: best.t2 };
   }
 }

@@ -17,6 +17,6 @@ describe('nextPingDelay', () => {
       t += nextPingDelay(est.sampleCount - 1);
     }
     expect(t).toBeLessThanOrEqual(DEFAULT_PING_SCHEDULE.burst * DEFAULT_PING_SCHEDULE.burstGapMs);
-    expect(est.estimate()).toEqual({ offset: 250, rtt: 2 });
+    expect(est.estimate()).toMatchObject({ offset: 250, rtt: 2 });
   });
 });

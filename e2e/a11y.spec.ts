@@ -1,0 +1,46 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { openDetails } from './connection-details';
+import { expect, test } from './fixtures';
+import { withClipPlaying } from './playback';
+import { chatLog, expectMesh, sendChat } from './room';
+
+/** What axe finds of impact serious or critical on the page as it is, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('axe finds nothing serious on sign-in and the lobby', async ({ page, signUp }) => {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(await seriousViolations(page), 'sign-in').toEqual([]);
+
+  const person = await signUp('lobby');
+  expect(await seriousViolations(person.page), 'lobby').toEqual([]);
+});
+
+test('axe finds nothing serious in a room, for host and guest, with video, chat and the details dialog', async ({
+  signUp,
+}) => {
+  await withClipPlaying(signUp, async (host, ann) => {
+    await expectMesh(ann.page, ann, [host]);
+    await sendChat(ann.page, 'hello, accessible room');
+    await expect(chatLog(host.page)).toContainText('hello, accessible room');
+    // The comfort chunk (reactions, player controls) is part of the room as people see it.
+    for (const { page } of [host, ann]) {
+      await expect(page.getByRole('group', { name: 'Reactions' })).toBeVisible();
+    }
+    for (const [who, { page }] of [
+      ['host', host],
+      ['guest', ann],
+    ] as const) {
+      expect(await seriousViolations(page), `${who}'s room`).toEqual([]);
+      await openDetails(page);
+      expect(await seriousViolations(page), `${who}'s Connection details`).toEqual([]);
+      await page.keyboard.press('Escape');
+    }
+  });
+});
