@@ -1,7 +1,8 @@
 /**
- * What makes watching comfortable (issue 14): typing marks, reactions, player controls. The room
- * fetches this chunk on demand, so the room's own code stays within its size budget; until it
- * arrives the room works without these parts.
+ * What makes watching comfortable (issue 14): typing marks, reactions, player controls,
+ * subtitles. The room fetches this chunk on demand, so the room's own code stays within its
+ * size budget; until it arrives the room works without these parts.
  */
+import './lc-subtitles';
 import './lc-typing';
 import './lc-watch';

@@ -122,7 +122,7 @@ export class LcRoom extends LitElement {
           if (mesh.isHost) this.#hostPlayback.want();
         },
       });
-      // Typing, reactions and player controls come on demand (size budget); the room works without.
+      // Typing, reactions, player controls and subtitles come on demand (size budget); the room works without.
       import('../comfort/comfort').catch(console.warn);
     }
     super.connectedCallback();
@@ -176,6 +176,7 @@ export class LcRoom extends LitElement {
                 }`
           }
           <lc-watch .mesh=${mesh} .chat=${this.#chat}></lc-watch>
+          <lc-subtitles .mesh=${mesh} .userId=${this.user.id}></lc-subtitles>
         </section>
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
