@@ -132,6 +132,13 @@ export class LcSubtitles extends MeshElement {
   protected override listener(mesh: MeshController): MeshListener {
     return {
       message: (_from, message) => this.#onMessage(message),
+      hostChanged: () => {
+        // Handed the room, we hand on the subtitles we were shown, to members who come later.
+        if (!mesh.isHost || this.#pages.length > 0 || !this.#track) return;
+        this.#assembly.reset();
+        this.#pages = subtitlePages(randomId(), this.#track.cues);
+        this.#remove.hidden = false;
+      },
       linkReady: (member) => {
         if (!mesh.isHost) return;
         if (this.#pages.length === 0) mesh.send(member.peerId, { type: 'subtitles-off' });
