@@ -25,15 +25,15 @@ function srt(): Buffer {
   return Buffer.from(blocks.join('\n'));
 }
 
-const subtitlesFile = (page: Page): Locator => page.getByLabel('Subtitles file');
+const subtitlesFile = (page: Page): Locator => page.getByLabel('Subtitles file', { exact: true });
 const cue = (page: Page): Locator => page.locator('lc-overlay .cue span');
 const subtitles = (page: Page): Locator => page.getByRole('group', { name: 'Subtitles' });
 const showBox = (page: Page): Locator =>
-  subtitles(page).getByRole('checkbox', { name: 'Show subtitles' });
+  subtitles(page).getByRole('checkbox', { name: 'Show subtitles', exact: true });
 const delayBox = (page: Page): Locator =>
-  subtitles(page).getByRole('spinbutton', { name: 'Subtitle delay' });
+  subtitles(page).getByRole('spinbutton', { name: 'Subtitle delay', exact: true });
 const sizeBox = (page: Page): Locator =>
-  subtitles(page).getByRole('combobox', { name: 'Subtitle size' });
+  subtitles(page).getByRole('combobox', { name: 'Subtitle size', exact: true });
 
 async function pickSubtitles(host: Person): Promise<void> {
   await subtitlesFile(host.page).setInputFiles({

@@ -27,7 +27,7 @@ import {
 const CSS = `
 :host { display: block; margin-top: 0.5rem; }
 [role='group'] { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
-label { display: inline-flex; gap: 0.4rem; align-items: center; }
+label, .field { display: inline-flex; gap: 0.4rem; align-items: center; }
 input[type='number'] { width: 5rem; }
 input, select, button { font: inherit; }
 button {
@@ -38,7 +38,7 @@ button {
 [hidden] { display: none !important; }
 p { margin: 0; flex-basis: 100%; }
 p:empty { display: none; }
-.error { color: var(--lc-danger, #b91c1c); }
+.error { color: var(--lc-danger); }
 `;
 
 /** How often the subtitle on show is looked up again, ms (a tenth of a second, the delay's step). */
@@ -89,13 +89,13 @@ export class LcSubtitles extends MeshElement {
     for (const [value, label] of Object.entries(SUBTITLE_SIZES)) {
       this.#size.append(make('option', { value }, label));
     }
-    this.#hostPart.append(make('label', {}, 'Subtitles file', this.#file), this.#remove);
+    this.#hostPart.append(field('Subtitles file', this.#file), this.#remove);
     const own = make(
       'div',
       { role: 'group', ariaLabel: 'Subtitles' },
       make('label', {}, this.#show, 'Show subtitles'),
-      make('label', {}, 'Subtitle delay', this.#delay, 's'),
-      make('label', {}, 'Subtitle size', this.#size),
+      field('Subtitle delay', this.#delay, 's'),
+      field('Subtitle size', this.#size),
       this.#status,
     );
     this.#file.addEventListener('change', () => void this.#onFile());
@@ -240,6 +240,21 @@ export class LcSubtitles extends MeshElement {
     // No overlay is added while there is nothing to show.
     if (text || player.querySelector('lc-overlay')) overlayIn(player).showCue(text, settings.size);
   }
+}
+
+/**
+ * A control with its label beside it (`for`, not wrapped: a wrapped control's value would join
+ * its accessible name), and a unit after it.
+ */
+function field(name: string, control: HTMLElement, unit = ''): HTMLElement {
+  control.id = name.toLowerCase().replace(/ /g, '-');
+  return make(
+    'span',
+    { className: 'field' },
+    make('label', { htmlFor: control.id }, name),
+    control,
+    unit,
+  );
 }
 
 function isSize(value: string): value is SubtitleSize {
