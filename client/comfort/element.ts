@@ -1,5 +1,3 @@
-import type { MeshController, MeshListener } from '../mesh/mesh-controller';
-
 /*
  * Helpers for this chunk's custom elements. They are plain custom elements, not Lit ones: any
  * module this chunk shares with the first page (Lit, the shared styles) makes the bundler
@@ -42,38 +40,5 @@ export function adoptProperties(host: HTMLElement, names: readonly string[]): vo
     const value = own[name];
     delete own[name];
     own[name] = value;
-  }
-}
-
-/**
- * A custom element on the room's mesh: the room sets `mesh` (before or after the upgrade), and
- * the element listens while it is connected. Subclasses say what they listen to.
- */
-export abstract class MeshElement extends HTMLElement {
-  #mesh: MeshController | null = null;
-  #unsubscribe: (() => void) | null = null;
-
-  get mesh(): MeshController | null {
-    return this.#mesh;
-  }
-
-  set mesh(mesh: MeshController | null) {
-    this.unlisten();
-    this.#mesh = mesh;
-    if (this.isConnected) this.listen();
-  }
-
-  protected abstract listener(mesh: MeshController): MeshListener;
-
-  /** Subscribes to the mesh, once; call from connectedCallback. */
-  protected listen(): void {
-    if (this.#unsubscribe || !this.#mesh) return;
-    this.#unsubscribe = this.#mesh.subscribe(this.listener(this.#mesh));
-  }
-
-  /** Call from disconnectedCallback. */
-  protected unlisten(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
   }
 }

@@ -12,8 +12,9 @@ import type { MeshController, MeshListener } from '../mesh/mesh-controller';
 import type { LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { randomId } from '../util/random-id';
-import { adoptProperties, MeshElement, make, shadowWith } from './element';
+import { adoptProperties, make, shadowWith } from './element';
 import { overlayIn } from './lc-overlay';
+import { MeshElement } from './mesh-element';
 import { sendPaced } from './paced';
 import {
   loadSubtitleSettings,
