@@ -23,6 +23,7 @@ const PLAYBACK_SPECS = [
   'restart',
   'share-file',
   'steady-video',
+  'subtitles',
   'url-mode',
 ].map((name) => `${name}.spec.ts`);
 

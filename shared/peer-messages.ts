@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { peerIdSchema, roleSchema, signalDataSchema } from './socket';
+import { subtitleMessageSchemas } from './subtitles/messages';
 import { fileSourceSchema, swarmMessageSchemas } from './swarm/messages';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
@@ -147,6 +148,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   pongSchema,
   linkSignalSchema,
   ...swarmMessageSchemas,
+  ...subtitleMessageSchemas,
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type PeerMessageOf<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;

@@ -1,4 +1,5 @@
 import type { ChatController } from '../chat/chat-controller';
+import type { LcPlayer } from '../room/lc-player';
 import { make, shadowWith } from './element';
 import { REACTION_FLOAT_MS, REACTION_FLOATING_MAX } from './reactions';
 
@@ -28,12 +29,24 @@ const CSS = `
   border-radius: var(--lc-radius);
 }
 .chat[hidden] { display: none; }
+.cue {
+  position: absolute; left: 5%; right: 5%; bottom: 12%; text-align: center;
+  font-size: max(1rem, 5cqh); line-height: 1.3;
+}
+.cue[data-size='small'] { font-size: max(0.875rem, 3.5cqh); }
+.cue[data-size='large'] { font-size: max(1.25rem, 6.5cqh); }
+.cue[data-size='extra-large'] { font-size: max(1.5rem, 8cqh); }
+.cue span {
+  white-space: pre-line; padding: 0.1em 0.35em; color: #fff; background: rgb(0 0 0 / 0.8);
+  box-decoration-break: clone; -webkit-box-decoration-break: clone;
+}
+.cue:empty { display: none; }
 .chat lc-chat { flex: 1 1 auto; }
 `;
 
 /**
- * What the room draws over the picture, slotted into the player's screen: reactions floating up
- * and, in full screen, the player's bar and the chat. Only REACTION_FLOATING_MAX float at once;
+ * What the room draws over the picture, slotted into the player's screen: reactions floating up,
+ * the subtitle on show and, in full screen, the player's bar and the chat. Only REACTION_FLOATING_MAX float at once;
  * they are hidden from assistive technology, as the chat counts them in words once per burst.
  */
 export class LcOverlay extends HTMLElement {
@@ -41,10 +54,18 @@ export class LcOverlay extends HTMLElement {
   readonly #floating = make('div', { className: 'floating', ariaHidden: 'true' });
   readonly #top = make('div', { className: 'top' });
   readonly #chatBox = make('div', { className: 'chat', hidden: true });
+  readonly #cue = make('div', { className: 'cue' });
 
   constructor() {
     super();
-    this.#root.append(this.#floating, this.#top, this.#chatBox);
+    this.#root.append(this.#floating, this.#cue, this.#top, this.#chatBox);
+  }
+
+  /** Shows a subtitle's text (as text) at `size`; '' shows none. */
+  showCue(text: string, size: string): void {
+    this.#cue.dataset.size = size;
+    if (this.#cue.textContent === text) return;
+    this.#cue.replaceChildren(...(text ? [make('span', {}, text)] : []));
   }
 
   /** Floats `emoji` up over the video for REACTION_FLOAT_MS; false when too many already do. */
@@ -91,6 +112,16 @@ export class LcOverlay extends HTMLElement {
 }
 
 customElements.define('lc-overlay', LcOverlay);
+
+/** The overlay in `player`, added when first needed (the player may have been replaced). */
+export function overlayIn(player: LcPlayer): LcOverlay {
+  let overlay = player.querySelector('lc-overlay');
+  if (!overlay) {
+    overlay = new LcOverlay();
+    player.append(overlay);
+  }
+  return overlay;
+}
 
 declare global {
   interface HTMLElementTagNameMap {

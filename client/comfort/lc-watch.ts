@@ -6,7 +6,7 @@ import type { MeshController } from '../mesh/mesh-controller';
 import type { ControlDetail, LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { adoptProperties, make, shadowWith } from './element';
-import { LcOverlay } from './lc-overlay';
+import { type LcOverlay, overlayIn } from './lc-overlay';
 import { type PlayerKey, playerKey, SEEK_STEP_S, VOLUME_STEP } from './player-keys';
 import { REACTION_TALLY_MS, ReactionGate, ReactionTally } from './reactions';
 import { SoundMemory } from './sound-memory';
@@ -197,13 +197,7 @@ export class LcWatch extends HTMLElement {
   /** The overlay in the room's player, added when first needed (or when the player changed). */
   #overlay(): LcOverlay | null {
     const player = this.#player();
-    if (!player) return null;
-    let overlay = player.querySelector('lc-overlay');
-    if (!overlay) {
-      overlay = new LcOverlay();
-      player.append(overlay);
-    }
-    return overlay;
+    return player ? overlayIn(player) : null;
   }
 
   /** The <video> on show, if the source is one (YouTube's is not ours to reach). */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { accepts } from './message-policy';
 
 describe('accepts', () => {
-  it('takes sync, history and file hashes from the host peer only', () => {
-    for (const type of ['sync', 'history', 'file-hashes'] as const) {
+  it('takes sync, history, file hashes and subtitles from the host peer only', () => {
+    for (const type of ['sync', 'history', 'file-hashes', 'subtitles', 'subtitles-off'] as const) {
       expect(accepts(type, 'host', 'host', 'me')).toBe(true);
       expect(accepts(type, 'guest', 'host', 'me')).toBe(false);
       // Nobody speaks for playback while the host is away.

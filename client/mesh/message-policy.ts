@@ -2,7 +2,7 @@ import type { PeerMessage } from '../../shared/peer-messages';
 
 /**
  * Whether a validated message from peer `from` may be acted on here. Only the host speaks for
- * playback, chat history and a shared file's hashes; only the host acts on control requests,
+ * playback, chat history, a shared file's hashes and the subtitles; only the host acts on control requests,
  * buffering reports and a guest's word that it cannot play the file, and only from guests.
  */
 export function accepts(
@@ -15,6 +15,8 @@ export function accepts(
     case 'sync':
     case 'history':
     case 'file-hashes':
+    case 'subtitles':
+    case 'subtitles-off':
       return hostPeerId !== null && from === hostPeerId;
     case 'control':
     case 'buffering':

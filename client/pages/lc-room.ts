@@ -14,6 +14,7 @@ import '../room/lc-chat';
 import '../room/lc-people';
 import '../room/lc-player';
 import '../ui/lc-copy';
+import { SUBTITLE_PAGES_MAX } from '../../shared/subtitles/limits';
 import { baseStyles } from '../ui/styles';
 import { formatClock } from '../util/format';
 import { LazyPart } from '../util/lazy-part';
@@ -125,10 +126,17 @@ export class LcRoom extends LitElement {
           if (mesh.isHost) this.#hostPlayback.want();
         },
       });
-      // Typing, reactions and player controls come on demand (size budget); the room works without.
-      // Reactions and typing marks that arrive meanwhile wait for them.
+      // Typing, reactions, player controls and subtitles come on demand (size budget); the room
+      // works without. What arrives for them meanwhile waits for them.
       const held = new HeldMessages(mesh, ['reaction', 'typing'], HELD_MAX);
-      import('../comfort/comfort').then(() => this._replay(held.release())).catch(console.warn);
+      const heldSubtitles = new HeldMessages(
+        mesh,
+        ['subtitles', 'subtitles-off'],
+        SUBTITLE_PAGES_MAX + 1,
+      );
+      import('../comfort/comfort')
+        .then(() => this._replay([...held.release(), ...heldSubtitles.release()]))
+        .catch(console.warn);
     }
     super.connectedCallback();
   }
@@ -182,6 +190,7 @@ export class LcRoom extends LitElement {
                 }`
           }
           <lc-watch .mesh=${mesh} .chat=${this.#chat} .userId=${this.user.id}></lc-watch>
+          <lc-subtitles .mesh=${mesh} .userId=${this.user.id}></lc-subtitles>
         </section>
         <div class="side">
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
@@ -243,9 +252,11 @@ export class LcRoom extends LitElement {
   private _replay(held: HeldMessage[]): void {
     const watch = this.renderRoot.querySelector('lc-watch');
     const typing = this.renderRoot.querySelector('lc-typing');
+    const subtitles = this.renderRoot.querySelector('lc-subtitles');
     for (const { from, message } of held) {
       watch?.hear(from, message);
       typing?.hear(from, message);
+      subtitles?.hear(message);
     }
   }
 
