@@ -22,6 +22,7 @@ const PLAYBACK_SPECS = [
   'share-file',
   'steady-video',
   'url-mode',
+  'voice',
 ].map((name) => `${name}.spec.ts`);
 
 // Debian's Chromium, never a downloaded browser. Each spec file's worker starts its own server

@@ -134,6 +134,20 @@ export const linkSignalSchema = z.object({
   data: signalDataSchema,
 });
 
+/** A MediaStream id as the sender's browser made it (a UUID in Chromium). */
+const streamId = z.string().check(z.minLength(1), z.maxLength(ID_MAX));
+
+/**
+ * Which of the sender's streams carry its voice and its camera (null: off). Sent on the link
+ * before a track is added, so the receiver never takes a voice for the host's movie; a track in
+ * no announced stream is the movie (from the host) or nothing.
+ */
+export const personalMediaSchema = z.object({
+  type: z.literal('media'),
+  voice: z.nullable(streamId),
+  camera: z.nullable(streamId),
+});
+
 export const peerMessageSchema = z.discriminatedUnion('type', [
   helloSchema,
   chatSchema,
@@ -146,6 +160,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   pingSchema,
   pongSchema,
   linkSignalSchema,
+  personalMediaSchema,
   ...swarmMessageSchemas,
 ]);
 export type PeerMessage = z.infer<typeof peerMessageSchema>;
