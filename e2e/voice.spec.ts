@@ -1,31 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium';
-import { CLIP_DIR, CLIPS } from './clips';
+import { CLIPS, VOICE_TONE } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { shownVideo } from './playback';
 import { openRoomWith, peopleList, streamFile } from './room';
-
-/**
- * A voice-like tone for every fake microphone: 440 Hz swelling three times a second, so noise
- * suppression does not take it for a steady hum.
- */
-const TONE = join(CLIP_DIR, 'voice-tone.wav');
-if (!existsSync(TONE)) {
-  mkdirSync(CLIP_DIR, { recursive: true });
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'aevalsrc=0.6*sin(2*PI*440*t)*(0.55+0.45*sin(2*PI*3*t)):s=48000:d=30',
-    TONE,
-  ]);
-}
 
 // This spec's browser has fake devices: a camera's test pattern and the tone as the microphone.
 test.use({
@@ -34,7 +12,7 @@ test.use({
     args: [
       ...CHROMIUM_FLAGS,
       '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${TONE}`,
+      `--use-file-for-fake-audio-capture=${VOICE_TONE}`,
     ],
   },
 });
@@ -187,4 +165,30 @@ test('a camera turned on gives the others a small video tile', async ({ signUp }
   for (const listener of [host, carol]) {
     await expect(listener.page.locator(`video[aria-label="Camera of ${bob.name}"]`)).toHaveCount(0);
   }
+});
+
+test('the host’s shared screen reaches the guests, who read who shares it, and stops cleanly', async ({
+  signUp,
+}) => {
+  const people = await Promise.all([signUp('host'), signUp('bob')]);
+  const [host, bob] = people;
+  await openRoomWith(host, [bob]);
+  const share = host.page.getByRole('button', { name: 'Share screen' });
+  await expect(share).toHaveAttribute('aria-pressed', 'false');
+  await share.click();
+  await expect(share).toHaveAttribute('aria-pressed', 'true');
+  const guestVideo = bob.page.getByLabel('Video from the host');
+  await expect
+    .poll(() => guestVideo.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  await expect(bob.page.getByLabel('Now playing')).toContainText(
+    `${host.name} is sharing their screen`,
+  );
+
+  await share.click();
+  await expect(share).toHaveAttribute('aria-pressed', 'false');
+  await expect(bob.page.getByText('The host has not chosen a video yet.')).toBeVisible({
+    timeout: 15_000,
+  });
+  for (const person of people) expect(person.errors).toEqual([]);
 });

@@ -3,7 +3,7 @@ import { peerIdSchema, roleSchema, signalDataSchema } from './socket';
 import { fileSourceSchema, swarmMessageSchemas } from './swarm/messages';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The largest data-channel message, in UTF-8 bytes, a peer accepts. */
 export const PEER_MESSAGE_MAX_BYTES = 16 * 1024;
 export const CHAT_TEXT_MAX = 2000;

@@ -230,7 +230,8 @@ export class LcRoom extends LitElement {
 
   private _renderHostControls(playback: HostPlayback) {
     return html`<lc-host-controls .guestControl=${playback.guestControl}
-        .opening=${playback.opening} .error=${playback.error}
+        .opening=${playback.opening} .error=${playback.error} ?sharingScreen=${playback.sharingScreen}
+        @lc-share-screen=${(e: HTMLElementEventMap['lc-share-screen']) => void playback.shareScreen(e.detail.on)}
         .rate=${playback.rate} .policy=${playback.policy}
         .unplayable=${playback.unplayableNames}
         @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
