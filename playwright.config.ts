@@ -25,6 +25,7 @@ const PLAYBACK_SPECS = [
   'steady-video',
   'subtitles',
   'url-mode',
+  'voice',
 ].map((name) => `${name}.spec.ts`);
 
 // Debian's Chromium, never a downloaded browser. Each spec file's worker starts its own server

@@ -53,6 +53,11 @@ export const SHARE_CLIPS = {
 export const BAD_FILE = join(CLIP_DIR, 'not-a-video.webm');
 /** A valid file with sound and no picture. */
 export const AUDIO_ONLY = join(CLIP_DIR, 'audio-only.webm');
+/**
+ * Every fake microphone's sound (e2e/voice.spec.ts): 440 Hz swelling three times a second, so
+ * noise suppression does not take it for a steady hum. A WAV, as Chromium's fake capture wants.
+ */
+export const VOICE_TONE = join(CLIP_DIR, 'voice-tone.wav');
 
 const BOX = 40;
 
@@ -209,20 +214,28 @@ export function ensureClips(): void {
     );
   }
   if (!existsSync(AUDIO_ONLY)) {
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=300:sample_rate=48000',
-      '-t',
-      '5',
-      '-c:a',
-      'libopus',
-      AUDIO_ONLY,
-    ]);
+    makeSound('sine=frequency=300:sample_rate=48000', ['-t', '5', '-c:a', 'libopus'], AUDIO_ONLY);
   }
+  if (!existsSync(VOICE_TONE)) {
+    makeSound(
+      'aevalsrc=0.6*sin(2*PI*440*t)*(0.55+0.45*sin(2*PI*3*t)):s=48000:d=30',
+      [],
+      VOICE_TONE,
+    );
+  }
+}
+
+function makeSound(source: string, output: string[], file: string): void {
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    source,
+    ...output,
+    file,
+  ]);
 }

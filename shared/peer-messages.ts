@@ -4,7 +4,7 @@ import { subtitleMessageSchemas } from './subtitles/messages';
 import { fileSourceSchema, swarmMessageSchemas } from './swarm/messages';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The largest data-channel message, in UTF-8 bytes, a peer accepts. */
 export const PEER_MESSAGE_MAX_BYTES = 16 * 1024;
 export const CHAT_TEXT_MAX = 2000;
@@ -135,6 +135,20 @@ export const linkSignalSchema = z.object({
   data: signalDataSchema,
 });
 
+/** A MediaStream id as the sender's browser made it (a UUID in Chromium). */
+const streamId = z.string().check(z.minLength(1), z.maxLength(ID_MAX));
+
+/**
+ * Which of the sender's streams carry its voice and its camera (null: off). Sent on the link
+ * before a track is added, so the receiver never takes a voice for the host's movie; a track in
+ * no announced stream is the movie (from the host) or nothing.
+ */
+export const personalMediaSchema = z.object({
+  type: z.literal('media'),
+  voice: z.nullable(streamId),
+  camera: z.nullable(streamId),
+});
+
 export const peerMessageSchema = z.discriminatedUnion('type', [
   helloSchema,
   chatSchema,
@@ -147,6 +161,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   pingSchema,
   pongSchema,
   linkSignalSchema,
+  personalMediaSchema,
   ...swarmMessageSchemas,
   ...subtitleMessageSchemas,
 ]);

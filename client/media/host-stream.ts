@@ -11,6 +11,8 @@ export interface HostStreamListener {
   playback(): void;
   /** The chosen file failed while playing (it passed the probe but broke later). */
   failed(message: string): void;
+  /** The shared screen ended (the browser's own stop button, or the window closed). */
+  screenEnded(): void;
 }
 
 declare global {
@@ -36,8 +38,10 @@ const PLAYBACK_EVENTS = ['play', 'pause', 'seeked', 'ratechange', 'loadedmetadat
  */
 export class HostStream {
   readonly video: HTMLVideoElement;
-  /** The chosen file's name, once it plays. */
+  /** The chosen file's name, once it plays (or what the screen share is called). */
   name: string | null = null;
+  /** What plays is our screen (getDisplayMedia), sent as it is rather than captured. */
+  screen: MediaStream | null = null;
   #capture: MediaStream | null = null;
   #tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
   #trackSource = new WeakMap<MediaStreamTrack, number>();
@@ -77,6 +81,7 @@ export class HostStream {
       this.#capture = this.video.captureStream();
       this.#capture.addEventListener('addtrack', (e) => this.#onTrack(e.track));
     }
+    this.#stopScreen();
     this.#source += 1;
     const previousUrl = this.#url;
     this.#url = url;
@@ -90,7 +95,45 @@ export class HostStream {
     return { ok: true };
   }
 
+  /**
+   * Shows a screen (or tab, or window) and sends its tracks to guests as they are: no capture of
+   * our own <video>, no second encode. Its end (the browser's stop button) is reported.
+   */
+  openScreen(screen: MediaStream, name: string): void {
+    this.#stopScreen();
+    this.video.removeAttribute('src');
+    if (this.#url) URL.revokeObjectURL(this.#url);
+    this.#url = null;
+    this.#source += 1;
+    this.screen = screen;
+    this.name = name;
+    this.video.srcObject = screen;
+    this.video.muted = true; // the tab's sound is already playing on this computer
+    const video = screen.getVideoTracks()[0];
+    video?.addEventListener('ended', () => {
+      if (this.screen === screen) this.listener.screenEnded();
+    });
+    const old = Object.values(this.#tracks);
+    this.#tracks = { video, audio: screen.getAudioTracks()[0] };
+    for (const track of old) this.#retire(track);
+    this.listener.media({ stream: screen, tracks: this.#tracks, limitVideo: capLiveVideo });
+    this.video.play().catch(() => {});
+    this.listener.playback();
+  }
+
+  #stopScreen(): void {
+    const screen = this.screen;
+    if (!screen) return;
+    this.screen = null;
+    this.video.srcObject = null;
+    this.video.muted = false;
+    for (const track of screen.getTracks()) track.stop();
+    // The file that comes next brings its own captured tracks.
+    this.#tracks = {};
+  }
+
   dispose(): void {
+    this.#stopScreen();
     for (const track of this.#capture?.getTracks() ?? []) track.stop();
     this.video.removeAttribute('src');
     this.video.load();

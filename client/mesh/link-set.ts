@@ -2,7 +2,8 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import type { Role, SignalData } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import type { FileEvent } from './file-channel';
-import { CONNECT_TIMEOUT, type OutgoingMedia, PeerLink } from './peer-link';
+import { CONNECT_TIMEOUT, type OutgoingMedia, PeerLink, type PersonalMedia } from './peer-link';
+import type { PersonalChange } from './personal-tracks';
 import type { LinkChange } from './room-state';
 
 export interface LinkSetOptions {
@@ -20,6 +21,8 @@ export interface LinkSetListener {
   ready(peerId: string): void;
   message(peerId: string, message: PeerMessage): void;
   track(peerId: string, track: MediaStreamTrack, stream: MediaStream): void;
+  /** Their voice or camera came on or went off. */
+  personal(peerId: string, change: PersonalChange<MediaStreamTrack>): void;
   /** The link's binary `lc-file` channel, for a shared file's chunks. */
   file(peerId: string, event: FileEvent): void;
 }
@@ -51,6 +54,7 @@ export class LinkSet {
   /** Links that carry the host's media. */
   readonly #media = new Set<string>();
   #outgoing: OutgoingMedia | null = null;
+  #personal: PersonalMedia = {};
 
   constructor(
     private readonly options: LinkSetOptions,
@@ -87,6 +91,9 @@ export class LinkSet {
         track: (track, stream) => {
           if (current()) this.listener.track(peerId, track, stream);
         },
+        personal: (change) => {
+          if (current()) this.listener.personal(peerId, change);
+        },
         file: {
           open: () => fileEvent({ kind: 'open' }),
           closed: () => fileEvent({ kind: 'closed' }),
@@ -100,6 +107,7 @@ export class LinkSet {
       this.#media.add(peerId);
       link.setOutgoing(this.#outgoing);
     }
+    link.setPersonal(this.#personal);
     link.start(opening.initiator);
     for (const data of this.#pending.get(peerId) ?? []) link.signal(data);
     this.#pending.delete(peerId);
@@ -162,6 +170,12 @@ export class LinkSet {
   /** The getStats report of our connection to `peerId`, if one is up. */
   stats(peerId: string): Promise<RTCStatsReport | null> {
     return this.#links.get(peerId)?.stats() ?? Promise.resolve(null);
+  }
+
+  /** Our voice and camera for every link, now and for those opened later. */
+  setPersonal(media: PersonalMedia): void {
+    this.#personal = media;
+    for (const link of this.#links.values()) link.setPersonal(media);
   }
 
   /** The other side's clock against ours, from ping/pong on that link; null until measured. */

@@ -7,7 +7,8 @@ import type { FileEvent } from './file-channel';
 import { LinkSet } from './link-set';
 import type { Member } from './member';
 import { accepts } from './message-policy';
-import type { OutgoingMedia } from './peer-link';
+import type { OutgoingMedia, PersonalMedia } from './peer-link';
+import type { PersonalKind } from './personal-tracks';
 import {
   EMPTY_ROOM,
   findMember,
@@ -66,6 +67,8 @@ export interface MeshListener {
   /** The host peer came or went (null: the host is away). */
   hostChanged?(hostPeerId: string | null, previous: string | null): void;
   remoteTrack?(track: MediaStreamTrack, stream: MediaStream): void;
+  /** A member's voice or camera came on (a track) or went off (null). */
+  personalTrack?(member: Member, kind: PersonalKind, track: MediaStreamTrack | null): void;
   /** A member's `lc-file` channel opened, closed, brought a chunk or has room again. */
   file?(from: Member, event: FileEvent): void;
   ended?(end: MeshEnd): void;
@@ -92,6 +95,8 @@ export class MeshController implements ReactiveController {
   /** What takes our peerId back when we join again after the socket dropped. */
   #resume: Resume | null = null;
   readonly #listeners = new Set<MeshListener>();
+  /** Each member's voice and camera as received now, for parts that start listening late. */
+  readonly #personal = new Map<string, Partial<Record<PersonalKind, MediaStreamTrack>>>();
   #signalling: SignallingClient | null = null;
 
   constructor(
@@ -110,6 +115,12 @@ export class MeshController implements ReactiveController {
         message: (peerId, message) => this.#onMessage(peerId, message),
         track: (peerId, track, stream) => {
           if (peerId === this.hostPeerId) this.#emit((l) => l.remoteTrack?.(track, stream));
+        },
+        personal: (peerId, { kind, track }) => {
+          const tracks = { ...this.#personal.get(peerId), [kind]: track ?? undefined };
+          this.#personal.set(peerId, tracks);
+          const member = findMember(this.#state, peerId);
+          if (member) this.#emit((l) => l.personalTrack?.(member, kind, track));
         },
         file: (peerId, event) => {
           const member = findMember(this.#state, peerId);
@@ -182,6 +193,16 @@ export class MeshController implements ReactiveController {
   /** The host's media for every guest, now and for guests who join later. */
   setOutgoing(media: OutgoingMedia | null): void {
     this.#links.setOutgoing(media);
+  }
+
+  /** Our voice and camera for every member, now and for those who join later. */
+  setPersonal(media: PersonalMedia): void {
+    this.#links.setPersonal(media);
+  }
+
+  /** Each member's voice and camera tracks as received now (peer ID to tracks). */
+  personalTracks(): ReadonlyMap<string, Partial<Record<PersonalKind, MediaStreamTrack>>> {
+    return this.#personal;
   }
 
   /** The host clock's estimate from ping/pong on the link to the host; null until measured. */

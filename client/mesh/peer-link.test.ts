@@ -68,6 +68,7 @@ function makeSide(
       message: (m) => side.messages.push(m),
       hello: (h) => side.hellos.push(h.name),
       track: () => {},
+      personal: () => {},
       file: {
         open: () => side.fileEvents.push('open'),
         closed: () => side.fileEvents.push('closed'),

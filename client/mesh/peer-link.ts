@@ -19,6 +19,13 @@ import { TokenBucket } from '../util/token-bucket';
 import { preferVideoCodec } from './codec-preference';
 import { FileChannel, type FileChannelListener } from './file-channel';
 import { reinitiates, retryDelay, sdpSessionId } from './link-policy';
+import { capPersonal } from './personal-encoding';
+import {
+  PERSONAL_KINDS,
+  type PersonalChange,
+  type PersonalKind,
+  RemotePersonalTracks,
+} from './personal-tracks';
 import { type Outdated, outdatedSide } from './protocol-version';
 
 /**
@@ -38,6 +45,11 @@ export interface OutgoingMedia {
   limitVideo(pc: RTCPeerConnection, track: MediaStreamTrack): Promise<void>;
 }
 
+/** A member's own voice and camera, each in a stream of its own that keeps its id while on or off. */
+export type PersonalMedia = Partial<
+  Record<PersonalKind, { stream: MediaStream; track: MediaStreamTrack }>
+>;
+
 export interface PeerLinkListener {
   signal(data: SignalData): void;
   state(state: LinkState, reason: string): void;
@@ -47,6 +59,8 @@ export interface PeerLinkListener {
   hello(hello: PeerMessageOf<'hello'>): void;
   /** A remote track arrived; `stream` holds this connection's latest track of each kind. */
   track(track: MediaStreamTrack, stream: MediaStream): void;
+  /** Their voice or camera came on (a track) or went off (null), this connection's or for good. */
+  personal(change: PersonalChange<MediaStreamTrack>): void;
   /** The binary `lc-file` channel of each attempt, for whoever moves a file's chunks. */
   file?: FileChannelListener;
 }
@@ -119,6 +133,10 @@ interface Attempt {
   outdated: boolean;
   /** The attempt's `lc-file` channel, made with its connection. */
   file: FileChannel | null;
+  /** Which of their tracks are their voice and camera. */
+  personal: RemotePersonalTracks<MediaStreamTrack>;
+  /** Our voice and camera senders on this connection, kept (with no track) while off. */
+  personalSenders: Map<PersonalKind, RTCRtpSender>;
 }
 
 /**
@@ -135,6 +153,7 @@ export class PeerLink {
   #dropped = 0;
   #outdated: Outdated | null = null;
   #outgoing: OutgoingMedia | null = null;
+  #personal: PersonalMedia = {};
   #bucket: TokenBucket;
   #signals: TokenBucket;
   #lastHeard = 0;
@@ -251,6 +270,16 @@ export class PeerLink {
     if (this.#attempt) this.#applyOutgoing(this.#attempt);
   }
 
+  /**
+   * Sets our voice and camera (any member). They go out once both sides said hello, announced
+   * first on the link, and renegotiate on the link itself, so no signalling server is needed.
+   */
+  setPersonal(media: PersonalMedia): void {
+    this.#personal = media;
+    const attempt = this.#attempt;
+    if (attempt?.open && attempt.hello) this.#applyPersonal(attempt);
+  }
+
   /** Ends the link for good: the other side left, or we did. */
   close(): void {
     if (this.#state === 'closed') return;
@@ -274,6 +303,8 @@ export class PeerLink {
       pings: 0,
       outdated: false,
       file: null,
+      personal: new RemotePersonalTracks(),
+      personalSenders: new Map(),
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -301,6 +332,11 @@ export class PeerLink {
     }
     this.#applyOutgoing(attempt);
     preferVideoCodec(peer._pc);
+    // Voice and camera senders get their encodings once negotiated: cap them then.
+    peer._pc.addEventListener('signalingstatechange', () => {
+      if (peer._pc.signalingState !== 'stable') return;
+      for (const [kind, sender] of attempt.personalSenders) void capPersonal(sender, kind);
+    });
     // On every attempt, listened to or not, so both ends always have the same channels.
     attempt.file = new FileChannel(peer._pc, this.listener.file, () => {
       this.#dropped += 1;
@@ -323,8 +359,15 @@ export class PeerLink {
     peer.on('data', (chunk) => {
       if (mine()) this.#onData(attempt, chunk);
     });
-    peer.on('track', (track) => {
+    peer.on('track', (track, stream) => {
       if (!mine()) return;
+      const personal = attempt.personal.add(track, stream.id);
+      if (personal !== 'other') {
+        for (const change of personal) this.listener.personal(change);
+        return;
+      }
+      // Only the host's link carries a movie; anything else unannounced is ignored.
+      if (!this.#opts.receiveMedia) return;
       attempt.remote ??= new MediaStream();
       for (const old of attempt.remote.getTracks()) {
         if (old.kind === track.kind) attempt.remote.removeTrack(old);
@@ -385,7 +428,44 @@ export class PeerLink {
 
   /** Usable both ways: their hello arrived and our side can send (history, sync) in reply. */
   #maybeReady(attempt: Attempt): void {
-    if (attempt.open && attempt.hello) this.listener.hello(attempt.hello);
+    if (!attempt.open || !attempt.hello) return;
+    this.listener.hello(attempt.hello);
+    this.#applyPersonal(attempt);
+  }
+
+  /** Announces our voice and camera streams, then sends their tracks (added once, then swapped). */
+  #applyPersonal(attempt: Attempt): void {
+    const peer = attempt.peer;
+    if (!peer) return;
+    const media = this.#personal;
+    const announced = this.send({
+      type: 'media',
+      voice: media.voice?.stream.id ?? null,
+      camera: media.camera?.stream.id ?? null,
+    });
+    if (!announced) return;
+    for (const kind of PERSONAL_KINDS) {
+      const next = media[kind] ?? null;
+      const sender = attempt.personalSenders.get(kind);
+      if (sender) {
+        if (sender.track !== (next?.track ?? null)) {
+          sender.replaceTrack(next?.track ?? null).catch(() => this.#fail('media'));
+        }
+        continue;
+      }
+      if (!next) continue;
+      try {
+        peer.addTrack(next.track, next.stream);
+      } catch {
+        this.#fail('media');
+        return;
+      }
+      const added = peer._pc.getSenders().find((s) => s.track === next.track);
+      if (added) {
+        attempt.personalSenders.set(kind, added);
+        void capPersonal(added, kind);
+      }
+    }
   }
 
   #onConnect(attempt: Attempt): void {
@@ -464,6 +544,9 @@ export class PeerLink {
       case 'signal':
         this.#onLinkSignal(attempt, message.data, t);
         return;
+      case 'media':
+        for (const change of attempt.personal.announce(message)) this.listener.personal(change);
+        return;
       default:
         this.listener.message(message);
     }
@@ -518,7 +601,10 @@ export class PeerLink {
     clearTimeout(this.#pingTimer);
     const attempt = this.#attempt;
     this.#attempt = null;
-    if (!attempt?.peer) return;
+    if (!attempt) return;
+    // Their voice and camera went with the connection; a new one announces them again.
+    for (const change of attempt.personal.clear()) this.listener.personal(change);
+    if (!attempt.peer) return;
     attempt.file?.close();
     attempt.peer.removeAllListeners();
     // simple-peer may still emit an error while closing; nobody needs it any more.

@@ -7,6 +7,7 @@ import { relayOnlyWanted } from '../app/relay-only';
 import { ChatController } from '../chat/chat-controller';
 import { type HeldMessage, HeldMessages } from '../mesh/held-messages';
 import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
+import type { PersonalKind } from '../mesh/personal-tracks';
 import type { Outdated } from '../mesh/protocol-version';
 import { GuestPlayback } from '../playback/guest-playback';
 import type { HostPlayback } from '../playback/host-playback';
@@ -19,6 +20,7 @@ import { baseStyles } from '../ui/styles';
 import { formatClock } from '../util/format';
 import { LazyPart } from '../util/lazy-part';
 import { loadOnce } from '../util/load-once';
+import type { VoiceSession } from '../voice/voice-session';
 import { roomExit } from './room-exit';
 
 /** Reactions and typing marks held while the comfort chunk loads; a flood keeps only the last. */
@@ -27,6 +29,8 @@ const HELD_MAX = 32;
 const loadHostSide = loadOnce(() => import('../playback/host-side'));
 /** A guest's prompt for its own copy of the host's file: fetched when the host plays one. */
 const loadOwnCopyPrompt = loadOnce(() => import('../room/lc-own-copy'));
+/** Voice and camera: made when Microphone or Camera is pressed, or someone else's arrives. */
+const loadVoice = loadOnce(() => import('../voice/voice-session'));
 
 /**
  * A room: the player beside the chat and the people, joined over the mesh. Each part has its
@@ -103,6 +107,9 @@ export class LcRoom extends LitElement {
   #hostPlayback!: LazyPart<HostPlayback>;
   #ownCopyPrompt = new LazyPart(this, loadOwnCopyPrompt);
   #guestPlayback!: GuestPlayback;
+  #voice: VoiceSession | null = null;
+  #voiceLoad: Promise<VoiceSession> | null = null;
+  @state() private _voiceError = '';
 
   override connectedCallback(): void {
     // Controllers need the room and user, which arrive as properties before connection.
@@ -125,6 +132,9 @@ export class LcRoom extends LitElement {
         hostChanged: () => {
           if (mesh.isHost) this.#hostPlayback.want();
         },
+        personalTrack: (_member, _kind, track) => {
+          if (track) this._withVoice(() => {});
+        },
       });
       // Typing, reactions, player controls and subtitles come on demand (size budget); the room
       // works without. What arrives for them meanwhile waits for them.
@@ -137,6 +147,8 @@ export class LcRoom extends LitElement {
       import('../comfort/comfort')
         .then(() => this._replay([...held.release(), ...heldSubtitles.release()]))
         .catch(console.warn);
+      // Fetched now but started only when needed: a microphone must turn on while the server is away.
+      loadVoice().catch(() => {});
     }
     super.connectedCallback();
   }
@@ -191,17 +203,23 @@ export class LcRoom extends LitElement {
           }
           <lc-watch .mesh=${mesh} .chat=${this.#chat} .userId=${this.user.id}></lc-watch>
           <lc-subtitles .mesh=${mesh} .userId=${this.user.id}></lc-subtitles>
+          ${this._renderVoice()}
         </section>
         <div class="side">
+          ${this.#voice?.tiles ?? nothing}
           <lc-chat .entries=${this.#chat.entries} ?disabled=${mesh.phase !== 'joined'}
             @lc-chat-send=${(e: HTMLElementEventMap['lc-chat-send']) => this.#chat.send(e.detail.text)}></lc-chat>
           <lc-typing .mesh=${mesh}></lc-typing>
           <lc-people ?host=${isHost} @lc-remove=${(e: HTMLElementEventMap['lc-remove']) =>
-            mesh.remove(e.detail.peerId)} .members=${mesh.members} .buffering=${
-            isHost
-              ? (this.#hostPlayback.value?.bufferingPeers ?? [])
-              : (this.#guestPlayback.sync?.buffering ?? [])
-          }></lc-people>
+            mesh.remove(e.detail.peerId)} .speaking=${this.#voice?.speaking ?? []}
+            .volume=${(id: string) => this.#voice?.volume(id) ?? 1}
+            @lc-volume=${(e: HTMLElementEventMap['lc-volume']) =>
+              this._withVoice((v) => v.setVolume(e.detail.peerId, e.detail.volume))}
+            .members=${mesh.members} .buffering=${
+              isHost
+                ? (this.#hostPlayback.value?.bufferingPeers ?? [])
+                : (this.#guestPlayback.sync?.buffering ?? [])
+            }></lc-people>
         </div>
       </div>`;
   }
@@ -227,7 +245,8 @@ export class LcRoom extends LitElement {
 
   private _renderHostControls(playback: HostPlayback) {
     return html`<lc-host-controls .guestControl=${playback.guestControl}
-        .opening=${playback.opening} .error=${playback.error}
+        .opening=${playback.opening} .error=${playback.error} ?sharingScreen=${playback.sharingScreen}
+        @lc-share-screen=${(e: HTMLElementEventMap['lc-share-screen']) => void playback.shareScreen(e.detail.on)}
         .rate=${playback.rate} .policy=${playback.policy}
         .unplayable=${playback.unplayableNames}
         @lc-file-chosen=${(e: HTMLElementEventMap['lc-file-chosen']) =>
@@ -258,6 +277,52 @@ export class LcRoom extends LitElement {
       typing?.hear(from, message);
       subtitles?.hear(message);
     }
+  }
+
+  /** Microphone, Camera and ducking; the rest of voice and camera comes on demand. */
+  private _renderVoice() {
+    const voice = this.#voice;
+    const toggle = (kind: PersonalKind, label: string) =>
+      html`<button type="button" aria-pressed=${voice?.on[kind] ? 'true' : 'false'}
+        @click=${() => this._withVoice((v) => v.toggle(kind))}>${label}</button>`;
+    const error = voice?.error || this._voiceError;
+    return html`<div class="row" role="group" aria-label="Voice and camera">
+      ${toggle('voice', 'Microphone')} ${toggle('camera', 'Camera')}
+      <label><input type="checkbox" .checked=${voice?.duck ?? true} @change=${(e: Event) => {
+        const on = (e.target as HTMLInputElement).checked;
+        this._withVoice((v) => {
+          v.duck = on;
+        });
+      }}> Lower the video while people talk</label>
+      ${error ? html`<p class="error" role="alert">${error}</p>` : nothing}</div>`;
+  }
+
+  /** Acts on the voice part once it is here; a failed fetch says so beside the buttons. */
+  private _withVoice(act: (voice: VoiceSession) => unknown): void {
+    this._voice().then(act, () => {});
+  }
+
+  /** The voice part, fetched and made once. */
+  private _voice(): Promise<VoiceSession> {
+    this.#voiceLoad ??= loadVoice().then(
+      ({ VoiceSession }) => {
+        this._voiceError = '';
+        this.#voice = new VoiceSession(this, this.#mesh, () => this._video());
+        this.requestUpdate();
+        return this.#voice;
+      },
+      (err: unknown) => {
+        this.#voiceLoad = null;
+        this._voiceError = 'Voice and camera could not be loaded. Check your connection.';
+        throw err;
+      },
+    );
+    return this.#voiceLoad;
+  }
+
+  private _video(): HTMLMediaElement | null {
+    const player = this.renderRoot.querySelector('lc-player');
+    return player?.shadowRoot?.querySelector('video:not([hidden])') ?? null;
   }
 
   /** Says that a part's code failed to arrive, with a way to ask again; nothing meanwhile. */

@@ -92,6 +92,11 @@ export class HostPlayback implements ReactiveController {
   }
 
   /** What the host's player shows: the current source's element, then one still loading. */
+  /** Our screen is what everyone watches. */
+  get sharingScreen(): boolean {
+    return !this.#own && !!this.#stream?.screen;
+  }
+
   get media(): HTMLElement[] {
     const shown = this.#own?.element ?? this.#stream?.video;
     return [shown, this.#pending?.element].filter((e): e is HTMLElement => e !== undefined);
@@ -173,26 +178,8 @@ export class HostPlayback implements ReactiveController {
     this.opening = true;
     this.error = '';
     this.host.requestUpdate();
-    let VideoAdapter: typeof HtmlVideoAdapter;
-    try {
-      ({ HtmlVideoAdapter: VideoAdapter } = await loadVideoAdapter());
-    } catch {
-      this.opening = false;
-      this.error = `${file.name}: the video player could not be loaded. Check your connection and try again.`;
-      this.host.requestUpdate();
-      return;
-    }
-    this.#stream ??= new HostStream({
-      media: (media) => this.mesh.setOutgoing(media),
-      playback: () => this.#streamChanged(),
-      failed: (message) => {
-        this.error = message;
-        this.host.requestUpdate();
-      },
-    });
-    const stream = this.#stream;
-    // HostSync's view of the stream's <video>, made with it and dropped with it.
-    this.#streamPlayer ??= new VideoAdapter(stream.video);
+    const stream = await this.#liveStream(file.name);
+    if (!stream) return;
     const result = await stream.open(file);
     this.opening = false;
     if (result.ok) {
@@ -203,6 +190,70 @@ export class HostPlayback implements ReactiveController {
     } else {
       this.error = `${file.name}: ${result.message}`;
     }
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Shares our screen (or a tab, with its sound where the browser offers it) as the room's video
+   * through the live stream, or stops sharing: then nothing plays.
+   */
+  async shareScreen(on: boolean): Promise<void> {
+    if (!on) {
+      this.#screenEnded();
+      return;
+    }
+    this.error = '';
+    let screen: MediaStream;
+    try {
+      screen = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: true });
+    } catch {
+      this.error = 'Your screen was not shared: the browser refused it or you cancelled.';
+      this.host.requestUpdate();
+      return;
+    }
+    const stream = await this.#liveStream('Your screen');
+    if (!stream) {
+      for (const track of screen.getTracks()) track.stop();
+      return;
+    }
+    const self = this.mesh.members.find((m) => m.link === 'self');
+    stream.openScreen(screen, `${self?.name ?? 'The host'} is sharing their screen`);
+    this.#closeOwn();
+    this.#streamSize = 0;
+    this.#streamChanged();
+    this.host.requestUpdate();
+  }
+
+  /** The live stream and its player, made once; null (and said) when the player cannot load. */
+  async #liveStream(what: string): Promise<HostStream | null> {
+    let VideoAdapter: typeof HtmlVideoAdapter;
+    try {
+      ({ HtmlVideoAdapter: VideoAdapter } = await loadVideoAdapter());
+    } catch {
+      this.opening = false;
+      this.error = `${what}: the video player could not be loaded. Check your connection and try again.`;
+      this.host.requestUpdate();
+      return null;
+    }
+    this.#stream ??= new HostStream({
+      media: (media) => this.mesh.setOutgoing(media),
+      playback: () => this.#streamChanged(),
+      failed: (message) => {
+        this.error = message;
+        this.host.requestUpdate();
+      },
+      screenEnded: () => this.#screenEnded(),
+    });
+    // HostSync's view of the stream's <video>, made with it and dropped with it.
+    this.#streamPlayer ??= new VideoAdapter(this.#stream.video);
+    return this.#stream;
+  }
+
+  /** Sharing stopped (here or with the browser's own button): nothing plays any more. */
+  #screenEnded(): void {
+    if (!this.sharingScreen) return;
+    this.#closeStream();
+    this.#setSource({ kind: 'none' });
     this.host.requestUpdate();
   }
 
@@ -403,7 +454,7 @@ export class HostPlayback implements ReactiveController {
     const { source, paused, position, rate, at } = sync;
     if (source.kind === 'url') {
       this.resume.save({ source: { kind: 'url', url: source.url }, paused, position, rate, at });
-    } else if (source.kind === 'stream') {
+    } else if (source.kind === 'stream' && !this.#stream?.screen) {
       const kept = { kind: 'stream' as const, name: source.name, size: this.#streamSize };
       this.resume.save({ source: kept, paused, position, rate, at });
     } else {

@@ -61,6 +61,8 @@ export class LcHostControls extends LitElement {
   @property({ type: Number }) rate = 1;
   @property() policy: BufferingPolicy = 'continue';
   @property({ type: Boolean }) opening = false;
+  /** Our screen or a tab is what everyone watches. */
+  @property({ type: Boolean }) sharingScreen = false;
   /** Why the last file was refused. */
   @property() error = '';
 
@@ -92,6 +94,10 @@ export class LcHostControls extends LitElement {
               Choose Live stream under File sharing and choose the file again.</p>`
           : null
       }
+      <div class="row file">
+        <button type="button" aria-pressed=${this.sharingScreen ? 'true' : 'false'}
+          ?disabled=${this.opening} @click=${() => this._fire('lc-share-screen', { on: !this.sharingScreen })}>Share screen</button>
+      </div>
       <div class="row file">
         <label for="own-copy">Open own copy</label>
         <input id="own-copy" type="file" accept="video/*" aria-describedby="own-copy-hint"
@@ -185,6 +191,8 @@ interface HostControlEvents {
   'lc-buffering-policy': { policy: BufferingPolicy };
   'lc-guest-control': { allowed: boolean };
   'lc-close-room': Record<string, never>;
+  /** Start (on) or stop sharing our screen as the room's video. */
+  'lc-share-screen': { on: boolean };
 }
 
 declare global {
@@ -199,5 +207,6 @@ declare global {
     'lc-buffering-policy': CustomEvent<HostControlEvents['lc-buffering-policy']>;
     'lc-guest-control': CustomEvent<HostControlEvents['lc-guest-control']>;
     'lc-close-room': CustomEvent<HostControlEvents['lc-close-room']>;
+    'lc-share-screen': CustomEvent<HostControlEvents['lc-share-screen']>;
   }
 }

@@ -28,6 +28,7 @@ function stateText(m: Member): string {
 /**
  * Everyone in the room, the state of our connection to each, and who is buffering.
  * @fires lc-remove - the host wants this guest out of the room for good
+ * @fires lc-volume - the volume we hear a person's voice at
  */
 @customElement('lc-people')
 export class LcPeople extends LitElement {
@@ -76,6 +77,10 @@ export class LcPeople extends LitElement {
   @property({ attribute: false }) members: readonly Member[] = [];
   /** Peer IDs whose players are buffering, as the host knows them. */
   @property({ attribute: false, hasChanged: listChanged }) buffering: readonly string[] = [];
+  /** Peer IDs of the people speaking now. */
+  @property({ attribute: false, hasChanged: listChanged }) speaking: readonly string[] = [];
+  /** The volume we hear each person at (peer ID to 0–1; 1 when absent). */
+  @property({ attribute: false }) volume: (peerId: string) => number = () => 1;
   /** Ours is the host's page: each guest gets "Remove NAME". */
   @property({ type: Boolean }) host = false;
 
@@ -88,8 +93,18 @@ export class LcPeople extends LitElement {
               this.buffering.includes(m.peerId)
                 ? html` <span class="buffering">buffering</span>`
                 : ''
-            }</span>
+            }${this.speaking.includes(m.peerId) ? html` <strong>speaking</strong>` : ''}</span>
             <span class="state ${m.link}">${stateText(m)}</span>
+            ${
+              m.link === 'self'
+                ? ''
+                : html`<label>Volume for ${m.name} <input type="range" min="0" max="1" step="0.05"
+                    .value=${String(this.volume(m.peerId))} @input=${(e: Event) =>
+                      this._fire('lc-volume', {
+                        peerId: m.peerId,
+                        volume: Number((e.target as HTMLInputElement).value),
+                      })}></label>`
+            }
             ${
               this.host && m.role === 'guest'
                 ? html`<button type="button" @click=${() => this._remove(m.peerId)}>Remove ${m.name}</button>`
@@ -101,9 +116,14 @@ export class LcPeople extends LitElement {
   }
 
   private _remove(peerId: string): void {
-    this.dispatchEvent(
-      new CustomEvent('lc-remove', { detail: { peerId }, bubbles: true, composed: true }),
-    );
+    this._fire('lc-remove', { peerId });
+  }
+
+  private _fire<K extends 'lc-remove' | 'lc-volume'>(
+    type: K,
+    detail: HTMLElementEventMap[K]['detail'],
+  ): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }
 
@@ -113,5 +133,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'lc-remove': CustomEvent<{ peerId: string }>;
+    'lc-volume': CustomEvent<{ peerId: string; volume: number }>;
   }
 }

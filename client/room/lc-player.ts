@@ -130,7 +130,10 @@ export class LcPlayer extends LitElement {
         (element) => element,
       )}${this.blocked ? this._renderOverlay('Play', this._onRetryPlay) : nothing}`;
     }
-    if (shown || !this.stream) return html`<p class="placeholder">${this.idleText}</p>`;
+    // 'none': the host stopped its stream (a screen share ended); its last picture is no video.
+    if (shown || !this.stream || kind === 'none') {
+      return html`<p class="placeholder">${this.idleText}</p>`;
+    }
     // srcObject is set in updated(): Lit re-sets an object bound as a property on every render,
     // and each assignment makes the <video> start over (main-thread work and a visible stall).
     return html`<video class="remote" aria-label="Video from the host" autoplay playsinline></video>
