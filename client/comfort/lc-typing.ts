@@ -1,8 +1,9 @@
 import type { PeerMessage } from '../../shared/peer-messages';
 import type { Member } from '../mesh/member';
-import type { MeshController } from '../mesh/mesh-controller';
+import type { MeshListener } from '../mesh/mesh-controller';
 import { now } from '../util/clock';
 import { adoptProperties, make, shadowWith } from './element';
+import { MeshElement } from './mesh-element';
 import { TypingBoard, TypingThrottle, typingText } from './typing';
 
 const CSS = `
@@ -15,12 +16,10 @@ p { margin: 0; }
  * message box in the room gets input, never its text. The line is a polite status whose text
  * changes only when the set of names does, so a screen reader hears it once, not on every mark.
  */
-export class LcTyping extends HTMLElement {
+export class LcTyping extends MeshElement {
   readonly #line = make('p', { role: 'status', ariaLive: 'polite' });
   readonly #board = new TypingBoard();
   readonly #throttle = new TypingThrottle();
-  #mesh: MeshController | null = null;
-  #unsubscribe: (() => void) | null = null;
   #expiry: ReturnType<typeof setTimeout> | undefined;
   #root: Node | null = null;
 
@@ -30,41 +29,28 @@ export class LcTyping extends HTMLElement {
     adoptProperties(this, ['mesh']);
   }
 
-  get mesh(): MeshController | null {
-    return this.#mesh;
-  }
-
-  set mesh(mesh: MeshController | null) {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    this.#mesh = mesh;
-    if (this.isConnected) this.#subscribe();
-  }
-
   connectedCallback(): void {
     this.#root = this.getRootNode();
     this.#root.addEventListener('input', this.#onInput);
     this.#root.addEventListener('lc-chat-send', this.#onSend);
-    this.#subscribe();
+    this.listen();
   }
 
   disconnectedCallback(): void {
     this.#root?.removeEventListener('input', this.#onInput);
     this.#root?.removeEventListener('lc-chat-send', this.#onSend);
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
+    this.unlisten();
     clearTimeout(this.#expiry);
   }
 
-  #subscribe(): void {
-    if (this.#unsubscribe || !this.#mesh) return;
-    this.#unsubscribe = this.#mesh.subscribe({
+  protected override listener(): MeshListener {
+    return {
       message: (from, message) => this.hear(from, message),
       memberLeft: (member) => {
         this.#board.clear(member.peerId);
         this.#refresh();
       },
-    });
+    };
   }
 
   /** A message from the mesh (or held for us while this chunk loaded). */
@@ -90,7 +76,7 @@ export class LcTyping extends HTMLElement {
     const box = path[0];
     const inChat = path.some((node) => node instanceof Element && node.localName === 'lc-chat');
     if (!inChat || !(box instanceof HTMLInputElement) || !box.value.trim()) return;
-    const mesh = this.#mesh;
+    const mesh = this.mesh;
     if (mesh?.phase === 'joined' && this.#throttle.due(now())) mesh.broadcast({ type: 'typing' });
   };
 

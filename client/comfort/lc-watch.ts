@@ -2,11 +2,12 @@ import { type PeerMessage, REACTION_EMOJI, type ReactionEmoji } from '../../shar
 import { targetPosition } from '../../shared/sync/target';
 import type { ChatController } from '../chat/chat-controller';
 import type { Member } from '../mesh/member';
-import type { MeshController } from '../mesh/mesh-controller';
+import type { MeshListener } from '../mesh/mesh-controller';
 import type { ControlDetail, LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { adoptProperties, make, shadowWith } from './element';
 import { type LcOverlay, overlayIn } from './lc-overlay';
+import { MeshElement } from './mesh-element';
 import { type PlayerKey, playerKey, SEEK_STEP_S, VOLUME_STEP } from './player-keys';
 import { REACTION_TALLY_MS, ReactionGate, ReactionTally } from './reactions';
 import { SoundMemory } from './sound-memory';
@@ -59,8 +60,7 @@ const TIMELINE_MS = 1000;
  * bucket first. Full screen shows the player's screen with this bar and a chat toggle over it.
  * Play, pause and seeking act on the host's own player, or ask the host when a guest may steer.
  */
-export class LcWatch extends HTMLElement {
-  #mesh: MeshController | null = null;
+export class LcWatch extends MeshElement {
   /** Where reactions are counted. No initialiser: it would overwrite what the room set before the upgrade. */
   chat?: ChatController;
   /** Whose sound this device remembers (set by the room, like `chat`). */
@@ -68,7 +68,6 @@ export class LcWatch extends HTMLElement {
   readonly #memory = new SoundMemory(localStorage);
   readonly #gate = new ReactionGate();
   readonly #tally = new ReactionTally();
-  #unsubscribe: (() => void) | null = null;
   readonly #bar = make('div', { className: 'bar' });
   readonly #volume = make('input', { type: 'range', min: '0', max: '1', step: '0.05', value: '1' });
   readonly #mute = make('button', { type: 'button', ariaPressed: 'false' }, 'Mute');
@@ -117,19 +116,8 @@ export class LcWatch extends HTMLElement {
     adoptProperties(this, ['mesh']);
   }
 
-  get mesh(): MeshController | null {
-    return this.#mesh;
-  }
-
-  set mesh(mesh: MeshController | null) {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
-    this.#mesh = mesh;
-    if (this.isConnected) this.#subscribe();
-  }
-
   connectedCallback(): void {
-    this.#subscribe();
+    this.listen();
     document.addEventListener('keydown', this.#onKey);
     document.addEventListener('fullscreenchange', this.#onFullScreen);
     this.#follow();
@@ -138,24 +126,22 @@ export class LcWatch extends HTMLElement {
 
   disconnectedCallback(): void {
     clearInterval(this.#timelineTimer);
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
+    this.unlisten();
     document.removeEventListener('keydown', this.#onKey);
     document.removeEventListener('fullscreenchange', this.#onFullScreen);
     this.#watched?.removeEventListener('volumechange', this.#onVolume, true);
     this.#watched = null;
   }
 
-  #subscribe(): void {
-    if (this.#unsubscribe || !this.#mesh) return;
-    this.#unsubscribe = this.#mesh.subscribe({
+  protected override listener(): MeshListener {
+    return {
       message: (from, message) => this.hear(from, message),
       memberJoined: () => this.#refreshChat(),
       memberLeft: (member) => {
         this.#gate.forget(member.peerId);
         this.#refreshChat();
       },
-    });
+    };
   }
 
   /** A message from the mesh (or held for us while this chunk loaded). */
@@ -167,7 +153,7 @@ export class LcWatch extends HTMLElement {
   // Reactions
 
   #react(emoji: ReactionEmoji): void {
-    const mesh = this.#mesh;
+    const mesh = this.mesh;
     if (mesh?.phase !== 'joined') return;
     // Past our own bucket the others would drop it anyway.
     if (this.#show(SELF, 'You', emoji)) mesh.broadcast({ type: 'reaction', emoji });
@@ -363,7 +349,7 @@ export class LcWatch extends HTMLElement {
   /** Play, pause or seek by a step: the host's own player, or a request to the host from a guest. */
   #steer(key: 'toggle-play' | 'back' | 'forward', video: HTMLVideoElement | null): void {
     const step = key === 'back' ? -SEEK_STEP_S : SEEK_STEP_S;
-    if (this.#mesh?.isHost) {
+    if (this.mesh?.isHost) {
       if (!video) {
         this.#say('There is no video to control here.');
         return;
@@ -394,7 +380,7 @@ export class LcWatch extends HTMLElement {
     const duration = video?.duration ?? Number.NaN;
     if (!video || !Number.isFinite(duration) || box.width <= 0) return;
     const position = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)) * duration;
-    if (this.#mesh?.isHost) {
+    if (this.mesh?.isHost) {
       video.currentTime = position;
       return;
     }
@@ -434,7 +420,7 @@ export class LcWatch extends HTMLElement {
     }
     const player = this.#player();
     const sync = player?.sync;
-    const host = this.#mesh?.isHost
+    const host = this.mesh?.isHost
       ? video.currentTime
       : sync && player
         ? targetPosition(sync, now() + player.clockOffset)
