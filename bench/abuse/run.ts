@@ -8,7 +8,7 @@ import type { ClientSocket } from '../../signalling/testing/harness';
 import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
-import { round, type Summary, summarize } from '../lib/stats';
+import { figures, round, type Summary } from '../lib/stats';
 import { ATTACKS, type Attack, isAttack } from './attacks';
 import { cookieOf, loopbackAddress, request } from './http';
 
@@ -66,18 +66,7 @@ class Samples {
     else this.failures[outcome] = (this.failures[outcome] ?? 0) + 1;
   }
   result(): Sampled {
-    const s = summarize(this.ms);
-    return {
-      summary: {
-        n: s.n,
-        p50: round(s.p50, 1),
-        p90: round(s.p90, 1),
-        p95: round(s.p95, 1),
-        p99: round(s.p99, 1),
-        max: round(s.max, 1),
-      },
-      failures: this.failures,
-    };
+    return { summary: figures(this.ms), failures: this.failures };
   }
 }
 

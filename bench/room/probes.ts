@@ -49,6 +49,8 @@ export interface Probes {
   beepTapLatencyMs: number;
   /** RTP counters summed over this page's connections (getStats), to diff two snapshots. */
   rtpTotals(): Promise<RtpTotals>;
+  /** Bytes sent and received so far on every data channel labelled `label`, all connections. */
+  dataChannelBytes(label: string): Promise<{ sent: number; received: number }>;
 }
 
 /**
@@ -398,6 +400,18 @@ export function installProbes(): void {
         });
       }
       return totals;
+    },
+    async dataChannelBytes(label) {
+      const bytes = { sent: 0, received: 0 };
+      for (const pc of connections) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'data-channel' || s.label !== label) return;
+          bytes.sent += typeof s.bytesSent === 'number' ? s.bytesSent : 0;
+          bytes.received += typeof s.bytesReceived === 'number' ? s.bytesReceived : 0;
+        });
+      }
+      return bytes;
     },
     currentTime(selector) {
       const video = find(document, selector);

@@ -1,0 +1,72 @@
+/**
+ * What bench/share reads in each page beside bench/room's and bench/sync's probes: when the
+ * player's own <video> (the shared file, not a stream) presents its first frame, and when it
+ * presents a frame at a position it was sent to. Installed with context.addInitScript, so the
+ * function is self-contained; times are epoch ms on the machine's one clock.
+ */
+export interface ShareProbes {
+  /** Watches for the next first frame of the player's file video (one with a `src`). */
+  armFirstFrame(): void;
+  firstFrame: number | null;
+  /** Watches the shown file video for a frame within [target, target + 3 s]. */
+  armSeekFrame(target: number): void;
+  seekFrame: number | null;
+}
+
+declare global {
+  interface Window {
+    lcShare: ShareProbes;
+  }
+}
+
+export function installShareProbes(): void {
+  const now = () => performance.timeOrigin + performance.now();
+  const fileVideo = (root: Document | ShadowRoot): HTMLVideoElement | null => {
+    for (const v of Array.from(root.querySelectorAll('video')))
+      if (v instanceof HTMLVideoElement && !v.hidden && v.getAttribute('src')) return v;
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      const found = el.shadowRoot ? fileVideo(el.shadowRoot) : null;
+      if (found) return found;
+    }
+    return null;
+  };
+  let armed = 0;
+  const probes: ShareProbes = {
+    firstFrame: null,
+    seekFrame: null,
+    armFirstFrame() {
+      probes.firstFrame = null;
+      armed += 1;
+      const run = armed;
+      const look = () => {
+        if (run !== armed) return;
+        const video = fileVideo(document);
+        if (!video) {
+          setTimeout(look, 5);
+          return;
+        }
+        video.requestVideoFrameCallback(() => {
+          if (run === armed) probes.firstFrame = now();
+        });
+      };
+      look();
+    },
+    armSeekFrame(target) {
+      probes.seekFrame = null;
+      armed += 1;
+      const run = armed;
+      const video = fileVideo(document);
+      if (!video) throw new Error('no file video');
+      const onFrame: VideoFrameRequestCallback = (_t, meta) => {
+        if (run !== armed) return;
+        if (meta.mediaTime >= target - 0.05 && meta.mediaTime <= target + 3) {
+          probes.seekFrame = now();
+          return;
+        }
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    },
+  };
+  window.lcShare = probes;
+}
