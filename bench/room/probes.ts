@@ -173,6 +173,7 @@ export function installProbes(): void {
   let framesRun = 0;
   let captureTrack: MediaStreamTrack | null = null;
   let beepContext: AudioContext | null = null;
+  let chatObserver: MutationObserver | null = null;
   const rawPeers = new Map<string, { pc: RTCPeerConnection; channel: RTCDataChannel | null }>();
   const gathered = (pc: RTCPeerConnection) =>
     pc.iceGatheringState === 'complete'
@@ -271,7 +272,9 @@ export function installProbes(): void {
       // Lines sent before this call (history from an earlier round) are not this round's.
       const since = now();
       const seen = new Set<number>();
-      new MutationObserver(() => {
+      // One observer at a time: an earlier round's would count each line again.
+      chatObserver?.disconnect();
+      chatObserver = new MutationObserver(() => {
         const t = now();
         for (const m of log.textContent?.matchAll(/lat (\d+\.\d+)/g) ?? []) {
           const sent = Number(m[1]);
@@ -279,7 +282,8 @@ export function installProbes(): void {
           seen.add(sent);
           probes.chat.push({ sent, t });
         }
-      }).observe(log, { childList: true, subtree: true, characterData: true });
+      });
+      chatObserver.observe(log, { childList: true, subtree: true, characterData: true });
     },
     beeps: [],
     beepTapLatencyMs: 0,

@@ -8,6 +8,8 @@ export interface ShareProbes {
   /** Watches for the next first frame of the player's file video (one with a `src`). */
   armFirstFrame(): void;
   firstFrame: number | null;
+  /** What led to that first frame: [event, epoch ms], from the file video's appearing. */
+  firstFrameSteps: Array<[string, number]>;
   /** Watches the shown file video for a frame within [target, target + 3 s]. */
   armSeekFrame(target: number): void;
   seekFrame: number | null;
@@ -33,9 +35,11 @@ export function installShareProbes(): void {
   let armed = 0;
   const probes: ShareProbes = {
     firstFrame: null,
+    firstFrameSteps: [],
     seekFrame: null,
     armFirstFrame() {
       probes.firstFrame = null;
+      probes.firstFrameSteps = [];
       armed += 1;
       const run = armed;
       const look = () => {
@@ -45,6 +49,21 @@ export function installShareProbes(): void {
           setTimeout(look, 5);
           return;
         }
+        const step = (name: string) => {
+          if (run === armed && probes.firstFrame === null)
+            probes.firstFrameSteps.push([name, now()]);
+        };
+        step('video');
+        for (const type of [
+          'loadedmetadata',
+          'loadeddata',
+          'canplay',
+          'seeking',
+          'seeked',
+          'play',
+          'playing',
+        ])
+          video.addEventListener(type, () => step(type));
         video.requestVideoFrameCallback(() => {
           if (run === armed) probes.firstFrame = now();
         });

@@ -172,8 +172,19 @@ function syncErrorsMs(
   );
 }
 
-const chatOneWay = async (host: Person, guests: Person[]) =>
-  (await chatLatencies(host, guests)).oneWay;
+/** Chat one-way (ms) and, beside it, a bare data channel on a connection of its own. */
+async function chatRound(host: Person, guests: Person[]) {
+  const chat = await chatLatencies(host, guests);
+  return {
+    oneWay: chat.oneWay,
+    summary: {
+      oneWay: figures(chat.oneWay),
+      rawChannelOneWay: figures(chat.rawOneWay),
+      channelStage: figures(chat.stages.channel),
+      receiverStage: figures(chat.stages.receiver),
+    },
+  };
+}
 
 /** The host alone plays the file: its CPU without anyone to serve (subtracted per guest). */
 async function hostAloneCpu(clip: string): Promise<number> {
@@ -196,7 +207,7 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
   try {
     const { host, guests, hostPid } = setup;
     const everyone = [host, ...guests];
-    const chatBefore = await chatOneWay(host, guests);
+    const chatBefore = await chatRound(host, guests);
     await Promise.all(everyone.map((p) => p.page.evaluate(() => window.lcSync.start(50))));
 
     // File sharing: from choosing the file to every guest holding all of it.
@@ -208,8 +219,17 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
       guests.map((g) => g.page),
       chosenAt,
     );
+    const firstFrameSteps = await Promise.all(
+      guests.map((g) =>
+        g.page.evaluate(
+          (since) =>
+            window.lcShare.firstFrameSteps.map(([name, t]) => `${name} ${Math.round(t - since)}`),
+          chosenAt,
+        ),
+      ),
+    );
     const playingFrom = chosenAt + Math.max(...firstFrameMs) + SETTLE_MS;
-    const chatDuring = await chatOneWay(host, guests);
+    const chatDuring = await chatRound(host, guests);
 
     await Promise.all(
       guests.map((g) => g.page.evaluate((t) => window.lcShare.armSeekFrame(t), SEEK_TO_S)),
@@ -264,7 +284,7 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
         );
       }),
     );
-    const liveChat = await chatOneWay(host, guests);
+    const liveChat = await chatRound(host, guests);
     const [liveBefore, ...guestsBefore] = await Promise.all(
       everyone.map((p) => p.page.evaluate(() => window.lcProbes.rtpTotals())),
     );
@@ -289,9 +309,10 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
         hostCpuPercent: round(transferCpu, 1),
         hostCpuPercentPerGuest: round((transferCpu - idleCpu) / size, 1),
         firstFrameMs: figures(firstFrameMs),
+        firstFrameSteps,
         seekToFrameMs: figures(seekMs),
-        chatOneWayMs: figures(chatDuring),
-        chatP99WorseMs: round(chatP99(chatDuring) - chatP99(chatBefore), 1),
+        chat: chatDuring.summary,
+        chatP99WorseMs: round(chatP99(chatDuring.oneWay) - chatP99(chatBefore.oneWay), 1),
         syncAbsErrorMs: figures(syncMs),
       },
       live: {
@@ -300,10 +321,10 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
         hostCpuPercent: round(liveCpu, 1),
         hostCpuPercentPerGuest: round((liveCpu - idleCpu) / size, 1),
         firstFrameMs: figures(liveFirstFrameMs),
-        chatOneWayMs: figures(liveChat),
-        chatP99WorseMs: round(chatP99(liveChat) - chatP99(chatBefore), 1),
+        chat: liveChat.summary,
+        chatP99WorseMs: round(chatP99(liveChat.oneWay) - chatP99(chatBefore.oneWay), 1),
       },
-      chatBeforeMs: figures(chatBefore),
+      chatBefore: chatBefore.summary,
     };
   } finally {
     await setup.close();
@@ -407,7 +428,7 @@ function acrossRuns(runs: Run[], sizes: number[]) {
       firstFrameP50Ms: pick((s) => s.share.firstFrameMs.p50),
       liveFirstFrameP50Ms: pick((s) => s.live.firstFrameMs.p50),
       seekToFrameP50Ms: pick((s) => s.share.seekToFrameMs.p50),
-      chatP99BeforeMs: pick((s) => s.chatBeforeMs.p99),
+      chatP99BeforeMs: pick((s) => s.chatBefore.oneWay.p99),
       chatP99WorseMs: pick((s) => s.share.chatP99WorseMs),
       liveChatP99WorseMs: pick((s) => s.live.chatP99WorseMs),
       syncAbsErrorP95Ms: pick((s) => s.share.syncAbsErrorMs.p95),
