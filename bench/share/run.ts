@@ -27,6 +27,8 @@ import { installShareProbes } from './probes';
  * a timing.
  */
 const CPU_WINDOW_MS = 8000;
+/** The shared clip's length (bench/share/clip.ts). */
+const FILM_SECONDS = 60;
 /** Where a guest seeks everyone to, far ahead of what the prefetch has fetched by then. */
 const SEEK_TO_S = 50;
 /** Samples within this long after a seek or a first frame are the sync's settling, not its error. */
@@ -308,6 +310,11 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
         hostUploadPerDelivered: round(hostSent / delivered, 3),
         hostCpuPercent: round(transferCpu, 1),
         hostCpuPercentPerGuest: round((transferCpu - idleCpu) / size, 1),
+        // The same extra CPU spread over the film: the host serves each byte once, whatever the pace.
+        hostCpuPercentPerGuestOverFilm: round(
+          ((transferCpu - idleCpu) * (doneAt - chosenAt)) / 1000 / FILM_SECONDS / size,
+          1,
+        ),
         firstFrameMs: figures(firstFrameMs),
         firstFrameSteps,
         seekToFrameMs: figures(seekMs),
@@ -424,6 +431,7 @@ function acrossRuns(runs: Run[], sizes: number[]) {
       runsMeasured: ok.length,
       hostUploadPerDelivered: pick((s) => s.share.hostUploadPerDelivered),
       hostCpuPercentPerGuest: pick((s) => s.share.hostCpuPercentPerGuest),
+      hostCpuPercentPerGuestOverFilm: pick((s) => s.share.hostCpuPercentPerGuestOverFilm),
       liveHostCpuPercentPerGuest: pick((s) => s.live.hostCpuPercentPerGuest),
       firstFrameP50Ms: pick((s) => s.share.firstFrameMs.p50),
       liveFirstFrameP50Ms: pick((s) => s.live.firstFrameMs.p50),
