@@ -10,7 +10,10 @@ export interface ShareProbes {
   firstFrame: number | null;
   /** What led to that first frame: [event, epoch ms], from the file video's appearing. */
   firstFrameSteps: Array<[string, number]>;
-  /** Watches the shown file video for a frame within [target, target + 3 s]. */
+  /**
+   * Watches the shown file video for a frame within [target, target + 3 s]: presented, or ready
+   * and seeked to while paused.
+   */
   armSeekFrame(target: number): void;
   seekFrame: number | null;
 }
@@ -76,15 +79,22 @@ export function installShareProbes(): void {
       const run = armed;
       const video = fileVideo(document);
       if (!video) throw new Error('no file video');
+      const near = (t: number) => t >= target - 0.05 && t <= target + 3;
+      const found = () => {
+        if (run === armed && probes.seekFrame === null) probes.seekFrame = now();
+      };
       const onFrame: VideoFrameRequestCallback = (_t, meta) => {
         if (run !== armed) return;
-        if (meta.mediaTime >= target - 0.05 && meta.mediaTime <= target + 3) {
-          probes.seekFrame = now();
-          return;
-        }
-        video.requestVideoFrameCallback(onFrame);
+        if (near(meta.mediaTime)) found();
+        else video.requestVideoFrameCallback(onFrame);
       };
       video.requestVideoFrameCallback(onFrame);
+      // A player held paused there (someone else still buffering) shows its frame once seeked.
+      const onSeeked = () => {
+        if (run !== armed) video.removeEventListener('seeked', onSeeked);
+        else if (near(video.currentTime) && video.readyState >= 2) found();
+      };
+      video.addEventListener('seeked', onSeeked);
     },
   };
   window.lcShare = probes;
