@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { round, type Summary, summarize } from '../lib/stats';
+import { figures, type Summary } from '../lib/stats';
 import type { Attack } from './attacks';
 
 /** What bench/abuse's measuring clients share: timed samples and the attacker's process. */
@@ -20,18 +20,7 @@ export class Samples {
     else this.failures[outcome] = (this.failures[outcome] ?? 0) + 1;
   }
   result(): Sampled {
-    const s = summarize(this.ms);
-    return {
-      summary: {
-        n: s.n,
-        p50: round(s.p50, 1),
-        p90: round(s.p90, 1),
-        p95: round(s.p95, 1),
-        p99: round(s.p99, 1),
-        max: round(s.max, 1),
-      },
-      failures: this.failures,
-    };
+    return { summary: figures(this.ms), failures: this.failures };
   }
 }
 

@@ -35,19 +35,48 @@ export function findPid(marker: string): number | null {
   return null;
 }
 
-/** CPU seconds used so far by `root` and every process below it. */
-export function treeCpuSeconds(root: number): number {
-  const stats = new Map<number, { ppid: number; cpuSeconds: number }>();
+/** Every process id at or below `root`. */
+export function treePids(root: number): number[] {
+  const parent = new Map<number, number>();
   for (const pid of allPids()) {
     const s = stat(pid);
-    if (s) stats.set(pid, s);
+    if (s) parent.set(pid, s.ppid);
   }
   const inTree = (pid: number): boolean => {
-    for (let p: number | undefined = pid; p && p > 1; p = stats.get(p)?.ppid)
+    for (let p: number | undefined = pid; p && p > 1; p = parent.get(p))
       if (p === root) return true;
     return false;
   };
+  return [...parent.keys()].filter(inTree);
+}
+
+/** CPU seconds used so far by `root` and every process below it. */
+export function treeCpuSeconds(root: number): number {
+  return treePids(root).reduce((sum, pid) => sum + (stat(pid)?.cpuSeconds ?? 0), 0);
+}
+
+/** Share of one core (%) that `root` and its children used over the next `windowMs`. */
+export async function cpuPercent(root: number, windowMs: number): Promise<number> {
+  const before = treeCpuSeconds(root);
+  await new Promise((r) => setTimeout(r, windowMs));
+  return ((treeCpuSeconds(root) - before) / (windowMs / 1000)) * 100;
+}
+
+/**
+ * Resident memory (bytes) of the processes below `root` whose command line contains `marker`
+ * (e.g. `--type=renderer`), from /proc/PID/smaps_rollup: Pss shares each page among the
+ * processes mapping it, so a sum over processes counts shared libraries once.
+ */
+export function treePssBytes(root: number, marker = ''): number {
   let total = 0;
-  for (const [pid, s] of stats) if (inTree(pid)) total += s.cpuSeconds;
+  for (const pid of treePids(root)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) continue;
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+    } catch {
+      // gone already
+    }
+  }
   return total;
 }

@@ -52,3 +52,16 @@ export function timeToAlign(
   }
   return null;
 }
+
+/** A summary rounded to 0.1 for printing and the results files. */
+export function figures(values: number[]): Summary {
+  const s = summarize(values);
+  return {
+    n: s.n,
+    p50: round(s.p50, 1),
+    p90: round(s.p90, 1),
+    p95: round(s.p95, 1),
+    p99: round(s.p99, 1),
+    max: round(s.max, 1),
+  };
+}

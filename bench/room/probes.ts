@@ -49,6 +49,8 @@ export interface Probes {
   beepTapLatencyMs: number;
   /** RTP counters summed over this page's connections (getStats), to diff two snapshots. */
   rtpTotals(): Promise<RtpTotals>;
+  /** Bytes sent and received so far on every data channel labelled `label`, all connections. */
+  dataChannelBytes(label: string): Promise<{ sent: number; received: number }>;
 }
 
 /**
@@ -171,6 +173,7 @@ export function installProbes(): void {
   let framesRun = 0;
   let captureTrack: MediaStreamTrack | null = null;
   let beepContext: AudioContext | null = null;
+  let chatObserver: MutationObserver | null = null;
   const rawPeers = new Map<string, { pc: RTCPeerConnection; channel: RTCDataChannel | null }>();
   const gathered = (pc: RTCPeerConnection) =>
     pc.iceGatheringState === 'complete'
@@ -269,7 +272,9 @@ export function installProbes(): void {
       // Lines sent before this call (history from an earlier round) are not this round's.
       const since = now();
       const seen = new Set<number>();
-      new MutationObserver(() => {
+      // One observer at a time: an earlier round's would count each line again.
+      chatObserver?.disconnect();
+      chatObserver = new MutationObserver(() => {
         const t = now();
         for (const m of log.textContent?.matchAll(/lat (\d+\.\d+)/g) ?? []) {
           const sent = Number(m[1]);
@@ -277,7 +282,8 @@ export function installProbes(): void {
           seen.add(sent);
           probes.chat.push({ sent, t });
         }
-      }).observe(log, { childList: true, subtree: true, characterData: true });
+      });
+      chatObserver.observe(log, { childList: true, subtree: true, characterData: true });
     },
     beeps: [],
     beepTapLatencyMs: 0,
@@ -398,6 +404,18 @@ export function installProbes(): void {
         });
       }
       return totals;
+    },
+    async dataChannelBytes(label) {
+      const bytes = { sent: 0, received: 0 };
+      for (const pc of connections) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+          if (s.type !== 'data-channel' || s.label !== label) return;
+          bytes.sent += typeof s.bytesSent === 'number' ? s.bytesSent : 0;
+          bytes.received += typeof s.bytesReceived === 'number' ? s.bytesReceived : 0;
+        });
+      }
+      return bytes;
     },
     currentTime(selector) {
       const video = find(document, selector);

@@ -8,9 +8,10 @@ import { streamFile } from '../../e2e/room';
 import { startServer } from '../../signalling/testing/server-process';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type InitScript, type Person, signUp as signUpPerson } from '../lib/people';
-import { findPid, treeCpuSeconds } from '../lib/proc';
+import { cpuPercent, findPid } from '../lib/proc';
 import { spread, writeResults } from '../lib/results';
-import { round, summarize } from '../lib/stats';
+import { figures, round, summarize } from '../lib/stats';
+import { CHAT_MESSAGES, chatLatencies } from './chat';
 import { counterClip } from './clip';
 import { installProbes } from './probes';
 
@@ -21,7 +22,6 @@ import { installProbes } from './probes';
  * times (default 3) with the median and range of each figure. Prints the figures with the
  * machine they ran on and writes bench/results/room.json; never fails on a timing.
  */
-const CHAT_MESSAGES = 40;
 const FRAME_WINDOW_MS = 8000;
 /** From the last join to the chat round and the frame window (see warmUp). */
 const WARMUP_MS = 30_000;
@@ -115,81 +115,6 @@ async function joinAndTimeFirstFrame(
   await page.waitForFunction(() => window.lcProbes.firstFrame !== null, null, { timeout: 30_000 });
   const first = await page.evaluate(() => window.lcProbes.firstFrame ?? Number.NaN);
   return first - pressedAt;
-}
-
-/** Guests that have no bare data channel to the host yet get one (see Probes.rawOffer). */
-const rawOpened = new WeakSet<Person>();
-async function openRawChannels(host: Person, guests: Person[]): Promise<void> {
-  for (const guest of guests) {
-    if (rawOpened.has(guest)) continue;
-    const id = guest.name;
-    const offer = await host.page.evaluate((i) => window.lcProbes.rawOffer(i), id);
-    const answer = await guest.page.evaluate(([i, o]) => window.lcProbes.rawAnswer(i, o), [
-      id,
-      offer,
-    ] as const);
-    await host.page.evaluate(([i, a]) => window.lcProbes.rawAccept(i, a), [id, answer] as const);
-    rawOpened.add(guest);
-  }
-}
-
-/**
- * One-way chat latency, and where it goes: `sender` from submit to the data channel's send() on
- * the host, `channel` from there to the guest's onmessage, `receiver` from there to the line in
- * the guest's chat log. `renders` counts each element's Lit updates during the round.
- */
-async function chatLatencies(host: Person, guests: Person[]) {
-  const people = [host, ...guests];
-  await openRawChannels(host, guests);
-  await Promise.all(
-    people.map((p) =>
-      p.page.evaluate(() => {
-        window.lcProbes.watchChat();
-        window.lcProbes.raw = [];
-      }),
-    ),
-  );
-  for (let i = 0; i < CHAT_MESSAGES; i++) {
-    await host.page.evaluate(() => {
-      window.lcProbes.sendStampedChat();
-      window.lcProbes.rawSend();
-    });
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await new Promise((r) => setTimeout(r, 1000));
-  const [sender, ...receivers] = await Promise.all(
-    people.map((p) => p.page.evaluate(() => window.lcProbes)),
-  );
-  const sentAt = new Map<number, number>();
-  for (const c of sender?.channel ?? []) if (c.way === 'send') sentAt.set(c.sent, c.t);
-  const stages = { sender: [...sentAt].map(([sent, t]) => t - sent), channel: [] as number[] };
-  const receiver: number[] = [];
-  for (const probes of receivers) {
-    const received = new Map<number, number>();
-    for (const c of probes.channel) {
-      const out = sentAt.get(c.sent);
-      if (c.way !== 'receive' || out === undefined || received.has(c.sent)) continue;
-      received.set(c.sent, c.t);
-      stages.channel.push(c.t - out);
-    }
-    for (const a of probes.chat) {
-      const t = received.get(a.sent);
-      if (t !== undefined) receiver.push(a.t - t);
-    }
-  }
-  const renders = (probes: typeof sender) =>
-    Object.fromEntries(
-      Object.entries(probes?.renders ?? {}).map(([tag, r]) => [
-        tag,
-        { count: r.count, ms: round(r.ms, 1) },
-      ]),
-    );
-  return {
-    oneWay: receivers.flatMap((p) => p.chat.map((a) => a.t - a.sent)),
-    rawOneWay: receivers.flatMap((p) => p.raw.map((a) => a.t - a.sent)),
-    stages: { ...stages, receiver },
-    renders: { host: renders(sender), guest: renders(receivers[0]) },
-  };
 }
 
 /** Peak signal-to-noise ratio (dB) of a guest's grey thumbnail against the host's of the same frame. */
@@ -372,12 +297,6 @@ async function glassToGlass(host: Person, guests: Person[]) {
   };
 }
 
-async function hostCpuPercent(hostPid: number): Promise<number> {
-  const before = treeCpuSeconds(hostPid);
-  await new Promise((r) => setTimeout(r, CPU_WINDOW_MS));
-  return ((treeCpuSeconds(hostPid) - before) / (CPU_WINDOW_MS / 1000)) * 100;
-}
-
 /**
  * Gzip size of every JS chunk against issue 11's budgets. `firstPage`: what index.html loads (its
  * scripts and what they import statically). `room`: that plus the room page's chunk and its static
@@ -443,18 +362,6 @@ function clientGzipBytes() {
   return result;
 }
 
-function figures(values: number[]) {
-  const s = summarize(values);
-  return {
-    n: s.n,
-    p50: round(s.p50, 1),
-    p90: round(s.p90, 1),
-    p95: round(s.p95, 1),
-    p99: round(s.p99, 1),
-    max: round(s.max, 1),
-  };
-}
-
 /** The figures of one room size in one run, or why that phase failed. */
 type SizeResult = { guests: number; error: string } | ({ guests: number } & SizeFigures);
 type SizeFigures = Awaited<ReturnType<typeof measureSize>>;
@@ -478,7 +385,7 @@ async function measureSize(
   console.log(`guest 1 video jitter buffer target by second of warm-up: ${warmup.join(', ')}`);
   const chat = await chatLatencies(host, guests);
   const g2g = await glassToGlass(host, guests);
-  const cpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
+  const cpu = hostPid ? await cpuPercent(hostPid, CPU_WINDOW_MS) : Number.NaN;
   return {
     pinToFirstFrameMs: figures(firstFrame),
     chatOneWayMs: figures(chat.oneWay),
@@ -543,7 +450,7 @@ async function oneRun(clip: string, sizes: number[]) {
     await host.page.waitForFunction(() => window.lcProbes.currentTime('video') > 1, null, {
       timeout: 30_000,
     });
-    const idleCpu = hostPid ? await hostCpuPercent(hostPid) : Number.NaN;
+    const idleCpu = hostPid ? await cpuPercent(hostPid, CPU_WINDOW_MS) : Number.NaN;
     const join = async () => {
       const guest = await signUp(guestBrowser, server.url, 'guest');
       return { guest, firstFrameMs: await joinAndTimeFirstFrame(guest, access) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerRange } from './byte-range';
+import { answerRange, readyPart } from './byte-range';
 
 const MiB = 1024 * 1024;
 
@@ -28,5 +28,32 @@ describe('answerRange', () => {
       expect(answerRange(header, 100, MiB)).toBeNull();
     }
     expect(answerRange('bytes=0-', 0, MiB)).toBeNull();
+  });
+});
+
+describe('readyPart', () => {
+  const chunk = 256 * 1024;
+
+  it('answers where nothing is held with the rest of the first chunk only', () => {
+    expect(readyPart({ start: 0, end: 2 * MiB - 1 }, chunk, 0)).toEqual({
+      start: 0,
+      end: chunk - 1,
+    });
+    expect(readyPart({ start: chunk + 10, end: 2 * MiB }, chunk, chunk + 10)).toEqual({
+      start: chunk + 10,
+      end: 2 * chunk - 1,
+    });
+  });
+
+  it('answers with all that is held from the start, up to the range asked', () => {
+    expect(readyPart({ start: 0, end: 2 * MiB - 1 }, chunk, 3 * chunk)).toEqual({
+      start: 0,
+      end: 3 * chunk - 1,
+    });
+    expect(readyPart({ start: 0, end: 2 * MiB - 1 }, chunk, 100 * MiB)).toEqual({
+      start: 0,
+      end: 2 * MiB - 1,
+    });
+    expect(readyPart({ start: 5, end: 9 }, chunk, 0)).toEqual({ start: 5, end: 9 });
   });
 });

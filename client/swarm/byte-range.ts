@@ -26,3 +26,19 @@ export function answerRange(
   if (!Number.isSafeInteger(start) || start >= size || end < start) return null;
   return { start, end: Math.min(end, start + maxBytes - 1) };
 }
+
+/**
+ * What of `range` to answer now: the bytes held from its start on (up to its end), and never
+ * less than the rest of the chunk it starts in. A player that asks where nothing is held yet
+ * (the first bytes, an index at the file's end, a seek) gets one chunk as soon as it arrives
+ * instead of waiting for a whole bounded answer; where prefetch is ahead it gets all of that.
+ * `heldEnd` is where the bytes held contiguously from `range.start` end (exclusive).
+ */
+export function readyPart(
+  range: { start: number; end: number },
+  chunkSize: number,
+  heldEnd: number,
+): { start: number; end: number } {
+  const chunkEnd = (Math.floor(range.start / chunkSize) + 1) * chunkSize;
+  return { start: range.start, end: Math.min(range.end, Math.max(chunkEnd, heldEnd) - 1) };
+}

@@ -4,7 +4,7 @@ import {
   type RangeAnswer,
   type RangeQuestion,
 } from '../../shared/swarm/file-worker-protocol';
-import { answerRange } from './byte-range';
+import { answerRange, readyPart } from './byte-range';
 import fileWorkerUrl from './worker/file-worker?worker&url';
 
 /** What a page can play through the file worker: a size, a type and bytes on demand. */
@@ -13,6 +13,10 @@ export interface RangeSource {
   type: string;
   /** Bytes `start`..`end` inclusive; waits for them to arrive; rejects when they never will. */
   read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>>;
+  /** The size of the pieces bytes arrive in. */
+  chunkSize: number;
+  /** Where the bytes held without a gap from `start` end (exclusive; `start` when none are). */
+  heldEnd(start: number): number;
 }
 
 /** One answer's most bytes: the player asks again for the rest, and a seek needs only a little. */
@@ -67,11 +71,12 @@ function onQuestion(event: MessageEvent): void {
     reply({ status: 404 });
     return;
   }
-  const range = answerRange(question.range ?? null, source.size, ANSWER_BYTES_MAX);
-  if (!range) {
+  const asked = answerRange(question.range ?? null, source.size, ANSWER_BYTES_MAX);
+  if (!asked) {
     reply({ status: 416, size: source.size });
     return;
   }
+  const range = readyPart(asked, source.chunkSize, source.heldEnd(asked.start));
   source.read(range.start, range.end).then(
     (bytes) => {
       // Transferred, so it must be exactly these bytes, not a view into a larger buffer.

@@ -217,6 +217,16 @@ export class SwarmGuest implements RangeSource {
     this.#server.drain(peerId);
   }
 
+  get chunkSize(): number {
+    return this.source.chunkSize;
+  }
+
+  heldEnd(start: number): number {
+    let index = chunkAt(this.source, start);
+    while (index < this.chunks && this.store.held.has(index)) index++;
+    return Math.min(this.source.size, Math.max(start, index * this.source.chunkSize));
+  }
+
   read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#closed) return Promise.reject(new Error('the file is gone'));
     this.#playhead = chunkAt(this.source, start);

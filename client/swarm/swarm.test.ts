@@ -168,6 +168,19 @@ describe('a file shared over the swarm', () => {
     expect(slow.receivedFrom.get('fast') ?? 0).toBeGreaterThan(0);
   });
 
+  it('tells the player how far the bytes it holds go without a gap', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const g = guest('g');
+    expect(g.heldEnd(10)).toBe(10);
+    net.add('g', g);
+    await g.read(0, 3 * CHUNK_BYTES - 1);
+    expect(g.heldEnd(10)).toBeGreaterThanOrEqual(3 * CHUNK_BYTES);
+    await expect.poll(() => g.store.held.complete, { timeout: 10_000 }).toBe(true);
+    expect(g.heldEnd(CHUNK_BYTES + 1)).toBe(source.size);
+    await g.close();
+  });
+
   it('fetches the whole file at its pace even while the player asks for nothing', async () => {
     const net = new Network();
     net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where the bench's clips are made once and kept between runs (they take a minute to make). */
+export const SHARE_CLIP_DIR = join(tmpdir(), 'lc-bench-share');
+
+const ffmpeg = (args: string[]) =>
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+
+/**
+ * A 60 s 1280x720 H.264/AAC MP4 at about 4 Mbit/s, the size of a film a host would share.
+ * Moving test patterns with noise keep x264 from coding it far below its target bitrate; the
+ * index (moov) stays at the end, ffmpeg's default, the harder case for a first frame. A
+ * keyframe every 2 s.
+ */
+export function shareClip(): string {
+  const file = join(SHARE_CLIP_DIR, 'testsrc-1280x720-4M.mp4');
+  if (existsSync(file)) return file;
+  mkdirSync(SHARE_CLIP_DIR, { recursive: true });
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=30,noise=alls=10:allf=t',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    '60',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    '3900k',
+    '-maxrate',
+    '4500k',
+    '-bufsize',
+    '8000k',
+    '-g',
+    '60',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    file,
+  ]);
+  return file;
+}
+
+/** The clip repeated `copies` times without re-encoding (34 copies: about 1 GB, 34 minutes). */
+export function bigClip(clip: string, copies: number): string {
+  const file = join(SHARE_CLIP_DIR, `testsrc-1280x720-4M-x${copies}.mp4`);
+  if (existsSync(file)) return file;
+  ffmpeg(['-stream_loop', String(copies - 1), '-i', clip, '-c', 'copy', file]);
+  return file;
+}

@@ -1,0 +1,101 @@
+/**
+ * What bench/share reads in each page beside bench/room's and bench/sync's probes: when the
+ * player's own <video> (the shared file, not a stream) presents its first frame, and when it
+ * presents a frame at a position it was sent to. Installed with context.addInitScript, so the
+ * function is self-contained; times are epoch ms on the machine's one clock.
+ */
+export interface ShareProbes {
+  /** Watches for the next first frame of the player's file video (one with a `src`). */
+  armFirstFrame(): void;
+  firstFrame: number | null;
+  /** What led to that first frame: [event, epoch ms], from the file video's appearing. */
+  firstFrameSteps: Array<[string, number]>;
+  /**
+   * Watches the shown file video for a frame within [target, target + 3 s]: presented, or ready
+   * and seeked to while paused.
+   */
+  armSeekFrame(target: number): void;
+  seekFrame: number | null;
+}
+
+declare global {
+  interface Window {
+    lcShare: ShareProbes;
+  }
+}
+
+export function installShareProbes(): void {
+  const now = () => performance.timeOrigin + performance.now();
+  const fileVideo = (root: Document | ShadowRoot): HTMLVideoElement | null => {
+    for (const v of Array.from(root.querySelectorAll('video')))
+      if (v instanceof HTMLVideoElement && !v.hidden && v.getAttribute('src')) return v;
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      const found = el.shadowRoot ? fileVideo(el.shadowRoot) : null;
+      if (found) return found;
+    }
+    return null;
+  };
+  let armed = 0;
+  const probes: ShareProbes = {
+    firstFrame: null,
+    firstFrameSteps: [],
+    seekFrame: null,
+    armFirstFrame() {
+      probes.firstFrame = null;
+      probes.firstFrameSteps = [];
+      armed += 1;
+      const run = armed;
+      const look = () => {
+        if (run !== armed) return;
+        const video = fileVideo(document);
+        if (!video) {
+          setTimeout(look, 5);
+          return;
+        }
+        const step = (name: string) => {
+          if (run === armed && probes.firstFrame === null)
+            probes.firstFrameSteps.push([name, now()]);
+        };
+        step('video');
+        for (const type of [
+          'loadedmetadata',
+          'loadeddata',
+          'canplay',
+          'seeking',
+          'seeked',
+          'play',
+          'playing',
+        ])
+          video.addEventListener(type, () => step(type));
+        video.requestVideoFrameCallback(() => {
+          if (run === armed) probes.firstFrame = now();
+        });
+      };
+      look();
+    },
+    armSeekFrame(target) {
+      probes.seekFrame = null;
+      armed += 1;
+      const run = armed;
+      const video = fileVideo(document);
+      if (!video) throw new Error('no file video');
+      const near = (t: number) => t >= target - 0.05 && t <= target + 3;
+      const found = () => {
+        if (run === armed && probes.seekFrame === null) probes.seekFrame = now();
+      };
+      const onFrame: VideoFrameRequestCallback = (_t, meta) => {
+        if (run !== armed) return;
+        if (near(meta.mediaTime)) found();
+        else video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+      // A player held paused there (someone else still buffering) shows its frame once seeked.
+      const onSeeked = () => {
+        if (run !== armed) video.removeEventListener('seeked', onSeeked);
+        else if (near(video.currentTime) && video.readyState >= 2) found();
+      };
+      video.addEventListener('seeked', onSeeked);
+    },
+  };
+  window.lcShare = probes;
+}
