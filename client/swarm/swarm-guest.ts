@@ -24,12 +24,15 @@ export interface SwarmGuestOptions {
   paceFactor: number;
   /** An unanswered request is asked of someone else after this long. */
   requestTimeoutMs: number;
+  /** The same for a chunk the player waits for: the picture should not stall that long. */
+  urgentTimeoutMs: number;
 }
 
 export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | 'now'> = {
   memoryBytes: 96 * 1024 * 1024,
   paceFactor: 3,
   requestTimeoutMs: 8000,
+  urgentTimeoutMs: 2000,
 };
 
 /** A bitrate to pace by when the host could not tell the duration. */
@@ -38,6 +41,13 @@ const UNKNOWN_BITRATE = 8_000_000;
 const HAVE_EVERY_MS = 500;
 /** Frames that came before their hash, held until it does (they were asked for). */
 const EARLY_FRAMES_MAX = 32;
+/** The chunks from the playhead on that count as urgent (the picker's urgent window). */
+const URGENT_CHUNKS = 4;
+/**
+ * Requests in a row a guest may leave unanswered before it is dropped for this file: one that
+ * claims every chunk and serves none (or garbage) would otherwise be asked again and again.
+ */
+const MISSES_MAX = 3;
 
 interface Member {
   link: SwarmLink;
@@ -48,6 +58,8 @@ interface Member {
   asked: Map<number, number>;
   /** Bytes per ms, smoothed; null before its first chunk. */
   throughput: number | null;
+  /** Its requests that timed out since it last delivered a chunk. */
+  misses: number;
 }
 
 interface Read {
@@ -127,6 +139,7 @@ export class SwarmGuest implements RangeSource {
       have: link.isHost ? 'all' : new HaveMap(this.chunks),
       asked: new Map(),
       throughput: null,
+      misses: 0,
     });
     // We joined the file (or this link came back): everyone answers the first `file-have` with
     // theirs, the host with every hash it knows, since what they sent before we listened is lost.
@@ -201,6 +214,7 @@ export class SwarmGuest implements RangeSource {
     // Never asked of this member (or already given up on): nothing to check it against.
     if (askedAt === undefined) return;
     member.asked.delete(frame.index);
+    member.misses = 0;
     const ms = Math.max(1, this.#opts.now() - askedAt);
     const rate = frame.bytes.byteLength / ms;
     member.throughput = member.throughput === null ? rate : member.throughput * 0.7 + rate * 0.3;
@@ -258,8 +272,9 @@ export class SwarmGuest implements RangeSource {
   }
 
   #ban(peerId: string): void {
-    // Several of its chunks may fail their checks at once: it is dropped once.
-    if (this.#banned.has(peerId)) return;
+    // Several of its chunks may fail their checks at once: it is dropped once. The host is the
+    // file's source and the judge of every hash: a guest never drops it.
+    if (this.#banned.has(peerId) || this.#members.get(peerId)?.link.isHost) return;
     this.#banned.add(peerId);
     this.removeMember(peerId);
     this.events.dropped(peerId);
@@ -285,11 +300,9 @@ export class SwarmGuest implements RangeSource {
         throughput: m.throughput,
       });
     }
-    // The player's oldest unanswered read is where it stands; without one, where it last read.
-    let playhead = this.#playhead;
-    for (const read of this.#reads) playhead = Math.min(playhead, chunkAt(this.source, read.start));
+    const playhead = this.#playheadChunk();
     const now = this.#opts.now();
-    const urgentEnd = playhead + 4;
+    const urgentEnd = playhead + URGENT_CHUNKS;
     const picks = pickRequests({
       self: this.#opts.self,
       chunks: this.chunks,
@@ -315,14 +328,26 @@ export class SwarmGuest implements RangeSource {
    */
   #expire(): void {
     const now = this.#opts.now();
-    for (const member of this.#members.values()) {
+    const playhead = this.#playheadChunk();
+    for (const [peerId, member] of this.#members) {
       for (const [chunk, at] of member.asked) {
-        if (now - at < this.#opts.requestTimeoutMs) continue;
+        const urgent = chunk >= playhead && chunk < playhead + URGENT_CHUNKS;
+        const timeout = urgent ? this.#opts.urgentTimeoutMs : this.#opts.requestTimeoutMs;
+        if (now - at < timeout) continue;
         member.asked.delete(chunk);
+        member.misses += 1;
         member.throughput = (member.throughput ?? 1) / 2;
       }
+      if (member.misses >= MISSES_MAX) this.#ban(peerId);
     }
     if (!this.store.held.complete) this.#pump();
+  }
+
+  /** The player's oldest unanswered read is where it stands; without one, where it last read. */
+  #playheadChunk(): number {
+    let playhead = this.#playhead;
+    for (const read of this.#reads) playhead = Math.min(playhead, chunkAt(this.source, read.start));
+    return playhead;
   }
 
   #announceSoon(): void {
