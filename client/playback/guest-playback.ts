@@ -250,7 +250,15 @@ export class GuestPlayback implements ReactiveController {
           reason = 'no_picture';
           throw new PlayerError('unsupported', 'This browser cannot show the host’s video.');
         }
-        if (current()) this.#follower?.attach(opened.player, source);
+        if (!current()) return;
+        this.#follower?.attach(opened.player, source);
+        if (await opening.playsWithoutSound(video)) {
+          if (!current()) return;
+          // The picture plays on: only the sound is missing, so nothing is closed.
+          opening.reportUnplayable('no_sound');
+          this.error = 'This browser plays the host’s video without its sound.';
+          this.host.requestUpdate();
+        }
       })
       .catch((err: unknown) => {
         if (!current()) return;

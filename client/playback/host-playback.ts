@@ -19,6 +19,13 @@ import {
   resumePosition,
 } from './host-resume';
 
+/** What a guest's browser reported missing, as the host reads it. */
+const UNPLAYABLE_REASONS = {
+  no_picture: 'no picture',
+  no_sound: 'no sound',
+  error: 'does not open',
+} as const;
+
 /**
  * The host's side of playback, in one of four modes: a local file shared itself (original
  * quality, over the mesh's `lc-file` channels), a local file streamed live to every guest, a
@@ -31,11 +38,12 @@ export class HostPlayback implements ReactiveController {
   error = '';
   /** Guests (peer IDs) whose browsers cannot play the shared file, and why. */
   unplayable: ReadonlyMap<string, 'no_picture' | 'no_sound' | 'error'> = new Map();
-  /** Who cannot play the shared file, by name, for the host to read. */
+  /** Who cannot play the shared file, by name and with what is missing, for the host to read. */
   get unplayableNames(): string[] {
-    return [...this.unplayable.keys()].map(
-      (peerId) => this.mesh.members.find((m) => m.peerId === peerId)?.name ?? 'A guest',
-    );
+    return [...this.unplayable].map(([peerId, reason]) => {
+      const name = this.mesh.members.find((m) => m.peerId === peerId)?.name ?? 'A guest';
+      return `${name} (${UNPLAYABLE_REASONS[reason]})`;
+    });
   }
 
   /** The file shared itself with guests, while it is what plays. */
@@ -155,6 +163,14 @@ export class HostPlayback implements ReactiveController {
     const pending = urlPlayer('file', true);
     await this.#openOwn(pending, `${file.name}: it could not be opened.`, async (p) => {
       await p.load({ kind: 'file', file });
+      // The host must play it first: an HEVC film, say, loads here with a 0×0 picture, and
+      // guests' browsers would show nothing either.
+      if ((pending.element as HTMLVideoElement).videoWidth === 0) {
+        throw new PlayerError(
+          'unsupported',
+          `${file.name}: this browser shows no picture of it, so it is not shared. Choose a video in a format it plays (H.264, VP9, AV1).`,
+        );
+      }
       const { startHostShare } = await import('../swarm/host-share');
       share = startHostShare(this.mesh, file, p.duration, {
         unplayable: (peerId, reason) => {
