@@ -13,6 +13,7 @@ const PLAYBACK_SPECS = [
   'hls',
   'host-away',
   'hostile-peer',
+  'hostile-swarm',
   'lifecycle',
   'links',
   'media',
@@ -20,6 +21,8 @@ const PLAYBACK_SPECS = [
   'privacy',
   'restart',
   'share-file',
+  'share-seek',
+  'undecodable-share',
   'steady-video',
   'url-mode',
 ].map((name) => `${name}.spec.ts`);
