@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatDuration } from '../client/util/format';
 import { serveClips } from './clip-server';
-import { CLIPS } from './clips';
+import { CLIPS, SHARE_CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import {
   expectPlayingTogether,
@@ -23,6 +23,7 @@ import {
   sendChat,
   streamFile,
 } from './room';
+import { expectOriginal, shareFile } from './share';
 
 // Long enough for a host to come back under load, short enough to wait out in the second test.
 const GRACE_SECONDS = 15;
@@ -215,4 +216,49 @@ test('a host streaming a file comes back, is asked for the file again and carrie
     })
     .toBe(true);
   await expect(ann.page.getByLabel('Now playing')).toContainText(name);
+});
+
+test('a host sharing a file itself comes back, is asked for it again and guests carry on from there', async ({
+  signUp,
+}) => {
+  test.setTimeout(120_000);
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await expectMesh(host.page, host, [ann]);
+  const clip = SHARE_CLIPS.mp4;
+  await shareFile(host, clip.file);
+  await expectOriginal(ann, clip);
+  await expect
+    .poll(() => sample(host.page).then((s) => s.position), { timeout: 20_000 })
+    .toBeGreaterThan(3);
+  await shownVideo(host.page).evaluate((v: HTMLVideoElement) => v.pause());
+  await host.page.waitForTimeout(300);
+  const stopped = (await sample(host.page)).position;
+
+  await host.page.close();
+  const back = await reopen(host, access.roomId);
+  const name = basename(clip.file);
+  const prompt = back.page.getByRole('status').filter({ hasText: 'choose it again to continue' });
+  await expect(prompt).toContainText(`You were showing ${name} at ${formatDuration(stopped)}`);
+  await shareFile(back, clip.file);
+  await expect(prompt).toHaveCount(0);
+  await expect
+    .poll(async () => {
+      const s = await sample(back.page);
+      return s.paused && Math.abs(s.position - stopped) < 0.1;
+    })
+    .toBe(true);
+  // The guest gets the file anew and stands where the host does.
+  await expectOriginal(ann, clip);
+  await expect
+    .poll(
+      async () => {
+        const s = await sample(ann.page);
+        return s.paused && Math.abs(s.position - stopped) < 0.2;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  for (const person of [back, ann]) expect(person.errors).toEqual([]);
 });

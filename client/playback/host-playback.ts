@@ -4,7 +4,7 @@ import { HostStream } from '../media/host-stream';
 import type { MeshController } from '../mesh/mesh-controller';
 import type { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { loadFingerprint } from '../players/load-fingerprint';
-import { PlayerError } from '../players/player-adapter';
+import { type PlayerAdapter, PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { loadVideoAdapter, type UrlPlayer, urlPlayer } from '../players/url-player';
 import type { HostShare } from '../swarm/host-share';
@@ -159,6 +159,8 @@ export class HostPlayback implements ReactiveController {
    * it first; guests then fetch it in verified chunks over the mesh and play it in step.
    */
   async shareFile(file: File): Promise<void> {
+    // Taken before #openOwn forgets it: the file asked for after coming back carries on.
+    const resume = this.#streamResume;
     let share: HostShare | null = null;
     const pending = urlPlayer('file', true);
     await this.#openOwn(pending, `${file.name}: it could not be opened.`, async (p) => {
@@ -181,8 +183,12 @@ export class HostPlayback implements ReactiveController {
       return share.source;
     });
     const opened = share as HostShare | null;
-    if (this.#own === pending && opened) this.#share = opened;
-    else opened?.close();
+    if (this.#own === pending && opened) {
+      this.#share = opened;
+      if (resume) this.#carryOn(pending.player, resume, file);
+    } else {
+      opened?.close();
+    }
   }
 
   async open(file: File): Promise<void> {
@@ -280,10 +286,12 @@ export class HostPlayback implements ReactiveController {
     if (!state) return;
     this.#streamResume = null;
     this.resumePrompt = null;
-    const player = this.#streamPlayer;
+    if (this.#streamPlayer) this.#carryOn(this.#streamPlayer, state, file);
+  }
+
+  #carryOn(player: PlayerAdapter, state: HostResumeState, file: File): void {
     const was = state.source;
-    if (!player || was.kind !== 'stream' || was.name !== file.name || was.size !== file.size)
-      return;
+    if (was.kind !== 'stream' || was.name !== file.name || was.size !== file.size) return;
     player.playbackRate = state.rate;
     void player.seek(state.position);
     if (state.paused) player.pause();
@@ -421,6 +429,11 @@ export class HostPlayback implements ReactiveController {
       this.resume.save({ source: { kind: 'url', url: source.url }, paused, position, rate, at });
     } else if (source.kind === 'stream') {
       const kept = { kind: 'stream' as const, name: source.name, size: this.#streamSize };
+      this.resume.save({ source: kept, paused, position, rate, at });
+    } else if (source.kind === 'file') {
+      // A file shared itself is lost with the tab like a streamed one: kept the same way, so
+      // the host is asked for it again and carries on (guests fetch it anew under a new ID).
+      const kept = { kind: 'stream' as const, name: source.name, size: source.size };
       this.resume.save({ source: kept, paused, position, rate, at });
     } else {
       this.resume.clear();
