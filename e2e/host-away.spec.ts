@@ -33,6 +33,28 @@ test.use({ serverEnv: { HOST_GRACE_SECONDS: String(GRACE_SECONDS) } });
  * The host's browser opens the room URL again in a new tab; without the PIN (session storage
  * went with the closed tab) the lobby offers the host's own room. Resolves when it is entered.
  */
+/**
+ * The host pauses once its player is past 3 s, and waits until the pause reaches the state its
+ * browser keeps for coming back; resolves with where it stopped.
+ */
+async function pauseAfterThreeSeconds(page: Page): Promise<number> {
+  await expect
+    .poll(() => sample(page).then((s) => s.position), { timeout: 20_000 })
+    .toBeGreaterThan(3);
+  await shownVideo(page).evaluate((v: HTMLVideoElement) => v.pause());
+  const stopped = (await sample(page)).position;
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith('lc.host-resume.'))
+          .map((k) => (JSON.parse(localStorage.getItem(k) ?? '{}') as { paused?: boolean }).paused),
+      ),
+    )
+    .toEqual([true]);
+  return stopped;
+}
+
 async function reopen(host: Person, roomId: string): Promise<Person & { enteredAt: number }> {
   const page = await host.context.newPage();
   await page.goto(`/room/${roomId}`);
@@ -190,13 +212,7 @@ test('a host streaming a file comes back, is asked for the file again and carrie
   await joinRoom(ann, access);
   await expectMesh(host.page, host, [ann]);
   await streamFile(host.page, CLIPS.blue.file);
-  await expect
-    .poll(() => sample(host.page).then((s) => s.position), { timeout: 20_000 })
-    .toBeGreaterThan(3);
-  await shownVideo(host.page).evaluate((v: HTMLVideoElement) => v.pause());
-  // The pause reaches the saved state with its sync.
-  await host.page.waitForTimeout(300);
-  const stopped = (await sample(host.page)).position;
+  const stopped = await pauseAfterThreeSeconds(host.page);
 
   await host.page.close();
   // No frozen picture: the guest's player says the host is away.
@@ -229,12 +245,7 @@ test('a host sharing a file itself comes back, is asked for it again and guests 
   const clip = SHARE_CLIPS.mp4;
   await shareFile(host, clip.file);
   await expectOriginal(ann, clip);
-  await expect
-    .poll(() => sample(host.page).then((s) => s.position), { timeout: 20_000 })
-    .toBeGreaterThan(3);
-  await shownVideo(host.page).evaluate((v: HTMLVideoElement) => v.pause());
-  await host.page.waitForTimeout(300);
-  const stopped = (await sample(host.page)).position;
+  const stopped = await pauseAfterThreeSeconds(host.page);
 
   await host.page.close();
   const back = await reopen(host, access.roomId);
