@@ -58,7 +58,7 @@ interface Member {
   asked: Map<number, number>;
   /** Bytes per ms, smoothed; null before its first chunk. */
   throughput: number | null;
-  /** Its requests that timed out since it last delivered a chunk. */
+  /** Its requests that timed out (or whose frame never verified) since its last good chunk. */
   misses: number;
 }
 
@@ -90,7 +90,11 @@ export class SwarmGuest implements RangeSource {
   readonly #hashes: (string | undefined)[];
   readonly #members = new Map<string, Member>();
   readonly #banned = new Set<string>();
-  readonly #early = new Map<number, { peerId: string; bytes: Uint8Array<ArrayBuffer> }>();
+  /** Frames waiting for their hash, with when they came: not asked again meanwhile. */
+  readonly #early = new Map<
+    number,
+    { peerId: string; bytes: Uint8Array<ArrayBuffer>; at: number }
+  >();
   readonly #reads = new Set<Read>();
   readonly #pace: TokenBucket;
   readonly #server: ChunkServer;
@@ -214,13 +218,12 @@ export class SwarmGuest implements RangeSource {
     // Never asked of this member (or already given up on): nothing to check it against.
     if (askedAt === undefined) return;
     member.asked.delete(frame.index);
-    member.misses = 0;
     const ms = Math.max(1, this.#opts.now() - askedAt);
     const rate = frame.bytes.byteLength / ms;
     member.throughput = member.throughput === null ? rate : member.throughput * 0.7 + rate * 0.3;
     if (this.#hashes[frame.index] === undefined) {
       if (this.#early.size < EARLY_FRAMES_MAX)
-        this.#early.set(frame.index, { peerId, bytes: frame.bytes });
+        this.#early.set(frame.index, { peerId, bytes: frame.bytes, at: this.#opts.now() });
       return;
     }
     void this.#accept(peerId, frame.index, frame.bytes);
@@ -262,6 +265,8 @@ export class SwarmGuest implements RangeSource {
       this.#ban(peerId);
       return;
     }
+    const sender = this.#members.get(peerId);
+    if (sender) sender.misses = 0;
     if (this.store.held.has(index)) return;
     await this.store.put(index, bytes);
     this.receivedFrom.set(peerId, (this.receivedFrom.get(peerId) ?? 0) + bytes.byteLength);
@@ -290,6 +295,7 @@ export class SwarmGuest implements RangeSource {
     if (this.#closed) return;
     const requested = new Set<number>();
     const holders: Holder[] = [];
+    for (const c of this.#early.keys()) requested.add(c);
     for (const [peerId, m] of this.#members) {
       for (const c of m.asked.keys()) requested.add(c);
       holders.push({
@@ -329,6 +335,14 @@ export class SwarmGuest implements RangeSource {
   #expire(): void {
     const now = this.#opts.now();
     const playhead = this.#playheadChunk();
+    // A frame whose hash never came (the host read no chunk near it) is let go and asked again;
+    // its sender missed, as if it had not answered.
+    for (const [index, early] of this.#early) {
+      if (now - early.at < this.#opts.requestTimeoutMs) continue;
+      this.#early.delete(index);
+      const sender = this.#members.get(early.peerId);
+      if (sender) sender.misses += 1;
+    }
     for (const [peerId, member] of this.#members) {
       for (const [chunk, at] of member.asked) {
         const urgent = chunk >= playhead && chunk < playhead + URGENT_CHUNKS;
