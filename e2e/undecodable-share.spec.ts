@@ -40,5 +40,9 @@ test('a guest whose browser plays the shared file without its sound says so, and
   const told = host.page.getByRole('alert').filter({ hasText: 'cannot play this file' });
   await expect(told).toContainText(`${ann.name} (no sound)`, { timeout: 20_000 });
   await expect(told).toContainText('Live stream');
+  // The host's own player plays it silently too, and the host reads that.
+  await expect(
+    host.page.getByRole('alert').filter({ hasText: 'plays it without its sound' }),
+  ).toContainText('ac3-sound.mkv');
   for (const person of [host, ann]) expect(person.errors).toEqual([]);
 });

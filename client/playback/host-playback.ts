@@ -186,6 +186,12 @@ export class HostPlayback implements ReactiveController {
     if (this.#own === pending && opened) {
       this.#share = opened;
       if (resume) this.#carryOn(pending.player, resume, file);
+      // Silence shows only once it plays: the host is told then, and the picture goes on.
+      const silent = await opened.playsWithoutSound(pending.element as HTMLVideoElement);
+      if (silent && this.#share === opened) {
+        this.error = `${file.name}: this browser plays it without its sound, and guests’ browsers may too.`;
+        this.host.requestUpdate();
+      }
     } else {
       opened?.close();
     }
