@@ -273,16 +273,20 @@ export class GuestPlayback implements ReactiveController {
   }
 
   #closeOwn(): void {
-    void this.#share?.close();
+    // The player goes before the shared file it reads: closed first, the file would fail the
+    // player's pending requests (a 504 in its console) before the player let them go.
+    const share = this.#share;
     this.#share = null;
     this.#checking?.player.destroy();
     this.#checking = null;
     this.checkingCopy = false;
     this.copyWanted = null;
-    if (!this.#own && !this.error) return;
-    this.#follower?.attach(null, null);
-    this.#own?.player.destroy();
-    this.#own = null;
-    this.error = '';
+    if (this.#own || this.error) {
+      this.#follower?.attach(null, null);
+      this.#own?.player.destroy();
+      this.#own = null;
+      this.error = '';
+    }
+    void share?.close();
   }
 }
