@@ -49,6 +49,15 @@ export const SHARE_CLIPS = {
     type: 'video/x-matroska',
   },
 } as const;
+/**
+ * Files Debian's Chromium opens without an error but cannot fully play (issue 12): H.264 with
+ * AC-3 sound in Matroska plays its picture in silence; HEVC plays its sound with a 0×0 picture.
+ * 10 s, 320x240.
+ */
+export const UNDECODABLE_CLIPS = {
+  ac3: { file: join(CLIP_DIR, 'ac3-sound.mkv'), width: 320, height: 240 },
+  hevc: { file: join(CLIP_DIR, 'hevc-picture.mp4'), width: 320, height: 240 },
+} as const;
 /** Bytes no browser can play, under a video name. */
 export const BAD_FILE = join(CLIP_DIR, 'not-a-video.webm');
 /** A valid file with sound and no picture. */
@@ -202,11 +211,31 @@ function makeShareClips(): void {
   ]);
 }
 
+function makeUndecodableClips(): void {
+  const { ac3, hevc } = UNDECODABLE_CLIPS;
+  const inputs = [
+    ['-f', 'lavfi', '-i', `testsrc=size=${ac3.width}x${ac3.height}:rate=30`],
+    ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
+  ].flat();
+  const common = ['-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-t', '10'];
+  execFileSync('ffmpeg', [
+    ...common,
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+    ...['-c:a', 'ac3', '-b:a', '96k', ac3.file],
+  ]);
+  execFileSync('ffmpeg', [
+    ...common,
+    ...['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error'],
+    ...['-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', hevc.file],
+  ]);
+}
+
 export function ensureClips(): void {
   mkdirSync(CLIP_DIR, { recursive: true });
   for (const clip of Object.values(CLIPS)) if (!existsSync(clip.file)) makeClip(clip);
   if (!existsSync(HLS_CLIP.playlist)) makeHlsClip();
   if (!existsSync(SHARE_CLIPS.mkv.file)) makeShareClips();
+  if (!existsSync(UNDECODABLE_CLIPS.hevc.file)) makeUndecodableClips();
   if (!existsSync(BAD_FILE)) {
     writeFileSync(
       BAD_FILE,

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Page } from '@playwright/test';
 import { formatDuration } from '../client/util/format';
 import { serveClips } from './clip-server';
-import { CLIPS } from './clips';
+import { CLIPS, SHARE_CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import {
   expectPlayingTogether,
@@ -23,6 +23,7 @@ import {
   sendChat,
   streamFile,
 } from './room';
+import { expectOriginal, shareFile } from './share';
 
 // Long enough for a host to come back under load, short enough to wait out in the second test.
 const GRACE_SECONDS = 15;
@@ -32,6 +33,28 @@ test.use({ serverEnv: { HOST_GRACE_SECONDS: String(GRACE_SECONDS) } });
  * The host's browser opens the room URL again in a new tab; without the PIN (session storage
  * went with the closed tab) the lobby offers the host's own room. Resolves when it is entered.
  */
+/**
+ * The host pauses once its player is past 3 s, and waits until the pause reaches the state its
+ * browser keeps for coming back; resolves with where it stopped.
+ */
+async function pauseAfterThreeSeconds(page: Page): Promise<number> {
+  await expect
+    .poll(() => sample(page).then((s) => s.position), { timeout: 20_000 })
+    .toBeGreaterThan(3);
+  await shownVideo(page).evaluate((v: HTMLVideoElement) => v.pause());
+  const stopped = (await sample(page)).position;
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith('lc.host-resume.'))
+          .map((k) => (JSON.parse(localStorage.getItem(k) ?? '{}') as { paused?: boolean }).paused),
+      ),
+    )
+    .toEqual([true]);
+  return stopped;
+}
+
 async function reopen(host: Person, roomId: string): Promise<Person & { enteredAt: number }> {
   const page = await host.context.newPage();
   await page.goto(`/room/${roomId}`);
@@ -189,13 +212,7 @@ test('a host streaming a file comes back, is asked for the file again and carrie
   await joinRoom(ann, access);
   await expectMesh(host.page, host, [ann]);
   await streamFile(host.page, CLIPS.blue.file);
-  await expect
-    .poll(() => sample(host.page).then((s) => s.position), { timeout: 20_000 })
-    .toBeGreaterThan(3);
-  await shownVideo(host.page).evaluate((v: HTMLVideoElement) => v.pause());
-  // The pause reaches the saved state with its sync.
-  await host.page.waitForTimeout(300);
-  const stopped = (await sample(host.page)).position;
+  const stopped = await pauseAfterThreeSeconds(host.page);
 
   await host.page.close();
   // No frozen picture: the guest's player says the host is away.
@@ -215,4 +232,44 @@ test('a host streaming a file comes back, is asked for the file again and carrie
     })
     .toBe(true);
   await expect(ann.page.getByLabel('Now playing')).toContainText(name);
+});
+
+test('a host sharing a file itself comes back, is asked for it again and guests carry on from there', async ({
+  signUp,
+}) => {
+  test.setTimeout(120_000);
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  const access = await createRoom(host);
+  await joinRoom(ann, access);
+  await expectMesh(host.page, host, [ann]);
+  const clip = SHARE_CLIPS.mp4;
+  await shareFile(host, clip.file);
+  await expectOriginal(ann, clip);
+  const stopped = await pauseAfterThreeSeconds(host.page);
+
+  await host.page.close();
+  const back = await reopen(host, access.roomId);
+  const name = basename(clip.file);
+  const prompt = back.page.getByRole('status').filter({ hasText: 'choose it again to continue' });
+  await expect(prompt).toContainText(`You were showing ${name} at ${formatDuration(stopped)}`);
+  await shareFile(back, clip.file);
+  await expect(prompt).toHaveCount(0);
+  await expect
+    .poll(async () => {
+      const s = await sample(back.page);
+      return s.paused && Math.abs(s.position - stopped) < 0.1;
+    })
+    .toBe(true);
+  // The guest gets the file anew and stands where the host does.
+  await expectOriginal(ann, clip);
+  await expect
+    .poll(
+      async () => {
+        const s = await sample(ann.page);
+        return s.paused && Math.abs(s.position - stopped) < 0.2;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  for (const person of [back, ann]) expect(person.errors).toEqual([]);
 });

@@ -41,6 +41,8 @@ export interface NodePeer {
 export interface NodePeerOptions {
   /** The `hello.v` it speaks: PROTOCOL_VERSION unless a test plays an older or newer page. */
   protocolVersion?: number;
+  /** Called with each valid message as it arrives (after it joins `received`), to answer it. */
+  onMessage?: (from: string, message: PeerMessage) => void;
 }
 
 /** Joins the room as a new member at most this often (see joinAsNodePeer). */
@@ -125,6 +127,7 @@ async function joinOnce(
               if (!decoded.ok) return;
               const m = decoded.message;
               received.push({ from: member.peerId, message: m });
+              options.onMessage?.(member.peerId, m);
               if (m.type === 'ping') {
                 peer.send(JSON.stringify({ type: 'pong', id: m.id, t0: m.t0, t1: Date.now() }));
               } else if (m.type === 'hello') {

@@ -1,20 +1,45 @@
+import { statSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { CLIPS } from './clips';
+import { CLIPS, SHARE_CLIPS } from './clips';
 import { expect, type PersonOptions, test } from './fixtures';
-import { chatLog, createRoom, expectMesh, joinRoom, sendChat, streamFile } from './room';
+import { expectPlayingTogether } from './playback';
+import {
+  chatLog,
+  createRoom,
+  expectMesh,
+  joinRoom,
+  openRoomWith,
+  sendChat,
+  streamFile,
+} from './room';
+import { assembled, expectOriginal, expectReceivedAll, fileSha256, shareFile } from './share';
 import { frameStats, playerVideo } from './video';
 
-/** Everything a page sends to the server: WebSocket frames and HTTP request bodies and URLs. */
+/**
+ * Everything a page sends to the server: WebSocket frames and HTTP request bodies and URLs; and
+ * each page's requests for a shared file, with whether its service worker answered them.
+ */
 function recorder() {
   const frames: (string | Buffer)[] = [];
   const http: string[] = [];
+  const swarmFile: { url: string; byWorker: boolean }[] = [];
+  /** Requests the service workers themselves sent to the network. */
+  const fromWorkers: string[] = [];
   const options: PersonOptions = {
     beforeGoto: (page: Page) => {
       page.on('websocket', (ws) => ws.on('framesent', (f) => frames.push(f.payload)));
       page.on('request', (r) => http.push(`${r.method()} ${r.url()} ${r.postData() ?? ''}`));
+      page.on('requestfinished', async (r) => {
+        if (!r.url().includes('/swarm-file/')) return;
+        const response = await r.response();
+        swarmFile.push({ url: r.url(), byWorker: response?.fromServiceWorker() ?? false });
+      });
+      page.context().on('request', (r) => {
+        if (r.serviceWorker()) fromWorkers.push(r.url());
+      });
     },
   };
-  return { frames, http, options };
+  return { frames, http, swarmFile, fromWorkers, options };
 }
 
 const ALLOWED_EVENTS = new Set(['room:join', 'room:leave', 'signal']);
@@ -81,4 +106,41 @@ test('the server sees joins, leaves and signals, never chat, sync or media', asy
     for (const secret of secrets) expect(request).not.toContain(secret);
     expect(request).not.toContain('blue-320x240');
   }
+});
+
+test('a file shared itself reaches guests over the mesh only: no chunk goes through the server', async ({
+  signUp,
+}) => {
+  const rec = recorder();
+  const [host, ann] = await Promise.all([signUp('host', rec.options), signUp('ann', rec.options)]);
+  await openRoomWith(host, [ann]);
+  const clip = SHARE_CLIPS.mp4;
+  await shareFile(host, clip.file);
+  await expectOriginal(ann, clip);
+  await expectPlayingTogether(host, [ann], 30_000);
+  await expectReceivedAll(ann);
+  // The guest's bytes are the file's, so they came from somewhere: the mesh.
+  expect(await assembled(ann.page)).toEqual(fileSha256(clip.file));
+
+  // Its <video> asked for the file many times; its own service worker answered every request,
+  // and the worker sent none of them on to the server.
+  expect(rec.swarmFile.length).toBeGreaterThan(0);
+  expect(rec.swarmFile.filter((r) => !r.byWorker)).toEqual([]);
+  expect(rec.fromWorkers.filter((url) => url.includes('/swarm-file/'))).toEqual([]);
+  // The socket carried signals only: text, no swarm message, a small fraction of the file.
+  const size = statSync(clip.file).size;
+  let socketBytes = 0;
+  for (const frame of rec.frames) {
+    expect(typeof frame).toBe('string');
+    const text = String(frame);
+    socketBytes += text.length;
+    expect(text).not.toMatch(/"type":"file-/);
+    expect(text).not.toContain('green-640x360');
+  }
+  expect(socketBytes).toBeLessThan(size / 10);
+  for (const request of rec.http) {
+    expect(request).not.toContain('green-640x360');
+    expect(request.length).toBeLessThan(16 * 1024);
+  }
+  for (const person of [host, ann]) expect(person.errors).toEqual([]);
 });

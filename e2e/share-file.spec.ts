@@ -1,55 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { SHARE_CLIPS } from './clips';
-import { expect, type Person, test } from './fixtures';
+import { expect, test } from './fixtures';
 import { recordPeerConnections } from './peer-connections';
-import { expectPlayingTogether, shownVideo } from './playback';
+import { expectPlayingTogether } from './playback';
 import { expectMesh, joinRoom, openRoomWith } from './room';
-import { frameStats } from './video';
-
-/** The host shares a file itself (File sharing: Original quality, the default). */
-async function shareFile(host: Person, file: string): Promise<void> {
-  await expect(host.page.getByLabel('File sharing')).toHaveValue('original');
-  await host.page.getByLabel('Choose video file').setInputFiles(file);
-}
-
-/** Waits until a guest's own <video> shows the clip at its original size. */
-async function expectOriginal(guest: Person, clip: { width: number; height: number }) {
-  await expect
-    .poll(
-      async () => {
-        const s = await frameStats(shownVideo(guest.page));
-        return `${s.width}x${s.height}`;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(`${clip.width}x${clip.height}`);
-}
-
-/** Everything the guest's page can read of the shared file, through its own file worker. */
-function assembled(page: Page): Promise<number[]> {
-  return shownVideo(page).evaluate(async (video: HTMLVideoElement) => {
-    const parts: Uint8Array[] = [];
-    let at = 0;
-    for (;;) {
-      const res = await fetch(video.src, { headers: { Range: `bytes=${at}-` } });
-      if (res.status !== 206) throw new Error(`answered ${res.status}`);
-      const part = new Uint8Array(await res.arrayBuffer());
-      parts.push(part);
-      at += part.byteLength;
-      const total = Number(res.headers.get('Content-Range')?.split('/')[1]);
-      if (at >= total) break;
-    }
-    const all = new Uint8Array(at);
-    let offset = 0;
-    for (const part of parts) {
-      all.set(part, offset);
-      offset += part.byteLength;
-    }
-    return [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))];
-  });
-}
+import { assembled, expectOriginal, expectReceivedAll, fileSha256, shareFile } from './share';
 
 /** Bytes this page sent on each connection's `lc-file` channel, in the order it made them. */
 function fileBytesSent(page: Page): Promise<number[]> {
@@ -65,19 +21,6 @@ function fileBytesSent(page: Page): Promise<number[]> {
       }),
     );
   });
-}
-
-/** Waits until the guest's "Received" bar is full. */
-async function expectReceivedAll(guest: Person): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        guest.page
-          .getByLabel('Received')
-          .evaluate((p: HTMLProgressElement) => p.max > 0 && p.value === p.max),
-      { timeout: 60_000 },
-    )
-    .toBe(true);
 }
 
 test('the host shares its file itself: guests play the original, byte for byte, in step, and a late joiner gets most of it from guests', async ({
@@ -101,7 +44,7 @@ test('the host shares its file itself: guests play the original, byte for byte, 
   await expectPlayingTogether(host, guests);
 
   // Every guest's copy is the file, byte for byte.
-  const expected = [...createHash('sha256').update(readFileSync(clip.file)).digest()];
+  const expected = fileSha256(clip.file);
   for (const guest of guests) {
     await expectReceivedAll(guest);
     expect(await assembled(guest.page)).toEqual(expected);

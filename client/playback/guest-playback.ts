@@ -250,7 +250,15 @@ export class GuestPlayback implements ReactiveController {
           reason = 'no_picture';
           throw new PlayerError('unsupported', 'This browser cannot show the host’s video.');
         }
-        if (current()) this.#follower?.attach(opened.player, source);
+        if (!current()) return;
+        this.#follower?.attach(opened.player, source);
+        if (await opening.playsWithoutSound(video)) {
+          if (!current()) return;
+          // The picture plays on: only the sound is missing, so nothing is closed.
+          opening.reportUnplayable('no_sound');
+          this.error = 'This browser plays the host’s video without its sound.';
+          this.host.requestUpdate();
+        }
       })
       .catch((err: unknown) => {
         if (!current()) return;
@@ -265,16 +273,20 @@ export class GuestPlayback implements ReactiveController {
   }
 
   #closeOwn(): void {
-    void this.#share?.close();
+    // The player goes before the shared file it reads: closed first, the file would fail the
+    // player's pending requests (a 504 in its console) before the player let them go.
+    const share = this.#share;
     this.#share = null;
     this.#checking?.player.destroy();
     this.#checking = null;
     this.checkingCopy = false;
     this.copyWanted = null;
-    if (!this.#own && !this.error) return;
-    this.#follower?.attach(null, null);
-    this.#own?.player.destroy();
-    this.#own = null;
-    this.error = '';
+    if (this.#own || this.error) {
+      this.#follower?.attach(null, null);
+      this.#own?.player.destroy();
+      this.#own = null;
+      this.error = '';
+    }
+    void share?.close();
   }
 }

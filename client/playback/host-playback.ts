@@ -4,7 +4,7 @@ import { HostStream } from '../media/host-stream';
 import type { MeshController } from '../mesh/mesh-controller';
 import type { HtmlVideoAdapter } from '../players/html-video-adapter';
 import { loadFingerprint } from '../players/load-fingerprint';
-import { PlayerError } from '../players/player-adapter';
+import { type PlayerAdapter, PlayerError } from '../players/player-adapter';
 import { classifyUrl } from '../players/source-url';
 import { loadVideoAdapter, type UrlPlayer, urlPlayer } from '../players/url-player';
 import type { HostShare } from '../swarm/host-share';
@@ -19,6 +19,13 @@ import {
   resumePosition,
 } from './host-resume';
 
+/** What a guest's browser reported missing, as the host reads it. */
+const UNPLAYABLE_REASONS = {
+  no_picture: 'no picture',
+  no_sound: 'no sound',
+  error: 'does not open',
+} as const;
+
 /**
  * The host's side of playback, in one of four modes: a local file shared itself (original
  * quality, over the mesh's `lc-file` channels), a local file streamed live to every guest, a
@@ -31,11 +38,12 @@ export class HostPlayback implements ReactiveController {
   error = '';
   /** Guests (peer IDs) whose browsers cannot play the shared file, and why. */
   unplayable: ReadonlyMap<string, 'no_picture' | 'no_sound' | 'error'> = new Map();
-  /** Who cannot play the shared file, by name, for the host to read. */
+  /** Who cannot play the shared file, by name and with what is missing, for the host to read. */
   get unplayableNames(): string[] {
-    return [...this.unplayable.keys()].map(
-      (peerId) => this.mesh.members.find((m) => m.peerId === peerId)?.name ?? 'A guest',
-    );
+    return [...this.unplayable].map(([peerId, reason]) => {
+      const name = this.mesh.members.find((m) => m.peerId === peerId)?.name ?? 'A guest';
+      return `${name} (${UNPLAYABLE_REASONS[reason]})`;
+    });
   }
 
   /** The file shared itself with guests, while it is what plays. */
@@ -156,10 +164,20 @@ export class HostPlayback implements ReactiveController {
    * it first; guests then fetch it in verified chunks over the mesh and play it in step.
    */
   async shareFile(file: File): Promise<void> {
+    // Taken before #openOwn forgets it: the file asked for after coming back carries on.
+    const resume = this.#streamResume;
     let share: HostShare | null = null;
     const pending = urlPlayer('file', true);
     await this.#openOwn(pending, `${file.name}: it could not be opened.`, async (p) => {
       await p.load({ kind: 'file', file });
+      // The host must play it first: an HEVC film, say, loads here with a 0×0 picture, and
+      // guests' browsers would show nothing either.
+      if ((pending.element as HTMLVideoElement).videoWidth === 0) {
+        throw new PlayerError(
+          'unsupported',
+          `${file.name}: this browser shows no picture of it, so it is not shared. Choose a video in a format it plays (H.264, VP9, AV1).`,
+        );
+      }
       const { startHostShare } = await import('../swarm/host-share');
       share = startHostShare(this.mesh, file, p.duration, {
         unplayable: (peerId, reason) => {
@@ -170,8 +188,18 @@ export class HostPlayback implements ReactiveController {
       return share.source;
     });
     const opened = share as HostShare | null;
-    if (this.#own === pending && opened) this.#share = opened;
-    else opened?.close();
+    if (this.#own === pending && opened) {
+      this.#share = opened;
+      if (resume) this.#carryOn(pending.player, resume, file);
+      // Silence shows only once it plays: the host is told then, and the picture goes on.
+      const silent = await opened.playsWithoutSound(pending.element as HTMLVideoElement);
+      if (silent && this.#share === opened) {
+        this.error = `${file.name}: this browser plays it without its sound, and guests’ browsers may too.`;
+        this.host.requestUpdate();
+      }
+    } else {
+      opened?.close();
+    }
   }
 
   async open(file: File): Promise<void> {
@@ -315,10 +343,12 @@ export class HostPlayback implements ReactiveController {
     if (!state) return;
     this.#streamResume = null;
     this.resumePrompt = null;
-    const player = this.#streamPlayer;
+    if (this.#streamPlayer) this.#carryOn(this.#streamPlayer, state, file);
+  }
+
+  #carryOn(player: PlayerAdapter, state: HostResumeState, file: File): void {
     const was = state.source;
-    if (!player || was.kind !== 'stream' || was.name !== file.name || was.size !== file.size)
-      return;
+    if (was.kind !== 'stream' || was.name !== file.name || was.size !== file.size) return;
     player.playbackRate = state.rate;
     void player.seek(state.position);
     if (state.paused) player.pause();
@@ -456,6 +486,11 @@ export class HostPlayback implements ReactiveController {
       this.resume.save({ source: { kind: 'url', url: source.url }, paused, position, rate, at });
     } else if (source.kind === 'stream' && !this.#stream?.screen) {
       const kept = { kind: 'stream' as const, name: source.name, size: this.#streamSize };
+      this.resume.save({ source: kept, paused, position, rate, at });
+    } else if (source.kind === 'file') {
+      // A file shared itself is lost with the tab like a streamed one: kept the same way, so
+      // the host is asked for it again and carries on (guests fetch it anew under a new ID).
+      const kept = { kind: 'stream' as const, name: source.name, size: source.size };
       this.resume.save({ source: kept, paused, position, rate, at });
     } else {
       this.resume.clear();

@@ -5,6 +5,7 @@ import { now } from '../util/clock';
 import { CacheSpill, deleteLeftCopies } from './cache-spill';
 import { serveFile, startFileWorker } from './file-worker-client';
 import { joinMesh } from './mesh-swarm';
+import { playsWithoutSound } from './sound-check';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest } from './swarm-guest';
 
 /** A guest's copy of the host's shared file, as the room's playback uses it. */
@@ -12,6 +13,8 @@ export interface GuestShare {
   /** Where the guest's `<video>` plays it (answered by the file worker). */
   readonly url: string;
   readonly guest: SwarmGuest;
+  /** Whether `video`, playing the file, plays it without the sound its container declares. */
+  playsWithoutSound(video: HTMLVideoElement): Promise<boolean>;
   /** Tells the host that this browser cannot play the file. */
   reportUnplayable(reason: 'no_picture' | 'no_sound' | 'error'): void;
   /** Leaves the file: nothing more is asked or served, and the copy is deleted. */
@@ -49,6 +52,18 @@ export async function openGuestShare(
   return {
     url: served.url,
     guest,
+    // Only what the player read already (the head, the index): asking for more would move
+    // the swarm's playhead there.
+    playsWithoutSound: (video) =>
+      playsWithoutSound(
+        video,
+        async (start, end) => {
+          const bytes = await guest.store.read(start, end - 1);
+          if (!bytes) throw new Error('not held yet');
+          return bytes;
+        },
+        source.size,
+      ),
     reportUnplayable: (reason) => {
       const host = mesh.hostPeerId;
       if (host) mesh.send(host, { type: 'file-unplayable', id: source.id, reason });

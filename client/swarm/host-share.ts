@@ -3,12 +3,15 @@ import { CHUNK_BYTES, type FileSource } from '../../shared/swarm/messages';
 import type { MeshController } from '../mesh/mesh-controller';
 import { PlayerError } from '../players/player-adapter';
 import { joinMesh } from './mesh-swarm';
+import { playsWithoutSound } from './sound-check';
 import { SwarmHost, type SwarmHostEvents } from './swarm-host';
 
 /** The host's side of a shared file, as its playback uses it. */
 export interface HostShare {
   readonly source: FileSource;
   readonly swarm: SwarmHost;
+  /** Whether the host's own `video` plays the file without the sound its container declares. */
+  playsWithoutSound(video: HTMLVideoElement): Promise<boolean>;
   /** Stops serving the file; guests' copies go when their pages leave it. */
   close(): void;
 }
@@ -69,6 +72,12 @@ export function startHostShare(
   return {
     source,
     swarm,
+    playsWithoutSound: (video) =>
+      playsWithoutSound(
+        video,
+        async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+        file.size,
+      ),
     close: () => {
       unsubscribe();
       swarm.close();

@@ -24,12 +24,15 @@ export interface SwarmGuestOptions {
   paceFactor: number;
   /** An unanswered request is asked of someone else after this long. */
   requestTimeoutMs: number;
+  /** The same for a chunk the player waits for: the picture should not stall that long. */
+  urgentTimeoutMs: number;
 }
 
 export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | 'now'> = {
   memoryBytes: 96 * 1024 * 1024,
   paceFactor: 3,
   requestTimeoutMs: 8000,
+  urgentTimeoutMs: 2000,
 };
 
 /** A bitrate to pace by when the host could not tell the duration. */
@@ -38,6 +41,13 @@ const UNKNOWN_BITRATE = 8_000_000;
 const HAVE_EVERY_MS = 500;
 /** Frames that came before their hash, held until it does (they were asked for). */
 const EARLY_FRAMES_MAX = 32;
+/** The chunks from the playhead on that count as urgent (the picker's urgent window). */
+const URGENT_CHUNKS = 4;
+/**
+ * Requests in a row a guest may leave unanswered before it is dropped for this file: one that
+ * claims every chunk and serves none (or garbage) would otherwise be asked again and again.
+ */
+const MISSES_MAX = 3;
 
 interface Member {
   link: SwarmLink;
@@ -48,6 +58,8 @@ interface Member {
   asked: Map<number, number>;
   /** Bytes per ms, smoothed; null before its first chunk. */
   throughput: number | null;
+  /** Its requests that timed out (or whose frame never verified) since its last good chunk. */
+  misses: number;
 }
 
 interface Read {
@@ -78,7 +90,11 @@ export class SwarmGuest implements RangeSource {
   readonly #hashes: (string | undefined)[];
   readonly #members = new Map<string, Member>();
   readonly #banned = new Set<string>();
-  readonly #early = new Map<number, { peerId: string; bytes: Uint8Array<ArrayBuffer> }>();
+  /** Frames waiting for their hash, with when they came: not asked again meanwhile. */
+  readonly #early = new Map<
+    number,
+    { peerId: string; bytes: Uint8Array<ArrayBuffer>; at: number }
+  >();
   readonly #reads = new Set<Read>();
   readonly #pace: TokenBucket;
   readonly #server: ChunkServer;
@@ -127,6 +143,7 @@ export class SwarmGuest implements RangeSource {
       have: link.isHost ? 'all' : new HaveMap(this.chunks),
       asked: new Map(),
       throughput: null,
+      misses: 0,
     });
     // We joined the file (or this link came back): everyone answers the first `file-have` with
     // theirs, the host with every hash it knows, since what they sent before we listened is lost.
@@ -206,7 +223,7 @@ export class SwarmGuest implements RangeSource {
     member.throughput = member.throughput === null ? rate : member.throughput * 0.7 + rate * 0.3;
     if (this.#hashes[frame.index] === undefined) {
       if (this.#early.size < EARLY_FRAMES_MAX)
-        this.#early.set(frame.index, { peerId, bytes: frame.bytes });
+        this.#early.set(frame.index, { peerId, bytes: frame.bytes, at: this.#opts.now() });
       return;
     }
     void this.#accept(peerId, frame.index, frame.bytes);
@@ -258,6 +275,8 @@ export class SwarmGuest implements RangeSource {
       this.#ban(peerId);
       return;
     }
+    const sender = this.#members.get(peerId);
+    if (sender) sender.misses = 0;
     if (this.store.held.has(index)) return;
     await this.store.put(index, bytes);
     this.receivedFrom.set(peerId, (this.receivedFrom.get(peerId) ?? 0) + bytes.byteLength);
@@ -268,8 +287,9 @@ export class SwarmGuest implements RangeSource {
   }
 
   #ban(peerId: string): void {
-    // Several of its chunks may fail their checks at once: it is dropped once.
-    if (this.#banned.has(peerId)) return;
+    // Several of its chunks may fail their checks at once: it is dropped once. The host is the
+    // file's source and the judge of every hash: a guest never drops it.
+    if (this.#banned.has(peerId) || this.#members.get(peerId)?.link.isHost) return;
     this.#banned.add(peerId);
     this.removeMember(peerId);
     this.events.dropped(peerId);
@@ -285,6 +305,7 @@ export class SwarmGuest implements RangeSource {
     if (this.#closed) return;
     const requested = new Set<number>();
     const holders: Holder[] = [];
+    for (const c of this.#early.keys()) requested.add(c);
     for (const [peerId, m] of this.#members) {
       for (const c of m.asked.keys()) requested.add(c);
       holders.push({
@@ -295,11 +316,9 @@ export class SwarmGuest implements RangeSource {
         throughput: m.throughput,
       });
     }
-    // The player's oldest unanswered read is where it stands; without one, where it last read.
-    let playhead = this.#playhead;
-    for (const read of this.#reads) playhead = Math.min(playhead, chunkAt(this.source, read.start));
+    const playhead = this.#playheadChunk();
     const now = this.#opts.now();
-    const urgentEnd = playhead + 4;
+    const urgentEnd = playhead + URGENT_CHUNKS;
     const picks = pickRequests({
       self: this.#opts.self,
       chunks: this.chunks,
@@ -325,14 +344,34 @@ export class SwarmGuest implements RangeSource {
    */
   #expire(): void {
     const now = this.#opts.now();
-    for (const member of this.#members.values()) {
+    const playhead = this.#playheadChunk();
+    // A frame whose hash never came (the host read no chunk near it) is let go and asked again;
+    // its sender missed, as if it had not answered.
+    for (const [index, early] of this.#early) {
+      if (now - early.at < this.#opts.requestTimeoutMs) continue;
+      this.#early.delete(index);
+      const sender = this.#members.get(early.peerId);
+      if (sender) sender.misses += 1;
+    }
+    for (const [peerId, member] of this.#members) {
       for (const [chunk, at] of member.asked) {
-        if (now - at < this.#opts.requestTimeoutMs) continue;
+        const urgent = chunk >= playhead && chunk < playhead + URGENT_CHUNKS;
+        const timeout = urgent ? this.#opts.urgentTimeoutMs : this.#opts.requestTimeoutMs;
+        if (now - at < timeout) continue;
         member.asked.delete(chunk);
+        member.misses += 1;
         member.throughput = (member.throughput ?? 1) / 2;
       }
+      if (member.misses >= MISSES_MAX) this.#ban(peerId);
     }
     if (!this.store.held.complete) this.#pump();
+  }
+
+  /** The player's oldest unanswered read is where it stands; without one, where it last read. */
+  #playheadChunk(): number {
+    let playhead = this.#playhead;
+    for (const read of this.#reads) playhead = Math.min(playhead, chunkAt(this.source, read.start));
+    return playhead;
   }
 
   #announceSoon(): void {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { HaveMap } from '../../shared/swarm/have-map';
 import {
   CHUNK_BYTES,
   decodeChunkFrame,
@@ -7,7 +8,7 @@ import {
   type FileSource,
 } from '../../shared/swarm/messages';
 import type { ChunkSpill } from './chunk-store';
-import { DEFAULT_GUEST_OPTIONS, SwarmGuest } from './swarm-guest';
+import { DEFAULT_GUEST_OPTIONS, SwarmGuest, type SwarmGuestOptions } from './swarm-guest';
 import { SwarmHost } from './swarm-host';
 import type { SwarmLink, SwarmMessage } from './swarm-link';
 
@@ -108,11 +109,17 @@ const source: FileSource = {
 };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function guest(id: string, dropped: string[] = [], progress: () => void = () => {}): SwarmGuest {
+function guest(
+  id: string,
+  dropped: string[] = [],
+  progress: () => void = () => {},
+  timeouts: Partial<Pick<SwarmGuestOptions, 'requestTimeoutMs' | 'urgentTimeoutMs'>> = {},
+): SwarmGuest {
   return new SwarmGuest(
     source,
     {
       ...DEFAULT_GUEST_OPTIONS,
+      ...timeouts,
       self: id,
       spill: new MapSpill(),
       now: () => performance.now(),
@@ -202,24 +209,71 @@ describe('a file shared over the swarm', () => {
     await g.close();
   });
 
-  it('drops a guest that serves a corrupt chunk and gets it elsewhere', async () => {
+  /**
+   * A guest that holds the file starts serving it through `tamper`; a newcomer must drop it, take
+   * nothing from it, and still assemble the file.
+   */
+  async function expectLiarDropped(tamper: (frame: ArrayBuffer) => ArrayBuffer): Promise<void> {
     const net = new Network();
     net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
     const liar = guest('liar');
     net.add('liar', liar);
     expect(sha(await play(liar))).toBe(sha(file));
-    // From now on the liar flips a byte of every chunk it serves.
-    net.tamper('liar', (frame) => {
-      const copy = new Uint8Array(frame.slice(0));
-      copy[100] = (copy[100] ?? 0) ^ 0xff;
-      return copy.buffer;
-    });
+    net.tamper('liar', tamper);
     const dropped: string[] = [];
     const victim = guest('victim', dropped);
     net.add('victim', victim);
     expect(sha(await play(victim))).toBe(sha(file));
     expect(dropped).toEqual(['liar']);
     expect(victim.receivedFrom.get('liar') ?? 0).toBe(0);
+  }
+
+  it('drops a guest that serves a corrupt chunk and gets it elsewhere', async () => {
+    // A byte of every chunk flipped.
+    await expectLiarDropped((frame) => {
+      const copy = new Uint8Array(frame.slice(0));
+      copy[100] = (copy[100] ?? 0) ^ 0xff;
+      return copy.buffer;
+    });
+  });
+
+  it('drops a guest whose chunk is longer than the host said, header and all', async () => {
+    // The right index and every real byte, plus one more.
+    await expectLiarDropped((frame) => {
+      const longer = new Uint8Array(frame.byteLength + 1);
+      longer.set(new Uint8Array(frame));
+      return longer.buffer;
+    });
+  });
+
+  it('drops a guest that claims every chunk and serves none, and stops asking it', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const dropped: string[] = [];
+    const victim = guest('victim', dropped, () => {}, {
+      requestTimeoutMs: 300,
+      urgentTimeoutMs: 100,
+    });
+    net.add('victim', victim);
+    const wants: number[] = [];
+    victim.addMember({
+      peerId: 'withholder',
+      isHost: false,
+      send: (m) => {
+        if (m.type === 'file-want') wants.push(m.chunk);
+      },
+      sendChunk: () => true,
+    });
+    const all = HaveMap.full(Math.ceil(source.size / source.chunkSize)).toBase64();
+    victim.message('withholder', { type: 'file-have', id: source.id, map: all });
+    expect(sha(await play(victim))).toBe(sha(file));
+    await expect.poll(() => dropped, { timeout: 5000 }).toEqual(['withholder']);
+    const asked = wants.length;
+    // Once dropped, a fresh claim gets it asked nothing more.
+    victim.message('withholder', { type: 'file-have', id: source.id, map: all });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(wants.length).toBe(asked);
+    await victim.close();
   });
 
   it('goes on when a member leaves mid-transfer', async () => {

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { PeerMessage } from '../shared/peer-messages';
+import { chunkBounds, chunkCount } from '../shared/swarm/chunk-layout';
+import { HaveMap } from '../shared/swarm/have-map';
+import { encodeChunkFrame, type FileSource, HASHES_PER_MESSAGE } from '../shared/swarm/messages';
+import { SHARE_CLIPS } from './clips';
+import { expect, test } from './fixtures';
+import { joinAsNodePeer, type NodePeer } from './node-peer';
+import { expectPlayingTogether } from './playback';
+import { openRoomWith, peopleList } from './room';
+import { assembled, expectOriginal, expectReceivedAll, fileSha256, shareFile } from './share';
+
+/** The requests one holder may have unanswered (the picker's maxInFlightPerHolder). */
+const IN_FLIGHT = 4;
+
+/** Every byte of a chunk changed: the right length, the wrong content. */
+const corrupt = (bytes: Uint8Array): Uint8Array => bytes.map((b) => b ^ 0x5a);
+
+test('a hostile member of the swarm is dropped: guests fetch its chunks elsewhere, byte for byte, and play on', async ({
+  signUp,
+  server,
+}) => {
+  test.setTimeout(180_000);
+  const clip = SHARE_CLIPS.mp4;
+  const file = readFileSync(clip.file);
+  const host = await signUp('host');
+  const [ann, bob] = await Promise.all([signUp('ann'), signUp('bob')]);
+  const access = await openRoomWith(host, [ann, bob]);
+
+  let hostile: NodePeer | null = null;
+  let source: FileSource | null = null;
+  /** file-want messages the hostile member got, per guest name. */
+  const wants = new Map<string, number>();
+  const nameOf = (peerId: string) => hostile?.members.find((m) => m.peerId === peerId)?.name;
+  const json = (to: string, value: unknown) => hostile?.send(to, JSON.stringify(value));
+
+  /** Claims every chunk; to ann also the hashes of its corrupt chunks, as if it were the host. */
+  const claim = (to: string, shared: FileSource) => {
+    const chunks = chunkCount(shared);
+    json(to, { type: 'file-have', id: shared.id, map: HaveMap.full(chunks).toBase64() });
+    if (nameOf(to) !== ann.name) return;
+    const forged: string[] = [];
+    for (let i = 0; i < chunks; i++) {
+      const { start, end } = chunkBounds(shared, i);
+      forged.push(
+        createHash('sha256')
+          .update(corrupt(file.subarray(start, end)))
+          .digest('hex'),
+      );
+    }
+    for (let first = 0; first < chunks; first += HASHES_PER_MESSAGE) {
+      json(to, {
+        type: 'file-hashes',
+        id: shared.id,
+        first,
+        hashes: forged.slice(first, first + HASHES_PER_MESSAGE),
+      });
+    }
+  };
+
+  /** ann gets corrupt chunks; bob gets garbage, then nothing: it claims and withholds. */
+  const serve = (to: string, shared: FileSource, chunk: number) => {
+    const peer = hostile;
+    if (!peer) return;
+    const name = nameOf(to) ?? '';
+    const count = (wants.get(name) ?? 0) + 1;
+    wants.set(name, count);
+    const { start, end } = chunkBounds(shared, chunk);
+    const real = new Uint8Array(file.subarray(start, end));
+    if (name === ann.name) {
+      peer.sendFile(to, new Uint8Array(encodeChunkFrame(shared.id, chunk, corrupt(real))));
+      return;
+    }
+    if (count > 1) return;
+    const frames = [
+      new Uint8Array([1, 2, 3]),
+      // Another file's tag, and a chunk nobody asked for.
+      new Uint8Array(encodeChunkFrame('ffffffff00000000ffffffff00000000', chunk, real)),
+      new Uint8Array(encodeChunkFrame(shared.id, chunk + 7, real)),
+      // Over the channel's 256 KiB limit.
+      new Uint8Array(256 * 1024 + 1),
+    ];
+    for (const frame of frames) {
+      try {
+        peer.sendFile(to, frame);
+      } catch {
+        // node-datachannel may refuse the oversized one itself: the others still went.
+      }
+    }
+  };
+
+  const onMessage = (from: string, message: PeerMessage) => {
+    if (message.type === 'sync' && message.source.kind === 'file') {
+      if (source?.id === message.source.id) return;
+      source = message.source;
+      for (const m of hostile?.members ?? []) if (m.role === 'guest') claim(m.peerId, source);
+    } else if (message.type === 'file-have' && source && message.id === source.id) {
+      // A guest that joins the file says so: our first claim may have come before it listened.
+      claim(from, source);
+    } else if (message.type === 'file-want' && source && message.id === source.id) {
+      serve(from, source, message.chunk);
+    }
+  };
+  hostile = await joinAsNodePeer(new URL(server.url), access, { onMessage });
+  try {
+    for (const person of [host, ann, bob]) {
+      const item = peopleList(person.page)
+        .getByRole('listitem')
+        .filter({ hasText: hostile.account.username });
+      await expect(item.locator('.state')).toHaveText('connected', { timeout: 15_000 });
+    }
+    await shareFile(host, clip.file);
+
+    // Both play the original and assemble the host's file exactly: neither the corrupt chunks
+    // nor the forged hashes from a member that is not the host got in.
+    const expected = fileSha256(clip.file);
+    for (const guest of [ann, bob]) await expectOriginal(guest, clip);
+    await expectPlayingTogether(host, [ann, bob], 30_000);
+    for (const guest of [ann, bob]) {
+      await expectReceivedAll(guest);
+      expect(await assembled(guest.page)).toEqual(expected);
+    }
+    // It was asked (it claimed everything and looked free), then no more than what was in
+    // flight when its first bad answer came: each guest dropped it and asked the others.
+    console.log(`the hostile member was asked ${JSON.stringify([...wants])}`);
+    expect(wants.get(ann.name) ?? 0).toBeGreaterThan(0);
+    expect(wants.get(ann.name) ?? 0).toBeLessThanOrEqual(2 * IN_FLIGHT);
+    expect(wants.get(bob.name) ?? 0).toBeGreaterThan(0);
+    expect(wants.get(bob.name) ?? 0).toBeLessThanOrEqual(2 * IN_FLIGHT);
+    await expectPlayingTogether(host, [ann, bob], 15_000);
+    for (const person of [host, ann, bob]) expect(person.errors).toEqual([]);
+  } finally {
+    hostile.close();
+  }
+});
