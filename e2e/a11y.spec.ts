@@ -25,6 +25,8 @@ test('axe finds nothing serious on sign-in and the lobby', async ({ page, signUp
 test('axe finds nothing serious in a room, for host and guest, with video, chat and the details dialog', async ({
   signUp,
 }) => {
+  // axe walks two playing rooms: about 40 s quiet, twice that with a core kept busy.
+  test.setTimeout(180_000);
   await withClipPlaying(signUp, async (host, ann) => {
     await expectMesh(ann.page, ann, [host]);
     await sendChat(ann.page, 'hello, accessible room');

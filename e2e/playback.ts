@@ -121,7 +121,7 @@ export async function withClipPlaying(
     const [host, guest] = await Promise.all([signUp('host'), signUp('ann')]);
     await openRoomWith(host, [guest]);
     await loadUrl(host, clips.url(CLIPS.blue.file));
-    await expectPlayingTogether(host, [guest], 20_000);
+    await expectPlayingTogether(host, [guest]);
     await body(host, guest);
   } finally {
     await clips.close();

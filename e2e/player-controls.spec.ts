@@ -26,6 +26,8 @@ const inFullScreen = (page: Page) =>
 test('every person has their own volume, mute, full screen with the chat, picture in picture and keys', async ({
   signUp,
 }) => {
+  // Three people playing through many steps: about 50 s quiet, twice that with a core kept busy.
+  test.setTimeout(180_000);
   const clips = await serveClips();
   try {
     const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);

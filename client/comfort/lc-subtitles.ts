@@ -28,7 +28,11 @@ import {
 const CSS = `
 :host { display: block; margin-top: 0.5rem; }
 [role='group'] { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
-label, .field { display: inline-flex; gap: 0.4rem; align-items: center; }
+label, .field {
+  display: inline-flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; max-width: 100%;
+}
+/* A file input is wider than a phone's column by itself. */
+input[type='file'] { max-width: 100%; min-width: 0; }
 input[type='number'] { width: 5rem; }
 input, select, button { font: inherit; }
 button {
