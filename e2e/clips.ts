@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ffmpeg, lavfi } from './ffmpeg';
 
 /** Test media, made with ffmpeg on first use into a gitignored folder. */
 export const CLIP_DIR = join(dirname(fileURLToPath(import.meta.url)), '.clips');
@@ -72,23 +72,10 @@ const BOX = 40;
 
 function makeClip(clip: (typeof CLIPS)[keyof typeof CLIPS]): void {
   const size = `${clip.width}x${clip.height}`;
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=${clip.colour}:size=${size}:rate=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=white:size=${BOX}x${BOX}:rate=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=${clip.tone}:sample_rate=48000`,
+  ffmpeg([
+    ...lavfi(`color=c=${clip.colour}:size=${size}:rate=30`),
+    ...lavfi(`color=c=white:size=${BOX}x${BOX}:rate=30`),
+    ...lavfi(`sine=frequency=${clip.tone}:sample_rate=48000`),
     '-filter_complex',
     `[0][1]overlay=x='mod(t*80,${clip.width - BOX})':y=${(clip.height - BOX) / 2}:shortest=1[v]`,
     '-map',
@@ -115,11 +102,7 @@ function makeClip(clip: (typeof CLIPS)[keyof typeof CLIPS]): void {
 
 function makeHlsClip(): void {
   const clip = CLIPS.blue;
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
+  ffmpeg([
     '-i',
     clip.file,
     '-t',
@@ -157,23 +140,10 @@ function makeHlsClip(): void {
 
 function makeShareClips(): void {
   const { mp4, mkv } = SHARE_CLIPS;
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=0x00a000:size=${mp4.width}x${mp4.height}:rate=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=white:size=${BOX}x${BOX}:rate=30`,
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=550:sample_rate=48000',
+  ffmpeg([
+    ...lavfi(`color=c=0x00a000:size=${mp4.width}x${mp4.height}:rate=30`),
+    ...lavfi(`color=c=white:size=${BOX}x${BOX}:rate=30`),
+    ...lavfi('sine=frequency=550:sample_rate=48000'),
     '-filter_complex',
     `[0][1]overlay=x='mod(t*120,${mp4.width - BOX})':y=${(mp4.height - BOX) / 2}:shortest=1,noise=alls=12:allf=t[v]`,
     '-map',
@@ -198,32 +168,22 @@ function makeShareClips(): void {
     '64k',
     mp4.file,
   ]);
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    mp4.file,
-    '-c',
-    'copy',
-    mkv.file,
-  ]);
+  ffmpeg(['-i', mp4.file, '-c', 'copy', mkv.file]);
 }
 
 function makeUndecodableClips(): void {
   const { ac3, hevc } = UNDECODABLE_CLIPS;
-  const inputs = [
-    ['-f', 'lavfi', '-i', `testsrc=size=${ac3.width}x${ac3.height}:rate=30`],
-    ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'],
-  ].flat();
-  const common = ['-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-t', '10'];
-  execFileSync('ffmpeg', [
+  const common = [
+    ...lavfi(`testsrc=size=${ac3.width}x${ac3.height}:rate=30`),
+    ...lavfi('sine=frequency=440:sample_rate=48000'),
+    ...['-t', '10'],
+  ];
+  ffmpeg([
     ...common,
     ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
     ...['-c:a', 'ac3', '-b:a', '96k', ac3.file],
   ]);
-  execFileSync('ffmpeg', [
+  ffmpeg([
     ...common,
     ...['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error'],
     ...['-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', hevc.file],
@@ -255,16 +215,5 @@ export function ensureClips(): void {
 }
 
 function makeSound(source: string, output: string[], file: string): void {
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    source,
-    ...output,
-    file,
-  ]);
+  ffmpeg([...lavfi(source), ...output, file]);
 }

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ffmpeg, lavfi } from '../../e2e/ffmpeg';
 
 /**
  * A 640x360 clip whose top 40 rows show its frame number as 16 black/white blocks (least
@@ -14,18 +14,9 @@ export function counterClip(dir: string, seconds = 120): string {
   mkdirSync(dir, { recursive: true });
   const bits =
     "geq=lum='if(lt(Y\\,40)\\,255*mod(floor(N/pow(2\\,floor(X/40)))\\,2)\\,96+64*sin(N/10+X/50))':cb=128:cr=128";
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `color=c=gray:size=640x360:rate=30,${bits}`,
-    '-f',
-    'lavfi',
-    '-i',
-    "sine=frequency=1000:sample_rate=48000,volume='lt(mod(t,1),0.05)':eval=frame",
+  ffmpeg([
+    ...lavfi(`color=c=gray:size=640x360:rate=30,${bits}`),
+    ...lavfi("sine=frequency=1000:sample_rate=48000,volume='lt(mod(t,1),0.05)':eval=frame"),
     '-t',
     String(seconds),
     '-c:v',

@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ffmpeg, lavfi } from '../../e2e/ffmpeg';
 
 /** Where the bench's clips are made once and kept between runs (they take a minute to make). */
 export const SHARE_CLIP_DIR = join(tmpdir(), 'lc-bench-share');
-
-const ffmpeg = (args: string[]) =>
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 
 /**
  * A 60 s 1280x720 H.264/AAC MP4 at about 4 Mbit/s, the size of a film a host would share.
@@ -20,14 +17,8 @@ export function shareClip(): string {
   if (existsSync(file)) return file;
   mkdirSync(SHARE_CLIP_DIR, { recursive: true });
   ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=1280x720:rate=30,noise=alls=10:allf=t',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000',
+    ...lavfi('testsrc2=size=1280x720:rate=30,noise=alls=10:allf=t'),
+    ...lavfi('sine=frequency=440:sample_rate=48000'),
     '-t',
     '60',
     '-c:v',

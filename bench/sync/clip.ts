@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIP_DIR } from '../../e2e/clips';
+import { ffmpeg, lavfi } from '../../e2e/ffmpeg';
 
 /**
  * A small moving test picture (320x240, 30 fps) with a tone, long enough for the whole run,
@@ -14,18 +14,9 @@ export function syncClip(seconds = 150): string {
   const file = join(CLIP_DIR, `sync-${seconds}s-1500k.webm`);
   if (existsSync(file)) return file;
   mkdirSync(CLIP_DIR, { recursive: true });
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=320x240:rate=30',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:sample_rate=48000',
+  ffmpeg([
+    ...lavfi('testsrc=size=320x240:rate=30'),
+    ...lavfi('sine=frequency=440:sample_rate=48000'),
     '-t',
     String(seconds),
     '-vf',
