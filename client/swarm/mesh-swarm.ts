@@ -31,11 +31,16 @@ export function joinMesh(mesh: MeshController, node: SwarmNode): () => void {
   const pieces = new Map<string, PieceLink>();
   const tag = fileTag(node.source.id);
   const linkTo = (member: Member): SwarmLink => {
-    const sender = new PieceSender((piece) => mesh.sendFile(member.peerId, piece));
-    pieces.set(member.peerId, {
-      sender,
-      assembler: new FrameAssembler(node.source, tag, () => performance.now()),
-    });
+    // A link that comes back keeps its sender: a ChunkServer queue made before still holds it.
+    let link = pieces.get(member.peerId);
+    if (!link) {
+      link = {
+        sender: new PieceSender((piece) => mesh.sendFile(member.peerId, piece)),
+        assembler: new FrameAssembler(node.source, tag, () => performance.now()),
+      };
+      pieces.set(member.peerId, link);
+    }
+    const { sender } = link;
     return {
       peerId: member.peerId,
       isHost: member.peerId === mesh.hostPeerId,
