@@ -4,6 +4,7 @@ import type { PeerMessage } from '../shared/peer-messages';
 import { chunkBounds, chunkCount } from '../shared/swarm/chunk-layout';
 import { HaveMap } from '../shared/swarm/have-map';
 import { encodeChunkFrame, type FileSource, HASHES_PER_MESSAGE } from '../shared/swarm/messages';
+import { cutFrame, PIECE_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from '../shared/swarm/pieces';
 import { SHARE_CLIPS } from './clips';
 import { expect, test } from './fixtures';
 import { joinAsNodePeer, type NodePeer } from './node-peer';
@@ -59,7 +60,7 @@ test('a hostile member of the swarm is dropped: guests fetch its chunks elsewher
     }
   };
 
-  /** ann gets corrupt chunks; bob gets garbage, then nothing: it claims and withholds. */
+  /** ann gets corrupt chunks; bob gets garbage and half a chunk, then nothing: it claims and withholds. */
   const serve = (to: string, shared: FileSource, chunk: number) => {
     const peer = hostile;
     if (!peer) return;
@@ -69,25 +70,23 @@ test('a hostile member of the swarm is dropped: guests fetch its chunks elsewher
     const { start, end } = chunkBounds(shared, chunk);
     const real = new Uint8Array(file.subarray(start, end));
     if (name === ann.name) {
-      peer.sendFile(to, new Uint8Array(encodeChunkFrame(shared.id, chunk, corrupt(real))));
+      peer.sendFrame(to, encodeChunkFrame(shared.id, chunk, corrupt(real)));
       return;
     }
     if (count > 1) return;
-    const frames = [
+    const pieces = cutFrame(encodeChunkFrame(shared.id, chunk, real));
+    // Another file's chunk, and a chunk nobody asked for, each whole.
+    peer.sendFrame(to, encodeChunkFrame('ffffffff00000000ffffffff00000000', chunk, real));
+    peer.sendFrame(to, encodeChunkFrame(shared.id, chunk + 7, real));
+    const garbage = [
       new Uint8Array([1, 2, 3]),
-      // Another file's tag, and a chunk nobody asked for.
-      new Uint8Array(encodeChunkFrame('ffffffff00000000ffffffff00000000', chunk, real)),
-      new Uint8Array(encodeChunkFrame(shared.id, chunk + 7, real)),
-      // Over the channel's 256 KiB limit.
-      new Uint8Array(256 * 1024 + 1),
+      // The asked chunk's first piece twice, the second time with other bytes, then no more.
+      new Uint8Array(pieces[0] as ArrayBuffer),
+      new Uint8Array(pieces[0] as ArrayBuffer).map((b, i) => (i < PIECE_HEADER_BYTES ? b : ~b)),
+      // Over the channel's 16 KiB limit.
+      new Uint8Array(PIECE_MESSAGE_MAX_BYTES + 1),
     ];
-    for (const frame of frames) {
-      try {
-        peer.sendFile(to, frame);
-      } catch {
-        // node-datachannel may refuse the oversized one itself: the others still went.
-      }
-    }
+    for (const message of garbage) peer.sendFile(to, message);
   };
 
   const onMessage = (from: string, message: PeerMessage) => {

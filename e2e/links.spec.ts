@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { FILE_CHANNEL_LABEL, FILE_CHUNK_MAX_BYTES } from '../client/mesh/file-channel';
+import { FILE_CHANNEL_LABEL, FILE_MESSAGE_MAX_BYTES } from '../client/mesh/file-channel';
 import { CLIPS } from './clips';
 import { expect, type Person, type PersonOptions, test } from './fixtures';
 import { chatLog, openRoomWith, sendChat, streamFile } from './room';
@@ -95,10 +95,10 @@ test('with the signalling server stopped, tracks added after connect and lc-file
   await streamFile(host.page, CLIPS.blue.file);
   await expectStreaming(guest);
 
-  await sendPattern(host.page, FILE_CHUNK_MAX_BYTES, 7);
-  await sendPattern(guest.page, 100_000, 3);
-  await expect.poll(() => receivedPattern(guest.page, FILE_CHUNK_MAX_BYTES, 7)).toBe(true);
-  await expect.poll(() => receivedPattern(host.page, 100_000, 3)).toBe(true);
+  await sendPattern(host.page, FILE_MESSAGE_MAX_BYTES, 7);
+  await sendPattern(guest.page, 10_000, 3);
+  await expect.poll(() => receivedPattern(guest.page, FILE_MESSAGE_MAX_BYTES, 7)).toBe(true);
+  await expect.poll(() => receivedPattern(host.page, 10_000, 3)).toBe(true);
 
   await sendChat(host.page, 'during the stop');
   await expect(chatLog(guest.page)).toContainText('during the stop');

@@ -8,6 +8,7 @@ import {
   relayedSignalSchema,
   signalDataSchema,
 } from '../shared/socket';
+import { cutFrame } from '../shared/swarm/pieces';
 import {
   type Account,
   type ClientSocket,
@@ -35,6 +36,8 @@ export interface NodePeer {
   drained(peerId: string): Promise<void>;
   /** Sends bytes on the `lc-file` channel to one member, unvalidated. */
   sendFile(peerId: string, data: Uint8Array<ArrayBuffer>): void;
+  /** Sends a chunk's frame (whatever its bytes) on `lc-file` as a page does: cut into pieces. */
+  sendFrame(peerId: string, frame: ArrayBuffer): void;
   close(): void;
 }
 
@@ -144,16 +147,20 @@ async function joinOnce(
       if (!peer) throw new Error(`not connected to ${peerId}`);
       return peer;
     };
+    const sendFile = (peerId: string, data: Uint8Array<ArrayBuffer>): void => {
+      const file = files.get(peerId);
+      if (!file) throw new Error(`not connected to ${peerId}`);
+      file.send(data);
+    };
     return {
       account,
       self: ack.self,
       members: ack.peers,
       received,
       send: (peerId, data) => peerOf(peerId).send(data),
-      sendFile: (peerId, data) => {
-        const file = files.get(peerId);
-        if (!file) throw new Error(`not connected to ${peerId}`);
-        file.send(data);
+      sendFile,
+      sendFrame: (peerId, frame) => {
+        for (const piece of cutFrame(frame)) sendFile(peerId, new Uint8Array(piece));
       },
       drained: async (peerId) => {
         const peer = peerOf(peerId);

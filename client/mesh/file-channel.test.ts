@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   FILE_CHANNEL_ID,
   FILE_CHANNEL_LABEL,
-  FILE_CHUNK_MAX_BYTES,
   FILE_HIGH_WATER_BYTES,
   FILE_LOW_WATER_BYTES,
+  FILE_MESSAGE_MAX_BYTES,
   FileChannel,
 } from './file-channel';
 
 // A stand-in for the browser's RTCDataChannel, to send what no WebRTC stack lets a peer send
-// (node-datachannel, like Chromium, refuses messages past 256 KiB before they leave).
+// (node-datachannel, like Chromium, refuses messages past 256 KiB before they leave, and a
+// hostile peer may send anything up to that).
 
 type Handler = ((event: { data: unknown }) => void) | null;
 
@@ -76,11 +77,11 @@ describe('FileChannel', () => {
   it('refuses and counts what is too large or not binary, and takes the rest', () => {
     const { channel, chunks, refused } = open();
     channel.onopen?.({ data: null });
-    channel.onmessage?.({ data: new ArrayBuffer(FILE_CHUNK_MAX_BYTES) });
-    channel.onmessage?.({ data: new ArrayBuffer(FILE_CHUNK_MAX_BYTES + 1) });
+    channel.onmessage?.({ data: new ArrayBuffer(FILE_MESSAGE_MAX_BYTES) });
+    channel.onmessage?.({ data: new ArrayBuffer(FILE_MESSAGE_MAX_BYTES + 1) });
     channel.onmessage?.({ data: 'text is for the other channel' });
     channel.onmessage?.({ data: new Uint8Array(8) });
-    expect(chunks).toEqual([FILE_CHUNK_MAX_BYTES]);
+    expect(chunks).toEqual([FILE_MESSAGE_MAX_BYTES]);
     expect(refused()).toBe(3);
   });
 
@@ -88,14 +89,16 @@ describe('FileChannel', () => {
     const { file, channel, events } = open();
     expect(file.send(new ArrayBuffer(8))).toBe(false);
     channel.onopen?.({ data: null });
-    const chunk = new ArrayBuffer(FILE_HIGH_WATER_BYTES / 2);
-    expect([file.send(chunk), file.send(chunk), file.send(chunk)]).toEqual([true, true, false]);
-    expect(channel.sent).toHaveLength(2);
+    const piece = new ArrayBuffer(FILE_MESSAGE_MAX_BYTES);
+    const fit = FILE_HIGH_WATER_BYTES / FILE_MESSAGE_MAX_BYTES;
+    const taken = Array.from({ length: fit + 1 }, () => file.send(piece));
+    expect(taken).toEqual([...new Array<boolean>(fit).fill(true), false]);
+    expect(channel.sent).toHaveLength(fit);
     channel.bufferedAmount = FILE_LOW_WATER_BYTES - 1;
     channel.onbufferedamountlow?.({ data: null });
     expect(events).toEqual(['open', 'drain']);
-    expect(file.send(chunk)).toBe(true);
-    expect(() => file.send(new ArrayBuffer(FILE_CHUNK_MAX_BYTES + 1))).toThrow(RangeError);
+    expect(file.send(piece)).toBe(true);
+    expect(() => file.send(new ArrayBuffer(FILE_MESSAGE_MAX_BYTES + 1))).toThrow(RangeError);
   });
 
   it('tells of its close once, whoever closes it first', () => {

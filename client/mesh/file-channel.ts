@@ -1,3 +1,5 @@
+import { PIECE_MESSAGE_MAX_BYTES } from '../../shared/swarm/pieces';
+
 /** The binary channel beside the JSON one, for a file's chunks (issue 12). */
 export const FILE_CHANNEL_LABEL = 'lc-file';
 /**
@@ -5,12 +7,18 @@ export const FILE_CHANNEL_LABEL = 'lc-file';
  * side simple-peer takes every incoming channel for its own. simple-peer's channel is 0 or 1.
  */
 export const FILE_CHANNEL_ID = 8;
-/** The largest chunk either side sends or accepts (Chromium's maxMessageSize is 256 KiB too). */
-export const FILE_CHUNK_MAX_BYTES = 256 * 1024;
-/** Above this much queued, `send` takes nothing more until `drain`. */
-export const FILE_HIGH_WATER_BYTES = 256 * 1024;
+/**
+ * The largest message either side sends or accepts: a chunk's piece (shared/swarm/pieces.ts).
+ * Larger messages would make the JSON channel of the same connection wait behind them.
+ */
+export const FILE_MESSAGE_MAX_BYTES = PIECE_MESSAGE_MAX_BYTES;
+/**
+ * Above this much queued, `send` takes nothing more until `drain`: what is queued here is queued
+ * ahead of chat and sync too, so it is kept to a few pieces.
+ */
+export const FILE_HIGH_WATER_BYTES = 64 * 1024;
 /** Strictly below the high-water mark: `bufferedamountlow` fires only on crossing it from above. */
-export const FILE_LOW_WATER_BYTES = 64 * 1024;
+export const FILE_LOW_WATER_BYTES = 32 * 1024;
 
 /** What a link's `lc-file` channel reports, as the mesh passes it on. */
 export type FileEvent =
@@ -24,9 +32,9 @@ export interface FileChannelListener {
   open(): void;
   /** The channel closed with its connection attempt; a new attempt opens a new one. */
   closed(): void;
-  /** A chunk from the other side, at most FILE_CHUNK_MAX_BYTES. */
+  /** A message from the other side (a piece), at most FILE_MESSAGE_MAX_BYTES. */
   data(bytes: ArrayBuffer): void;
-  /** The send buffer fell below the low-water mark: `send` takes chunks again. */
+  /** The send buffer fell below the low-water mark: `send` takes messages again. */
   drain(): void;
 }
 
@@ -57,7 +65,7 @@ export class FileChannel {
     channel.onclose = () => this.close();
     channel.onbufferedamountlow = () => listener?.drain();
     channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-      if (data instanceof ArrayBuffer && data.byteLength <= FILE_CHUNK_MAX_BYTES) {
+      if (data instanceof ArrayBuffer && data.byteLength <= FILE_MESSAGE_MAX_BYTES) {
         listener?.data(data);
       } else {
         refuse();
@@ -67,12 +75,12 @@ export class FileChannel {
   }
 
   /**
-   * Queues one chunk. False when the channel is not open or holds FILE_HIGH_WATER_BYTES already:
+   * Queues one message. False when the channel is not open or holds FILE_HIGH_WATER_BYTES already:
    * wait for `drain` (or `open`) and send it again.
    */
   send(bytes: ArrayBuffer): boolean {
-    if (bytes.byteLength > FILE_CHUNK_MAX_BYTES) {
-      throw new RangeError(`a chunk exceeds ${FILE_CHUNK_MAX_BYTES} bytes`);
+    if (bytes.byteLength > FILE_MESSAGE_MAX_BYTES) {
+      throw new RangeError(`a message exceeds ${FILE_MESSAGE_MAX_BYTES} bytes`);
     }
     if (!this.#open || this.#channel.bufferedAmount >= FILE_HIGH_WATER_BYTES) return false;
     try {

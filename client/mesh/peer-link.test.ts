@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RTCPeerConnection } from 'webrtc-polyfill';
 import type { PeerMessage } from '../../shared/peer-messages';
 import { DEFAULT_PING_SCHEDULE } from '../../shared/sync/ping-schedule';
-import { FILE_CHUNK_MAX_BYTES, FILE_HIGH_WATER_BYTES } from './file-channel';
+import { FILE_HIGH_WATER_BYTES, FILE_MESSAGE_MAX_BYTES } from './file-channel';
 import { type LinkState, PeerLink, type PeerLinkOptions, SIGNAL_BURST } from './peer-link';
 
 // Real simple-peer over node-datachannel: two links in one process, signals relayed by hand.
@@ -243,7 +243,7 @@ describe('PeerLink', () => {
   it('carries chunks on lc-file both ways, intact, beside the JSON channel', async () => {
     const { a, b } = await connected();
     await until(() => a.fileEvents.includes('open') && b.fileEvents.includes('open'));
-    const big = pattern(FILE_CHUNK_MAX_BYTES, 7);
+    const big = pattern(FILE_MESSAGE_MAX_BYTES, 7);
     const small = pattern(1000, 3);
     expect(a.link.sendFile(big.slice().buffer)).toBe(true);
     expect(b.link.sendFile(small.slice().buffer)).toBe(true);
@@ -251,14 +251,14 @@ describe('PeerLink', () => {
     await until(() => b.chunks.length === 1 && a.chunks.length === 1 && b.messages.length === 1);
     expect(b.chunks[0]).toEqual(big);
     expect(a.chunks[0]).toEqual(small);
-    expect(() => a.link.sendFile(new ArrayBuffer(FILE_CHUNK_MAX_BYTES + 1))).toThrow(RangeError);
+    expect(() => a.link.sendFile(new ArrayBuffer(FILE_MESSAGE_MAX_BYTES + 1))).toThrow(RangeError);
     expect([a.link.dropped, b.link.dropped]).toEqual([0, 0]);
   });
 
   it('holds chunks back past the high-water mark and says when to go on', async () => {
     const { a, b } = await connected();
     await until(() => a.fileEvents.includes('open') && b.fileEvents.includes('open'));
-    const chunk = new ArrayBuffer(64 * 1024);
+    const chunk = new ArrayBuffer(16 * 1024);
     let queued = 0;
     while (queued < 1000 && a.link.sendFile(chunk)) queued += 1;
     expect(queued).toBeGreaterThanOrEqual(FILE_HIGH_WATER_BYTES / chunk.byteLength);

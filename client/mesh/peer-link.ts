@@ -257,7 +257,7 @@ export class PeerLink {
   }
 
   /**
-   * Queues one chunk (at most FILE_CHUNK_MAX_BYTES) on `lc-file`. False when that channel is not
+   * Queues one piece (at most FILE_MESSAGE_MAX_BYTES) on `lc-file`. False when that channel is not
    * open or its buffer is full: send it again on the listener's `drain` (or `open`).
    */
   sendFile(bytes: ArrayBuffer): boolean {

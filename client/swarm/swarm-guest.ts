@@ -209,7 +209,7 @@ export class SwarmGuest implements RangeSource {
     }
   }
 
-  /** A frame from a member's `lc-file` channel. */
+  /** A chunk frame from a member, rebuilt from the pieces on its `lc-file` channel. */
   frame(peerId: string, data: ArrayBuffer): void {
     const member = this.#members.get(peerId);
     const frame = decodeChunkFrame(data);

@@ -2,9 +2,9 @@ import { z } from 'zod/mini';
 import { CHUNK_BYTES_MAX, CHUNKS_MAX } from './chunk-layout';
 
 /**
- * The chunk size the host cuts a file into: one chunk and its frame header fit one `lc-file`
- * message (Chromium's largest is 256 KiB), and SHA-256 stays at its fast rate (it drops above
- * 512 KiB on the measured machine).
+ * The chunk size the host cuts a file into: the unit of hashing, have-maps and requests (it
+ * travels as 16 KiB pieces, pieces.ts). SHA-256 stays at its fast rate (it drops above 512 KiB on
+ * the measured machine).
  */
 export const CHUNK_BYTES = 255 * 1024;
 /** Chunk hashes per `file-hashes` message: 200 × 64 hex characters stay under 16 KiB. */
@@ -72,7 +72,10 @@ export const swarmMessageSchemas = [
   fileUnplayableSchema,
 ] as const;
 
-/** An `lc-file` message: the file's tag (its ID's first 32 bits), the chunk's index, its bytes. */
+/**
+ * A chunk's frame, as the swarm hands it on: the file's tag (its ID's first 32 bits), the chunk's
+ * index, its bytes. On `lc-file` it travels cut into pieces (pieces.ts).
+ */
 export const FRAME_HEADER_BYTES = 8;
 
 export function fileTag(id: string): number {

@@ -1,0 +1,117 @@
+import { chunkBounds, chunkCount, type FileLayout } from './chunk-layout';
+import { FRAME_HEADER_BYTES } from './messages';
+
+/**
+ * A chunk travels on `lc-file` as pieces of at most 16 KiB (RFC 8831 §6.6): SCTP sends one
+ * message's fragments without interleaving others, so a whole 255 KiB chunk made chat and sync on
+ * the JSON channel of the same connection wait seconds behind it (bench/share).
+ */
+export const PIECE_MESSAGE_MAX_BYTES = 16 * 1024;
+/** A piece's header: the file's tag (u32), the chunk's index (u32), the piece's index (u16). */
+export const PIECE_HEADER_BYTES = 10;
+/** The chunk bytes one piece carries; every piece but a chunk's last carries exactly this many. */
+export const PIECE_BYTES = PIECE_MESSAGE_MAX_BYTES - PIECE_HEADER_BYTES;
+/** Chunks one peer may have half-sent us at once; an honest one sends a chunk at a time. */
+export const ASSEMBLING_MAX = 4;
+/** A half-sent chunk with no piece for this long is dropped (its request is asked again). */
+export const ASSEMBLY_TIMEOUT_MS = 10_000;
+
+/** Cuts a chunk's frame (messages.ts: tag, index, bytes) into the pieces that carry it. */
+export function cutFrame(frame: ArrayBuffer): ArrayBuffer[] {
+  const header = new DataView(frame, 0, FRAME_HEADER_BYTES);
+  const tag = header.getUint32(0);
+  const index = header.getUint32(4);
+  const bytes = new Uint8Array(frame, FRAME_HEADER_BYTES);
+  const pieces: ArrayBuffer[] = [];
+  for (let offset = 0, k = 0; offset < bytes.byteLength; offset += PIECE_BYTES, k++) {
+    const body = bytes.subarray(offset, offset + PIECE_BYTES);
+    const piece = new Uint8Array(PIECE_HEADER_BYTES + body.byteLength);
+    const view = new DataView(piece.buffer);
+    view.setUint32(0, tag);
+    view.setUint32(4, index);
+    view.setUint16(8, k);
+    piece.set(body, PIECE_HEADER_BYTES);
+    pieces.push(piece.buffer);
+  }
+  return pieces;
+}
+
+interface Assembly {
+  frame: Uint8Array<ArrayBuffer>;
+  got: Uint8Array;
+  left: number;
+  touched: number;
+}
+
+/**
+ * Rebuilds one peer's chunk frames from their pieces, for one file. Whatever a peer sends that
+ * cannot be a piece of one of the file's chunks (another file, a chunk past the end, a piece out of
+ * range, of the wrong length or already received, more chunks at once than ASSEMBLING_MAX) is
+ * dropped; the frame it completes is checked against the host's hash as before.
+ */
+export class FrameAssembler {
+  readonly #chunks: number;
+  readonly #assemblies = new Map<number, Assembly>();
+
+  constructor(
+    private readonly layout: FileLayout,
+    private readonly tag: number,
+    private readonly now: () => number,
+  ) {
+    this.#chunks = chunkCount(layout);
+  }
+
+  /** Chunks half-received. */
+  get assembling(): number {
+    return this.#assemblies.size;
+  }
+
+  /** Takes a piece; returns the chunk's frame once its last piece came, else null. */
+  add(piece: ArrayBuffer): ArrayBuffer | null {
+    if (piece.byteLength <= PIECE_HEADER_BYTES || piece.byteLength > PIECE_MESSAGE_MAX_BYTES) {
+      return null;
+    }
+    const view = new DataView(piece);
+    const index = view.getUint32(4);
+    const k = view.getUint16(8);
+    if (view.getUint32(0) !== this.tag || index >= this.#chunks) return null;
+    const { start, end } = chunkBounds(this.layout, index);
+    const length = end - start;
+    const offset = k * PIECE_BYTES;
+    if (offset >= length) return null;
+    if (piece.byteLength - PIECE_HEADER_BYTES !== Math.min(PIECE_BYTES, length - offset))
+      return null;
+    const assembly = this.#assembly(index, length);
+    if (!assembly || assembly.got[k]) return null;
+    assembly.frame.set(new Uint8Array(piece, PIECE_HEADER_BYTES), FRAME_HEADER_BYTES + offset);
+    assembly.got[k] = 1;
+    assembly.left -= 1;
+    assembly.touched = this.now();
+    if (assembly.left) return null;
+    this.#assemblies.delete(index);
+    return assembly.frame.buffer;
+  }
+
+  /** Drops every half-received chunk (the peer left, or its channel closed). */
+  clear(): void {
+    this.#assemblies.clear();
+  }
+
+  #assembly(index: number, length: number): Assembly | null {
+    const known = this.#assemblies.get(index);
+    if (known) return known;
+    const now = this.now();
+    for (const [i, a] of this.#assemblies) {
+      if (now - a.touched >= ASSEMBLY_TIMEOUT_MS) this.#assemblies.delete(i);
+    }
+    if (this.#assemblies.size >= ASSEMBLING_MAX) return null;
+    const frame = new Uint8Array(FRAME_HEADER_BYTES + length);
+    const header = new DataView(frame.buffer);
+    header.setUint32(0, this.tag);
+    header.setUint32(4, index);
+    const pieces = Math.ceil(length / PIECE_BYTES);
+    const assembly = { frame, got: new Uint8Array(pieces), left: pieces, touched: now };
+    this.#assemblies.set(index, assembly);
+    return assembly;
+  }
+}
