@@ -1,4 +1,4 @@
-import { PIECE_MESSAGE_MAX_BYTES } from '../../shared/swarm/pieces';
+import { PIECE_MESSAGE_MAX_BYTES } from '../../shared/swarm/messages';
 
 /** The binary channel beside the JSON one, for a file's chunks (issue 12). */
 export const FILE_CHANNEL_LABEL = 'lc-file';

@@ -103,3 +103,11 @@ export function decodeChunkFrame(
     bytes: new Uint8Array(frame, FRAME_HEADER_BYTES),
   };
 }
+
+/**
+ * A chunk travels on `lc-file` as pieces of at most 16 KiB (RFC 8831 §6.6): SCTP sends one
+ * message's fragments without interleaving others, so a whole 255 KiB chunk made chat and sync on
+ * the JSON channel of the same connection wait seconds behind it (bench/share). Here, not in
+ * pieces.ts, because the room's file channel needs only this number.
+ */
+export const PIECE_MESSAGE_MAX_BYTES = 16 * 1024;

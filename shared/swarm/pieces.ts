@@ -1,12 +1,8 @@
 import { chunkBounds, chunkCount, type FileLayout } from './chunk-layout';
-import { FRAME_HEADER_BYTES } from './messages';
+import { FRAME_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from './messages';
 
-/**
- * A chunk travels on `lc-file` as pieces of at most 16 KiB (RFC 8831 §6.6): SCTP sends one
- * message's fragments without interleaving others, so a whole 255 KiB chunk made chat and sync on
- * the JSON channel of the same connection wait seconds behind it (bench/share).
- */
-export const PIECE_MESSAGE_MAX_BYTES = 16 * 1024;
+export { PIECE_MESSAGE_MAX_BYTES };
+
 /** A piece's header: the file's tag (u32), the chunk's index (u32), the piece's index (u16). */
 export const PIECE_HEADER_BYTES = 10;
 /** The chunk bytes one piece carries; every piece but a chunk's last carries exactly this many. */
