@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpeg, lavfi } from './ffmpeg';
+import { ffmpeg, lavfi, x264 } from './ffmpeg';
 
 /** Test media, made with ffmpeg on first use into a gitignored folder. */
 export const CLIP_DIR = join(dirname(fileURLToPath(import.meta.url)), '.clips');
@@ -107,12 +107,7 @@ function makeHlsClip(): void {
     clip.file,
     '-t',
     String(HLS_CLIP.duration),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
+    ...x264(),
     // A keyframe every 2 s, so every segment starts with one.
     '-g',
     '60',
@@ -152,12 +147,7 @@ function makeShareClips(): void {
     '2',
     '-t',
     '60',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
+    ...x264(),
     '-b:v',
     '1000k',
     '-g',
@@ -178,11 +168,7 @@ function makeUndecodableClips(): void {
     ...lavfi('sine=frequency=440:sample_rate=48000'),
     ...['-t', '10'],
   ];
-  ffmpeg([
-    ...common,
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-    ...['-c:a', 'ac3', '-b:a', '96k', ac3.file],
-  ]);
+  ffmpeg([...common, ...x264(), ...['-c:a', 'ac3', '-b:a', '96k', ac3.file]]);
   ffmpeg([
     ...common,
     ...['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error'],

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ffmpeg, lavfi } from '../../e2e/ffmpeg';
+import { ffmpeg, lavfi, x264 } from '../../e2e/ffmpeg';
 
 /** Where the bench's clips are made once and kept between runs (they take a minute to make). */
 export const SHARE_CLIP_DIR = join(tmpdir(), 'lc-bench-share');
@@ -21,12 +21,7 @@ export function shareClip(): string {
     ...lavfi('sine=frequency=440:sample_rate=48000'),
     '-t',
     '60',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
+    ...x264(),
     '-b:v',
     '3900k',
     '-maxrate',
