@@ -10,6 +10,7 @@ import {
   loadUrl,
   positionAt,
   type Sample,
+  STARVED_WAIT_MS,
   sample,
   shownVideo,
 } from './playback';
@@ -272,7 +273,7 @@ test('a host sharing a file itself comes back, is asked for it again and guests 
         const s = await sample(ann.page);
         return s.paused && Math.abs(s.position - stopped) < 0.2;
       },
-      { timeout: 30_000 },
+      { timeout: STARVED_WAIT_MS },
     )
     .toBe(true);
   for (const person of [back, ann]) expect(person.errors).toEqual([]);

@@ -1,5 +1,6 @@
 import { CLIPS } from './clips';
 import { expect, test } from './fixtures';
+import { STARVED_WAIT_MS } from './playback';
 import {
   chatLog,
   createRoom,
@@ -81,7 +82,9 @@ test('guests steer playback only while the host allows it', async ({ signUp }) =
   await streamFile(host.page, CLIPS.blue.file);
   const hostVideo = playerVideo(host.page);
   await expect
-    .poll(() => hostVideo.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0))
+    .poll(() => hostVideo.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0), {
+      timeout: STARVED_WAIT_MS,
+    })
     .toBe(true);
 
   const pauseAll = ann.page.getByRole('button', { name: 'Pause for everyone' });

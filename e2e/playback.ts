@@ -54,14 +54,16 @@ export async function largestGap(host: Person, guests: readonly Person[]): Promi
 }
 
 /**
- * Waits until everyone's player is running and within 0.2 s of the host's. The wait is long
- * because a machine with a core kept busy starves the players for seconds; a quiet one converges
- * in one or two.
+ * How long a wait for players to start or to come together may take: a machine with a core kept
+ * busy starves the players for seconds; a quiet one converges in one or two.
  */
+export const STARVED_WAIT_MS = 30_000;
+
+/** Waits until everyone's player is running and within 0.2 s of the host's. */
 export async function expectPlayingTogether(
   host: Person,
   guests: readonly Person[],
-  timeout = 30_000,
+  timeout = STARVED_WAIT_MS,
 ): Promise<void> {
   for (const person of [host, ...guests]) {
     await expect
@@ -84,7 +86,7 @@ export async function expectPausedTogether(host: Person, guests: readonly Person
           ? await largestGap(host, guests)
           : Number.POSITIVE_INFINITY;
       },
-      { timeout: 30_000 },
+      { timeout: STARVED_WAIT_MS },
     )
     .toBeLessThan(0.1);
 }

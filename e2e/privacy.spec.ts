@@ -31,7 +31,9 @@ function recorder() {
       page.on('request', (r) => http.push(`${r.method()} ${r.url()} ${r.postData() ?? ''}`));
       page.on('requestfinished', async (r) => {
         if (!r.url().includes('/swarm-file/')) return;
-        const response = await r.response();
+        // A request that finished as its page closed has no response left to read: not counted.
+        const response = await r.response().catch(() => 'closed' as const);
+        if (response === 'closed') return;
         swarmFile.push({ url: r.url(), byWorker: response?.fromServiceWorker() ?? false });
       });
       page.context().on('request', (r) => {

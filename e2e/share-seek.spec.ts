@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { CHUNK_BYTES } from '../shared/swarm/messages';
 import { SHARE_CLIPS } from './clips';
 import { expect, test } from './fixtures';
-import { largestGap, sample } from './playback';
+import { largestGap, STARVED_WAIT_MS, sample } from './playback';
 import { openRoomWith } from './room';
 import { expectOriginal, shareFile } from './share';
 
@@ -67,6 +67,8 @@ test('a guest seeks ahead in a shared file to a part it does not hold: the chunk
       })
       .toBe(true);
   }
-  await expect.poll(() => largestGap(host, [ann, bob]), { timeout: 30_000 }).toBeLessThan(0.2);
+  await expect
+    .poll(() => largestGap(host, [ann, bob]), { timeout: STARVED_WAIT_MS })
+    .toBeLessThan(0.2);
   for (const person of [host, ann, bob]) expect(person.errors).toEqual([]);
 });

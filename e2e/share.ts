@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, type Person } from './fixtures';
-import { shownVideo } from './playback';
+import { STARVED_WAIT_MS, shownVideo } from './playback';
 import { frameStats } from './video';
 
 /** Helpers for specs in which the host shares its file itself (issue 12). */
@@ -26,7 +26,7 @@ export async function expectOriginal(guest: Person, clip: { width: number; heigh
         const s = await frameStats(shownVideo(guest.page));
         return `${s.width}x${s.height}`;
       },
-      { timeout: 30_000 },
+      { timeout: STARVED_WAIT_MS },
     )
     .toBe(`${clip.width}x${clip.height}`);
 }
