@@ -4,7 +4,13 @@ import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { joinAsNodePeer } from './node-peer';
-import { expectPausedTogether, expectPlayingTogether, loadUrl, shownVideo } from './playback';
+import {
+  expectPausedTogether,
+  expectPlayingTogether,
+  loadUrl,
+  STARVED_WAIT_MS,
+  shownVideo,
+} from './playback';
 import { chatLog, expectMesh, joinRoom, openRoomWith, peopleList, streamFile } from './room';
 
 /** Each cue lasts two seconds: "Line 0" from 0 s, "Line 1" from 2 s, … to the clip's minute. */
@@ -197,6 +203,11 @@ test('the host’s subtitles show for everyone, late joiners too, each with thei
     await expect(showBox(ann.page)).not.toBeChecked();
     await expect(delayBox(ann.page)).toHaveValue('-2.5');
     await expect(sizeBox(ann.page)).toHaveValue('large');
+    // Her seek bar shows once her video knows its length, moving what is below it down: on a
+    // busy machine a click taken before that lands beside the box.
+    await expect(ann.page.getByRole('img', { name: /^Buffered/ })).toBeVisible({
+      timeout: STARVED_WAIT_MS,
+    });
     await showBox(ann.page).check();
     await expect(cue(ann.page)).toHaveText('Line 4', { timeout: 15_000 });
 
