@@ -310,4 +310,44 @@ describe('a file shared over the swarm', () => {
     expect(sha(await play(g))).toBe(sha(file));
     expect(g.store.held.complete).toBe(true);
   });
+
+  it('pauses prefetch while its disk lags, so memory holds no more than the backlog, then goes on', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const written: Array<() => void> = [];
+    const spill = new MapSpill();
+    const lagging: ChunkSpill = {
+      put: (i, b) => new Promise((resolve) => written.push(() => resolve(spill.put(i, b)))),
+      get: (i) => spill.get(i),
+      clear: () => spill.clear(),
+    };
+    const g = new SwarmGuest(
+      source,
+      {
+        ...DEFAULT_GUEST_OPTIONS,
+        self: 'g',
+        spill: lagging,
+        now: () => performance.now(),
+        paceFactor: 50,
+        memoryBytes: 2 * CHUNK_BYTES,
+        spillBacklogBytes: 3 * CHUNK_BYTES,
+      },
+      { progress: () => {}, dropped: () => {} },
+    );
+    net.add('g', g);
+    await expect.poll(() => g.store.unwritten).toBeGreaterThan(3 * CHUNK_BYTES);
+    // Nothing more is asked: what was in flight arrives, then the guest waits for its disk.
+    await new Promise((r) => setTimeout(r, 300));
+    const held = g.store.held.count;
+    expect(held).toBeLessThan(12);
+    expect(g.store.memoryUsed).toBe(held * CHUNK_BYTES);
+    // The disk catches up: the rest comes, and memory goes back to the budget.
+    const release = setInterval(() => {
+      for (const settle of written.splice(0)) settle();
+    }, 5);
+    await expect.poll(() => g.store.held.complete, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => g.store.memoryUsed).toBeLessThanOrEqual(2 * CHUNK_BYTES);
+    clearInterval(release);
+    await g.close();
+  });
 });
