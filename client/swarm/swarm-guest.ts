@@ -46,6 +46,12 @@ const UNKNOWN_BITRATE = 8_000_000;
 const HAVE_EVERY_MS = 500;
 /** Frames that came before their hash, held until it does (they were asked for). */
 const EARLY_FRAMES_MAX = 32;
+/**
+ * The file's last bytes are asked for with its first: an MP4 written without "faststart" keeps
+ * its index there, and the player reads it right after the head, before any frame; Matroska
+ * and WebM keep their seek index (Cues) at the end too.
+ */
+const TAIL_BYTES = 256 * 1024;
 /** The chunks from the playhead on that count as urgent (the picker's urgent window). */
 const URGENT_CHUNKS = 4;
 /**
@@ -104,6 +110,7 @@ export class SwarmGuest implements RangeSource {
   readonly #pace: TokenBucket;
   readonly #server: ChunkServer;
   readonly #tag: number;
+  readonly #tail: number[] = [];
   #playhead = 0;
   #haveTimer: ReturnType<typeof setTimeout> | undefined;
   #timeoutTimer: ReturnType<typeof setInterval>;
@@ -118,6 +125,8 @@ export class SwarmGuest implements RangeSource {
     this.chunks = chunkCount(source);
     this.#hashes = new Array<string | undefined>(this.chunks).fill(undefined);
     this.#tag = fileTag(source.id);
+    for (let c = chunkAt(source, source.size - TAIL_BYTES); c < this.chunks; c++)
+      this.#tail.push(c);
     this.store = new ChunkStore(source, options.memoryBytes, options.spill, () =>
       this.#announceSoon(),
     );
@@ -334,6 +343,7 @@ export class SwarmGuest implements RangeSource {
       have: this.store.held,
       requested,
       playhead,
+      eager: this.#tail,
       holders,
       // Prefetch waits while the spill lags: what it fetched would sit in memory meanwhile.
       budget: this.store.unwritten > this.#opts.spillBacklogBytes ? 0 : this.#pace.available(now),
