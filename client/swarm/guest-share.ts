@@ -37,9 +37,6 @@ export async function openGuestShare(
       'This page is not served over HTTPS, so it cannot receive the host’s file.',
     );
   }
-  await startFileWorker().catch(() => {
-    throw new PlayerError('unsupported', 'This browser cannot receive the host’s file.');
-  });
   await deleteLeftCopies();
   const self = mesh.selfPeerId ?? 'guest';
   const guest = new SwarmGuest(
@@ -47,7 +44,15 @@ export async function openGuestShare(
     { ...DEFAULT_GUEST_OPTIONS, self, spill: new CacheSpill(source.id), now },
     { progress: changed, dropped: () => {} },
   );
+  // The first chunks are asked for while the worker takes this page (registered on entry).
   const unsubscribe = joinMesh(mesh, guest);
+  try {
+    await startFileWorker();
+  } catch {
+    unsubscribe();
+    await guest.close();
+    throw new PlayerError('unsupported', 'This browser cannot receive the host’s file.');
+  }
   const served = serveFile(source.id, guest);
   return {
     url: served.url,
