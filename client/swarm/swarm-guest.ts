@@ -40,6 +40,11 @@ export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | '
   urgentTimeoutMs: 2000,
 };
 
+/**
+ * Prefetch requests that may go out at once before the pace holds them: a few, so the link
+ * carries the file as a steady stream rather than a burst of megabytes at the start.
+ */
+const PREFETCH_BURST_CHUNKS = 4;
 /** A bitrate to pace by when the host could not tell the duration. */
 const UNKNOWN_BITRATE = 8_000_000;
 /** Have-maps go out at most this often: a chunk a second per guest would flood the mesh. */
@@ -132,7 +137,7 @@ export class SwarmGuest implements RangeSource {
     );
     const bitrate = source.duration ? (source.size * 8) / source.duration : UNKNOWN_BITRATE;
     const chunksPerSecond = (bitrate / 8 / source.chunkSize) * options.paceFactor;
-    this.#pace = new TokenBucket(16, chunksPerSecond, options.now());
+    this.#pace = new TokenBucket(PREFETCH_BURST_CHUNKS, chunksPerSecond, options.now());
     this.#server = new ChunkServer(async (chunk) => {
       const bytes = await this.store.get(chunk);
       return bytes && encodeChunkFrame(source.id, chunk, bytes);
