@@ -131,6 +131,20 @@ function guest(
   );
 }
 
+/** A member of `g`'s that serves nothing: returns the chunks `g` asks of it, as asked. */
+function silentMember(g: SwarmGuest, peerId: string, isHost: boolean): number[] {
+  const wants: number[] = [];
+  g.addMember({
+    peerId,
+    isHost,
+    send: (m) => {
+      if (m.type === 'file-want') wants.push(m.chunk);
+    },
+    sendChunk: () => true,
+  });
+  return wants;
+}
+
 /** Reads the whole file as a player would, in 2 MiB requests from the start. */
 async function play(g: SwarmGuest): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -177,15 +191,7 @@ describe('a file shared over the swarm', () => {
 
   it('asks for the file’s end (where an MP4 may keep its index) right after its start', async () => {
     const g = guest('g');
-    const wants: number[] = [];
-    g.addMember({
-      peerId: 'host',
-      isHost: true,
-      send: (m) => {
-        if (m.type === 'file-want') wants.push(m.chunk);
-      },
-      sendChunk: () => true,
-    });
+    const wants = silentMember(g, 'host', true);
     // The last 256 KiB: the short last chunk and the one before it.
     expect(wants).toEqual([0, 19, 20, 1]);
     await g.close();
@@ -271,15 +277,7 @@ describe('a file shared over the swarm', () => {
       urgentTimeoutMs: 100,
     });
     net.add('victim', victim);
-    const wants: number[] = [];
-    victim.addMember({
-      peerId: 'withholder',
-      isHost: false,
-      send: (m) => {
-        if (m.type === 'file-want') wants.push(m.chunk);
-      },
-      sendChunk: () => true,
-    });
+    const wants = silentMember(victim, 'withholder', false);
     const all = HaveMap.full(Math.ceil(source.size / source.chunkSize)).toBase64();
     victim.message('withholder', { type: 'file-have', id: source.id, map: all });
     expect(sha(await play(victim))).toBe(sha(file));
