@@ -31,9 +31,11 @@ export interface SwarmGuestOptions {
 }
 
 export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | 'now'> = {
-  // Beside Chromium's own playing of a 720p film (about 120 MB of the tab), 96 MiB took a guest's
-  // renderers past 300 MB with a 1 GB file (bench/share); every chunk is on disk anyway.
-  memoryBytes: 32 * 1024 * 1024,
+  // Beside what Chromium itself holds to play a 720p film (the renderers stay near 250 MB
+  // without our chunks), 96 MiB took a guest's renderers to 364 MB with a 1 GB file, 32 MiB to
+  // 298 MB (bench/share); every chunk is on disk anyway, and 16 MiB still holds the player's
+  // windows four times over.
+  memoryBytes: 16 * 1024 * 1024,
   spillBacklogBytes: 4 * 1024 * 1024,
   paceFactor: 3,
   requestTimeoutMs: 8000,
