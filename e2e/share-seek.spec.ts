@@ -38,7 +38,7 @@ test('a guest seeks ahead in a shared file to a part it does not hold: the chunk
   await expectOriginal(ann, clip);
 
   // As soon as ann sees the picture she seeks to a chunk neither guest holds yet, near the end
-  // if she can (prefetch runs at twice the file's bitrate, and the player reads ahead).
+  // if she can (prefetch runs at three times the file's bitrate, and the player reads ahead).
   const size = statSync(clip.file).size;
   const chunks = Math.ceil(size / CHUNK_BYTES);
   const [annHeld, bobHeld] = await Promise.all([heldChunks(ann.page), heldChunks(bob.page)]);

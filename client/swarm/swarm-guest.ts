@@ -37,9 +37,7 @@ export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | '
   // windows four times over.
   memoryBytes: 16 * 1024 * 1024,
   spillBacklogBytes: 4 * 1024 * 1024,
-  // Twice the bitrate keeps ahead of the player; three times delayed chat and sync more
-  // (bench/share: the transfer loads both browsers' network threads).
-  paceFactor: 2,
+  paceFactor: 3,
   requestTimeoutMs: 8000,
   urgentTimeoutMs: 2000,
 };
