@@ -343,8 +343,10 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
 
 /**
  * One guest receives a 1 GB file: the memory (Pss) of the guest browser's renderers, which hold
- * its page and its file worker, and its JS heap, sampled while it plays from the start and then
- * after a seek to the middle.
+ * its page and its file worker, its JS heap and the ArrayBuffers' bytes its page holds (CDP
+ * `Runtime.getHeapUsage`), sampled while it plays from the start and then after a seek to the
+ * middle; last, once more after a forced garbage collection, which tells bytes held from bytes
+ * the page let go and V8 had not collected yet.
  */
 async function guestMemory(file: string) {
   const setup = await setUp(1);
@@ -354,17 +356,25 @@ async function guestMemory(file: string) {
     if (!guest || !guestPid) throw new Error('no guest browser');
     const cdp = await guest.page.context().newCDPSession(guest.page);
     await cdp.send('Performance.enable');
-    const samples: Array<{ s: number; rendererMb: number; browserMb: number; jsHeapMb: number }> =
-      [];
+    const samples: Array<{
+      s: number;
+      rendererMb: number;
+      browserMb: number;
+      jsHeapMb: number;
+      arrayBuffersMb: number;
+    }> = [];
     const start = Date.now();
     const sample = async () => {
       const { metrics } = await cdp.send('Performance.getMetrics');
       const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+      // backingStorageSize: ArrayBuffers and external strings (Chromium 126 and later).
+      const usage = (await cdp.send('Runtime.getHeapUsage')) as { backingStorageSize?: number };
       samples.push({
         s: round((Date.now() - start) / 1000, 0),
         rendererMb: round(treePssBytes(guestPid, '--type=renderer') / 2 ** 20, 0),
         browserMb: round(treePssBytes(guestPid) / 2 ** 20, 0),
         jsHeapMb: round(heap / 2 ** 20, 0),
+        arrayBuffersMb: round((usage.backingStorageSize ?? Number.NaN) / 2 ** 20, 0),
       });
     };
     await sample();
@@ -383,8 +393,12 @@ async function guestMemory(file: string) {
     await guest.page.getByRole('slider', { name: 'Seek' }).fill(String(middle));
     await watch(MEMORY_AFTER_SEEK_MS);
     const received = await guest.page.evaluate(() => window.lcProbes.dataChannelBytes('lc-file'));
-    const peak = (key: 'rendererMb' | 'browserMb' | 'jsHeapMb') =>
+    const peak = (key: 'rendererMb' | 'browserMb' | 'jsHeapMb' | 'arrayBuffersMb') =>
       Math.max(...samples.map((s) => s[key]));
+    const last = samples[samples.length - 1];
+    await cdp.send('HeapProfiler.collectGarbage');
+    await sleep(2000);
+    await sample();
     return {
       fileBytes: statSync(file).size,
       receivedBytes: received.received,
@@ -392,6 +406,9 @@ async function guestMemory(file: string) {
       peakRendererMb: peak('rendererMb'),
       peakGuestBrowserMb: peak('browserMb'),
       peakJsHeapMb: peak('jsHeapMb'),
+      peakArrayBuffersMb: peak('arrayBuffersMb'),
+      lastBeforeGc: last,
+      afterGc: samples[samples.length - 1],
       samples,
     };
   } finally {

@@ -14,11 +14,11 @@ export const FILE_CHANNEL_ID = 8;
 export const FILE_MESSAGE_MAX_BYTES = PIECE_MESSAGE_MAX_BYTES;
 /**
  * Above this much queued, `send` takes nothing more until `drain`: what is queued here is queued
- * ahead of chat and sync too, so it is kept to a few pieces.
+ * ahead of chat and sync too, so it is kept to two pieces.
  */
-export const FILE_HIGH_WATER_BYTES = 64 * 1024;
+export const FILE_HIGH_WATER_BYTES = 32 * 1024;
 /** Strictly below the high-water mark: `bufferedamountlow` fires only on crossing it from above. */
-export const FILE_LOW_WATER_BYTES = 32 * 1024;
+export const FILE_LOW_WATER_BYTES = 16 * 1024;
 
 /** What a link's `lc-file` channel reports, as the mesh passes it on. */
 export type FileEvent =

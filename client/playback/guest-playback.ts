@@ -74,6 +74,9 @@ export class GuestPlayback implements ReactiveController {
   }
 
   hostConnected(): void {
+    // Registered on entry, so a file the host shares later waits for no install (a small chunk
+    // of its own; where it cannot be, the shared file says so when it comes).
+    import('../swarm/file-worker-client').then((m) => m.registerFileWorker()).catch(() => {});
     this.#follower = new GuestSync({
       hostClock: {
         estimate: () => {

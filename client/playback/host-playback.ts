@@ -168,6 +168,9 @@ export class HostPlayback implements ReactiveController {
     const resume = this.#streamResume;
     let share: HostShare | null = null;
     const pending = urlPlayer('file', true);
+    // Fetched while the player loads the file, not after: guests wait for both.
+    const sharing = import('../swarm/host-share');
+    sharing.catch(() => {});
     await this.#openOwn(pending, `${file.name}: it could not be opened.`, async (p) => {
       await p.load({ kind: 'file', file });
       // The host must play it first: an HEVC film, say, loads here with a 0×0 picture, and
@@ -178,7 +181,7 @@ export class HostPlayback implements ReactiveController {
           `${file.name}: this browser shows no picture of it, so it is not shared. Choose a video in a format it plays (H.264, VP9, AV1).`,
         );
       }
-      const { startHostShare } = await import('../swarm/host-share');
+      const { startHostShare } = await sharing;
       share = startHostShare(this.mesh, file, p.duration, {
         unplayable: (peerId, reason) => {
           this.unplayable = new Map(this.unplayable).set(peerId, reason);

@@ -17,6 +17,23 @@ class MapSpill implements ChunkSpill {
   }
 }
 
+/** A spill whose writes settle only when `release()` is called (a disk that lags). */
+class LaggingSpill extends MapSpill {
+  readonly #waiting: Array<() => void> = [];
+  gets = 0;
+  override async put(index: number, bytes: Uint8Array<ArrayBuffer>) {
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    await super.put(index, bytes);
+  }
+  override async get(index: number) {
+    this.gets += 1;
+    return super.get(index);
+  }
+  release(): void {
+    for (const settle of this.#waiting.splice(0)) settle();
+  }
+}
+
 const layout = { size: 10_000, chunkSize: 1024 };
 const file = new Uint8Array(layout.size).map((_, i) => (i * 7 + 3) & 0xff);
 const chunk = (i: number) => file.slice(i * 1024, Math.min(layout.size, (i + 1) * 1024));
@@ -78,5 +95,31 @@ describe('ChunkStore', () => {
     expect(spill.chunks.size).toBe(0);
     expect(store.held.count).toBe(0);
     expect(await store.read(0, 10)).toBeNull();
+  });
+
+  it('counts what waits for the spill beyond its budget, and lets it go once written', async () => {
+    const spill = new LaggingSpill();
+    const store = new ChunkStore(layout, 2 * 1024, spill);
+    const puts = [0, 1, 2, 3, 4].map((i) => store.put(i, chunk(i)));
+    expect(store.unwritten).toBe(5 * 1024);
+    expect(store.memoryUsed).toBe(5 * 1024);
+    spill.release();
+    await Promise.all(puts);
+    expect(store.unwritten).toBe(0);
+    expect(store.memoryUsed).toBe(2 * 1024);
+    expect(spill.chunks.size).toBe(5);
+  });
+
+  it('reads nothing, not even from the spill, for a range it does not wholly hold', async () => {
+    const spill = new LaggingSpill();
+    const store = new ChunkStore(layout, 1024, spill);
+    const puts = [0, 1, 2].map((i) => store.put(i, chunk(i)));
+    spill.release();
+    await Promise.all(puts);
+    // Chunks 0 and 1 left memory for the spill; chunk 3 never came.
+    expect(await store.read(0, 4000)).toBeNull();
+    expect(spill.gets).toBe(0);
+    expect(await store.read(0, 3000)).toEqual(file.slice(0, 3001));
+    expect(spill.gets).toBe(2);
   });
 });

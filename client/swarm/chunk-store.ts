@@ -12,14 +12,17 @@ export interface ChunkSpill {
 /**
  * A guest's verified chunks of one file. Every chunk is written to the spill (the guest's copy,
  * on disk); the most recently used also stay in memory up to `memoryBytes`, so a 4 GB film does
- * not exhaust a tab. A chunk the spill refuses (quota) stays only while it is in memory; when it
- * leaves memory it is let go and `held` says so, so peers are not sent to it.
+ * not exhaust a tab. A chunk stays in memory until its spill write settles, whatever the budget:
+ * `unwritten` counts those bytes, so the guest stops asking for more while the disk lags. A chunk
+ * the spill refuses (quota) stays only while it is in memory; when it leaves memory it is let go
+ * and `held` says so, so peers are not sent to it.
  */
 export class ChunkStore {
   readonly held: HaveMap;
   /** In memory, least recently used first (a Map keeps insertion order). */
   readonly #memory = new Map<number, Uint8Array<ArrayBuffer>>();
   #memoryUsed = 0;
+  #unwritten = 0;
   /** Where each held chunk's spill write stands; only a settled one may leave memory. */
   readonly #spill = new Map<number, 'writing' | 'written' | 'refused'>();
   #cleared = false;
@@ -41,13 +44,25 @@ export class ChunkStore {
     this.#memory.set(index, bytes);
     this.#memoryUsed += bytes.byteLength;
     this.#spill.set(index, 'writing');
+    this.#unwritten += bytes.byteLength;
     const written = await this.spill.put(index, bytes).then(
       () => true,
       () => false,
     );
     if (this.#cleared) return;
+    this.#unwritten -= bytes.byteLength;
     this.#spill.set(index, written ? 'written' : 'refused');
     this.#trimMemory();
+  }
+
+  /** Bytes in memory now: the budget plus what waits for the spill at most. */
+  get memoryUsed(): number {
+    return this.#memoryUsed;
+  }
+
+  /** Bytes in memory whose spill write has not settled yet. */
+  get unwritten(): number {
+    return this.#unwritten;
   }
 
   /** The chunk's bytes, or null when it is not held (or went missing from the spill). */
@@ -66,9 +81,14 @@ export class ChunkStore {
 
   /** Bytes `start`..`end` (inclusive) of the file, or null when a chunk of them is not held. */
   async read(start: number, end: number): Promise<Uint8Array<ArrayBuffer> | null> {
-    const out = new Uint8Array(end - start + 1);
     const { chunkSize } = this.layout;
-    for (let index = Math.floor(start / chunkSize); index * chunkSize <= end; index++) {
+    const first = Math.floor(start / chunkSize);
+    const last = Math.floor(end / chunkSize);
+    // The player's pending reads are tried again on every chunk that arrives: one still missing
+    // costs nothing, rather than a buffer of the whole range and reads from the spill.
+    for (let index = first; index <= last; index++) if (!this.held.has(index)) return null;
+    const out = new Uint8Array(end - start + 1);
+    for (let index = first; index <= last; index++) {
       const chunk = await this.get(index);
       if (!chunk) return null;
       const chunkStart = index * chunkSize;
@@ -85,6 +105,7 @@ export class ChunkStore {
     for (let i = 0; i < this.held.chunks; i++) this.held.delete(i);
     this.#memory.clear();
     this.#memoryUsed = 0;
+    this.#unwritten = 0;
     this.#spill.clear();
     await this.spill.clear();
   }

@@ -23,31 +23,42 @@ export interface RangeSource {
 const ANSWER_BYTES_MAX = 2 * 1024 * 1024;
 
 const sources = new Map<string, RangeSource>();
-let started: Promise<void> | null = null;
+let registered: Promise<ServiceWorkerRegistration> | null = null;
 
 /**
- * Registers the file worker and resolves once it controls this page, claiming a page loaded
- * without it (a hard reload). Rejects in a browser without service workers.
+ * Registers the file worker, once per page: the room does so on entry, so a shared file later
+ * waits for no install. It takes no open page until `startFileWorker` asks (pages loaded later
+ * are the browser's to give it), so the room's requests go to the network untouched until a
+ * file is shared. Rejects in a browser without service workers.
  */
-export function startFileWorker(): Promise<void> {
-  started ??= (async () => {
+export function registerFileWorker(): Promise<ServiceWorkerRegistration> {
+  registered ??= (async () => {
     const container = navigator.serviceWorker as ServiceWorkerContainer | undefined;
     if (!container) throw new Error('This browser cannot play a shared file (no service workers).');
     container.addEventListener('message', onQuestion);
     await container.register(fileWorkerUrl, { scope: '/' });
-    const registration = await container.ready;
-    if (container.controller) return;
-    const controlled = new Promise<void>((resolve) =>
-      container.addEventListener('controllerchange', () => resolve(), { once: true }),
-    );
-    const claim: ClaimRequest = { type: 'lc-file-claim' };
-    registration.active?.postMessage(claim);
-    await controlled;
+    return container.ready;
   })();
-  started.catch(() => {
-    started = null;
+  registered.catch(() => {
+    registered = null;
   });
-  return started;
+  return registered;
+}
+
+/**
+ * Registers the file worker if needed and resolves once it controls this page: a page entered
+ * before it was registered, or loaded without it (a hard reload), asks it to claim the page.
+ */
+export async function startFileWorker(): Promise<void> {
+  const registration = await registerFileWorker();
+  const container = navigator.serviceWorker;
+  if (container.controller) return;
+  const controlled = new Promise<void>((resolve) =>
+    container.addEventListener('controllerchange', () => resolve(), { once: true }),
+  );
+  const claim: ClaimRequest = { type: 'lc-file-claim' };
+  registration.active?.postMessage(claim);
+  await controlled;
 }
 
 /** Plays `source` at the returned same-origin URL until `stop()`. */

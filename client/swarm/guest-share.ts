@@ -8,6 +8,12 @@ import { joinMesh } from './mesh-swarm';
 import { playsWithoutSound } from './sound-check';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest } from './swarm-guest';
 
+/**
+ * The "Received" bar is redrawn at most this often: each redraw renders the room page, and
+ * chunks arrive several times a second, beside chat and the film's own decoding.
+ */
+const PROGRESS_EVERY_MS = 250;
+
 /** A guest's copy of the host's shared file, as the room's playback uses it. */
 export interface GuestShare {
   /** Where the guest's `<video>` plays it (answered by the file worker). */
@@ -37,17 +43,29 @@ export async function openGuestShare(
       'This page is not served over HTTPS, so it cannot receive the host’s file.',
     );
   }
-  await startFileWorker().catch(() => {
-    throw new PlayerError('unsupported', 'This browser cannot receive the host’s file.');
-  });
   await deleteLeftCopies();
   const self = mesh.selfPeerId ?? 'guest';
+  let redraw: ReturnType<typeof setTimeout> | undefined;
+  const progress = () => {
+    redraw ??= setTimeout(() => {
+      redraw = undefined;
+      changed();
+    }, PROGRESS_EVERY_MS);
+  };
   const guest = new SwarmGuest(
     source,
     { ...DEFAULT_GUEST_OPTIONS, self, spill: new CacheSpill(source.id), now },
-    { progress: changed, dropped: () => {} },
+    { progress, dropped: () => {} },
   );
+  // The first chunks are asked for while the worker takes this page (registered on entry).
   const unsubscribe = joinMesh(mesh, guest);
+  try {
+    await startFileWorker();
+  } catch {
+    unsubscribe();
+    await guest.close();
+    throw new PlayerError('unsupported', 'This browser cannot receive the host’s file.');
+  }
   const served = serveFile(source.id, guest);
   return {
     url: served.url,
@@ -69,6 +87,7 @@ export async function openGuestShare(
       if (host) mesh.send(host, { type: 'file-unplayable', id: source.id, reason });
     },
     close: async () => {
+      clearTimeout(redraw);
       unsubscribe();
       served.stop();
       await guest.close();

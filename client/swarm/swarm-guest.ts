@@ -19,6 +19,8 @@ export interface SwarmGuestOptions {
   spill: ChunkSpill;
   /** Chunks kept in memory before the spill; the rest of a 4 GB film lives there. */
   memoryBytes: number;
+  /** Bytes waiting for their spill write beyond which prefetch pauses (a lagging disk). */
+  spillBacklogBytes: number;
   now: () => number;
   /** Prefetch pace, as a multiple of the file's average bitrate. */
   paceFactor: number;
@@ -29,18 +31,34 @@ export interface SwarmGuestOptions {
 }
 
 export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | 'now'> = {
-  memoryBytes: 96 * 1024 * 1024,
+  // Beside what Chromium itself holds to play a 720p film (the renderers stay near 250 MB
+  // without our chunks), 96 MiB took a guest's renderers to 364 MB with a 1 GB file, 32 MiB to
+  // 298 MB (bench/share); every chunk is on disk anyway, and 16 MiB still holds the player's
+  // windows four times over.
+  memoryBytes: 16 * 1024 * 1024,
+  spillBacklogBytes: 4 * 1024 * 1024,
   paceFactor: 3,
   requestTimeoutMs: 8000,
   urgentTimeoutMs: 2000,
 };
 
+/**
+ * Prefetch requests that may go out at once before the pace holds them: a few, so the link
+ * carries the file as a steady stream rather than a burst of megabytes at the start.
+ */
+const PREFETCH_BURST_CHUNKS = 4;
 /** A bitrate to pace by when the host could not tell the duration. */
 const UNKNOWN_BITRATE = 8_000_000;
 /** Have-maps go out at most this often: a chunk a second per guest would flood the mesh. */
 const HAVE_EVERY_MS = 500;
 /** Frames that came before their hash, held until it does (they were asked for). */
 const EARLY_FRAMES_MAX = 32;
+/**
+ * The file's last bytes are asked for with its first: an MP4 written without "faststart" keeps
+ * its index there, and the player reads it right after the head, before any frame; Matroska
+ * and WebM keep their seek index (Cues) at the end too.
+ */
+const TAIL_BYTES = 256 * 1024;
 /** The chunks from the playhead on that count as urgent (the picker's urgent window). */
 const URGENT_CHUNKS = 4;
 /**
@@ -99,6 +117,7 @@ export class SwarmGuest implements RangeSource {
   readonly #pace: TokenBucket;
   readonly #server: ChunkServer;
   readonly #tag: number;
+  readonly #tail: number[] = [];
   #playhead = 0;
   #haveTimer: ReturnType<typeof setTimeout> | undefined;
   #timeoutTimer: ReturnType<typeof setInterval>;
@@ -113,12 +132,14 @@ export class SwarmGuest implements RangeSource {
     this.chunks = chunkCount(source);
     this.#hashes = new Array<string | undefined>(this.chunks).fill(undefined);
     this.#tag = fileTag(source.id);
+    for (let c = chunkAt(source, source.size - TAIL_BYTES); c < this.chunks; c++)
+      this.#tail.push(c);
     this.store = new ChunkStore(source, options.memoryBytes, options.spill, () =>
       this.#announceSoon(),
     );
     const bitrate = source.duration ? (source.size * 8) / source.duration : UNKNOWN_BITRATE;
     const chunksPerSecond = (bitrate / 8 / source.chunkSize) * options.paceFactor;
-    this.#pace = new TokenBucket(16, chunksPerSecond, options.now());
+    this.#pace = new TokenBucket(PREFETCH_BURST_CHUNKS, chunksPerSecond, options.now());
     this.#server = new ChunkServer(async (chunk) => {
       const bytes = await this.store.get(chunk);
       return bytes && encodeChunkFrame(source.id, chunk, bytes);
@@ -278,11 +299,15 @@ export class SwarmGuest implements RangeSource {
     const sender = this.#members.get(peerId);
     if (sender) sender.misses = 0;
     if (this.store.held.has(index)) return;
-    await this.store.put(index, bytes);
+    // Held and readable at once: the player does not wait for the disk write, which goes on.
+    const written = this.store.put(index, bytes);
     this.receivedFrom.set(peerId, (this.receivedFrom.get(peerId) ?? 0) + bytes.byteLength);
     this.events.progress(this.store.held.count, this.chunks);
     this.#announceSoon();
     for (const read of this.#reads) void this.#settle(read);
+    this.#pump();
+    await written;
+    // A prefetch paused for the disk goes on.
     this.#pump();
   }
 
@@ -325,8 +350,10 @@ export class SwarmGuest implements RangeSource {
       have: this.store.held,
       requested,
       playhead,
+      eager: this.#tail,
       holders,
-      budget: this.#pace.available(now),
+      // Prefetch waits while the spill lags: what it fetched would sit in memory meanwhile.
+      budget: this.store.unwritten > this.#opts.spillBacklogBytes ? 0 : this.#pace.available(now),
     });
     for (const { chunk, peerId } of picks) {
       const member = this.#members.get(peerId);

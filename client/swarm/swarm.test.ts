@@ -131,6 +131,20 @@ function guest(
   );
 }
 
+/** A member of `g`'s that serves nothing: returns the chunks `g` asks of it, as asked. */
+function silentMember(g: SwarmGuest, peerId: string, isHost: boolean): number[] {
+  const wants: number[] = [];
+  g.addMember({
+    peerId,
+    isHost,
+    send: (m) => {
+      if (m.type === 'file-want') wants.push(m.chunk);
+    },
+    sendChunk: () => true,
+  });
+  return wants;
+}
+
 /** Reads the whole file as a player would, in 2 MiB requests from the start. */
 async function play(g: SwarmGuest): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -173,6 +187,14 @@ describe('a file shared over the swarm', () => {
     net.listen('slow', slow);
     expect(sha(await play(slow))).toBe(sha(file));
     expect(slow.receivedFrom.get('fast') ?? 0).toBeGreaterThan(0);
+  });
+
+  it('asks for the file’s end (where an MP4 may keep its index) right after its start', async () => {
+    const g = guest('g');
+    const wants = silentMember(g, 'host', true);
+    // The last 256 KiB: the short last chunk and the one before it.
+    expect(wants).toEqual([0, 19, 20, 1]);
+    await g.close();
   });
 
   it('tells the player how far the bytes it holds go without a gap', async () => {
@@ -255,15 +277,7 @@ describe('a file shared over the swarm', () => {
       urgentTimeoutMs: 100,
     });
     net.add('victim', victim);
-    const wants: number[] = [];
-    victim.addMember({
-      peerId: 'withholder',
-      isHost: false,
-      send: (m) => {
-        if (m.type === 'file-want') wants.push(m.chunk);
-      },
-      sendChunk: () => true,
-    });
+    const wants = silentMember(victim, 'withholder', false);
     const all = HaveMap.full(Math.ceil(source.size / source.chunkSize)).toBase64();
     victim.message('withholder', { type: 'file-have', id: source.id, map: all });
     expect(sha(await play(victim))).toBe(sha(file));
@@ -309,5 +323,47 @@ describe('a file shared over the swarm', () => {
     expect(decodeChunkFrame(new ArrayBuffer(3))).toBeNull();
     expect(sha(await play(g))).toBe(sha(file));
     expect(g.store.held.complete).toBe(true);
+  });
+
+  it('pauses prefetch while its disk lags, so memory holds no more than the backlog, then goes on', async () => {
+    const net = new Network();
+    net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+    const written: Array<() => void> = [];
+    const spill = new MapSpill();
+    const lagging: ChunkSpill = {
+      put: (i, b) => new Promise((resolve) => written.push(() => resolve(spill.put(i, b)))),
+      get: (i) => spill.get(i),
+      clear: () => spill.clear(),
+    };
+    const g = new SwarmGuest(
+      source,
+      {
+        ...DEFAULT_GUEST_OPTIONS,
+        self: 'g',
+        spill: lagging,
+        now: () => performance.now(),
+        paceFactor: 50,
+        memoryBytes: 2 * CHUNK_BYTES,
+        spillBacklogBytes: 3 * CHUNK_BYTES,
+      },
+      { progress: () => {}, dropped: () => {} },
+    );
+    net.add('g', g);
+    await expect.poll(() => g.store.unwritten).toBeGreaterThan(3 * CHUNK_BYTES);
+    // Nothing more is asked: what was in flight arrives, then the guest waits for its disk.
+    await new Promise((r) => setTimeout(r, 300));
+    const held = g.store.held.count;
+    expect(held).toBeLessThan(12);
+    // Nothing was written, so everything held is in memory, and counted there.
+    expect(g.store.memoryUsed).toBe(g.store.unwritten);
+    expect(g.store.memoryUsed).toBeLessThanOrEqual(held * CHUNK_BYTES);
+    // The disk catches up: the rest comes, and memory goes back to the budget.
+    const release = setInterval(() => {
+      for (const settle of written.splice(0)) settle();
+    }, 5);
+    await expect.poll(() => g.store.held.complete, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => g.store.memoryUsed).toBeLessThanOrEqual(2 * CHUNK_BYTES);
+    clearInterval(release);
+    await g.close();
   });
 });

@@ -45,6 +45,19 @@ describe('pickRequests', () => {
     expect(out.every((r) => r.peerId === 'host')).toBe(true);
   });
 
+  it('asks for the eager chunks (the file’s end) right after the playhead’s, unpaced', () => {
+    const chunks = 100;
+    const out = pickRequests(state({ chunks, eager: [98, 99], budget: 0 }));
+    // The host takes four at a time: the start, the end, then the start's next.
+    expect(out.map((r) => r.chunk)).toEqual([0, 98, 99, 1]);
+    const have = new HaveMap(chunks);
+    have.add(98);
+    const later = pickRequests(
+      state({ chunks, have, eager: [98, 99], requested: new Set([99]), budget: 0 }),
+    );
+    expect(later.map((r) => r.chunk)).toEqual([0, 1, 2, 3]);
+  });
+
   it('past the urgent window takes a guest that holds the chunk before the host', () => {
     const chunks = 40;
     const g = guest('g', [4, 5, 6, 7], chunks);

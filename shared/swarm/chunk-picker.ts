@@ -39,6 +39,12 @@ export interface PickState {
   requested: ReadonlySet<number>;
   /** The chunk the player reads now. */
   playhead: number;
+  /**
+   * Chunks away from the playhead that the player is likely to read next, such as the file's
+   * end, where an MP4 may keep its index: asked right after the playhead's chunk, unpaced, so
+   * the player does not wait for each in turn. Empty or left out: none.
+   */
+  eager?: readonly number[];
   holders: readonly Holder[];
   /** How many requests beyond the urgent window pacing allows now. */
   budget: number;
@@ -50,8 +56,8 @@ export interface ChunkRequest {
 }
 
 /**
- * The requests to send now. The urgent window goes to the fastest free holder, host included,
- * because the picture waits for it. Past it, a chunk goes to a guest that holds it where one is
+ * The requests to send now. The urgent window (with the eager chunks after its first) goes to
+ * the fastest free holder, host included, because the picture waits for it. Past it, a chunk goes to a guest that holds it where one is
  * free (weighted by throughput, so the host's upload stays near one copy), and only then to the
  * host; the host's chunks come last, so guests trade whatever one of them already holds first.
  */
@@ -95,8 +101,11 @@ export function pickRequests(
   };
 
   const urgentEnd = state.playhead + params.urgentChunks;
-  for (let c = state.playhead; c < urgentEnd && free.size; c++) {
-    if (!wanted(c)) continue;
+  const urgent = [state.playhead, ...(state.eager ?? [])];
+  for (let c = state.playhead + 1; c < urgentEnd; c++) urgent.push(c);
+  for (const c of urgent) {
+    if (!free.size) break;
+    if (!wanted(c) || taken.has(c)) continue;
     // On equal speed a guest goes first, sparing the host.
     const best = candidates(c, false).sort(
       (a, b) => speed(b) - speed(a) || Number(a.isHost) - Number(b.isHost),

@@ -20,10 +20,8 @@ self.addEventListener('install', () => {
   void self.skipWaiting();
 });
 
-self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
-});
-
+// No claim on activation: rooms register the worker on entry, and an open page is taken only
+// once it plays a shared file (`lc-file-claim`), so until then its requests are left alone.
 self.addEventListener('message', (event) => {
   const data = event.data as Partial<ClaimRequest> | null;
   if (data?.type === 'lc-file-claim') event.waitUntil(self.clients.claim());
