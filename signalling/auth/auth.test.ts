@@ -269,6 +269,33 @@ describe('sign-in limits', () => {
     for (const res of await Promise.all(flood)) expect(res.status).toBe(401);
   }, 60_000);
 
+  it('signs the owner in from an address it never used while a spread flood guesses at it', async () => {
+    await server.stop();
+    server = await startTestServer({
+      env: { AUTH_LIMIT_PER_USERNAME: '100', TRUST_PROXY: 'loopback' },
+    });
+    const a = await registerUser(server.url);
+    const known = await login(a.username, a.password);
+    expect(known.status).toBe(200);
+    const flood = Array.from({ length: 12 }, (_, i) =>
+      login(a.username, 'wrong password', `203.0.113.${i + 1}`),
+    );
+    await until(() => {
+      const { running, waiting } = bcryptLoad().other;
+      return running + waiting === flood.length;
+    }, 30_000);
+    // A new network: a pair not known waits its turn in the strangers' lane (one comparison
+    // per address ahead of it) and gets in, not a 429; the known pair at home meanwhile goes
+    // ahead of them all.
+    const [fromNewAddress, fromHome] = await Promise.all([
+      login(a.username, a.password, '192.0.2.200'),
+      login(a.username, a.password),
+    ]);
+    expect(fromNewAddress.status).toBe(200);
+    expect(fromHome.status).toBe(200);
+    for (const res of await Promise.all(flood)) expect(res.status).toBe(401);
+  }, 60_000);
+
   it('refuses a username that does not exist without queueing bcrypt work', async () => {
     const a = await registerUser(server.url);
     // One real comparison gives the wait its length.
