@@ -1,8 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelopeSchema } from '../../shared/errors';
-import { connectSocket, registerUser, startTestServer, type TestServer } from '../testing/harness';
+import {
+  connectSocket,
+  handshakeOutcome,
+  registerUser,
+  startTestServer,
+  type TestServer,
+} from '../testing/harness';
 import { type RedisServer, redisMissing, startRedisServer } from '../testing/redis-server';
 import { AddressBuckets } from './request-rate';
 
@@ -40,36 +45,6 @@ function get(
       },
     );
     req.on('error', reject);
-  });
-}
-
-/** A cookie-less WebSocket upgrade to Socket.IO: the status it is answered with. */
-function upgrade(url: URL, localAddress: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname,
-      port: url.port,
-      path: '/socket.io/?EIO=4&transport=websocket',
-      localAddress,
-      agent: false,
-      headers: {
-        origin: url.origin,
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': randomBytes(16).toString('base64'),
-      },
-    });
-    req.on('upgrade', (_res, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
   });
 }
 
@@ -120,7 +95,8 @@ function gateTests(env: () => Record<string, string>): void {
       expect(errorEnvelopeSchema.parse(JSON.parse(a.body)).error.code).toBe('rate_limited');
     }
     // Socket.IO's own paths and its upgrades are behind the same gate, before Engine.IO.
-    expect(await upgrade(server.url, FLOODER)).toBe(429);
+    const handshake = await handshakeOutcome(server.url, undefined, { localAddress: FLOODER });
+    expect(errorEnvelopeSchema.parse(JSON.parse(handshake)).error.code).toBe('rate_limited');
     expect((await get(server.url, '/socket.io/?EIO=4&transport=polling', FLOODER)).status).toBe(
       429,
     );

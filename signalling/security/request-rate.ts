@@ -146,9 +146,10 @@ export function createRequestGate(
   };
 
   const refuseUpgrade = (socket: Duplex, seconds: number): void => {
+    const body = refusalBody(seconds);
     socket.on('error', () => undefined);
     socket.end(
-      `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${seconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${seconds}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   };
 
