@@ -266,7 +266,7 @@ async function main(): Promise<void> {
         clientAddress: CLIENT_ADDRESS,
         joinEveryMs: JOIN_EVERY_MS,
         server:
-          'production defaults (BCRYPT_COST 12, CONNECTIONS_PER_IP 50, REQUEST_TIMEOUT 10 s, MAX_CONNECTIONS from the fd limit)',
+          'production defaults (BCRYPT_COST 12, CONNECTIONS_PER_IP 50, REQUEST_BURST_PER_IP 500, REQUEST_RATE_PER_IP 50 a second, REQUEST_TIMEOUT 10 s, MAX_CONNECTIONS from the fd limit)',
         serverFdLimit:
           /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1] ?? null,
         target: 'p99 during an attack within 2x of the quiet p99 just before it',
