@@ -20,6 +20,13 @@ interface Bucket {
 
 /** How often buckets back at full are forgotten, so idle addresses hold no memory. */
 const PRUNE_EVERY_MS = 10_000;
+/**
+ * How long a refusal is held before it is sent. A client that waits for each answer before
+ * its next request (most scripts) is slowed to one request per second per connection instead of
+ * as many as the node can refuse; one that does not wait holds connections open and meets
+ * CONNECTIONS_PER_IP, whose refusals cost only an accept and a close.
+ */
+export const REFUSAL_HOLD_MS = 1000;
 
 /**
  * A token bucket per address: `burst` tokens, refilled at `perSecond`; each request takes one.
@@ -99,9 +106,9 @@ function takeListeners(server: HttpServer, event: 'request' | 'upgrade'): Listen
 /**
  * Refuses an address that sends requests faster than people do, before express, helmet or
  * Socket.IO see them: a refusal is a 429 written straight to the response (or, for an upgrade,
- * to the socket), about what a server that does no work costs (bench/abuse/floor.ts), where
- * one that went through express, helmet and a limiter cost the node's one event loop several
- * times that. Counted by the client address as the rest of the limits see it (behind a trusted
+ * to the socket) after REFUSAL_HOLD_MS, about what a server that does no work costs
+ * (bench/abuse/floor.ts), where one that went through express, helmet and a limiter cost the
+ * node's one event loop several times that. Counted by the client address as the rest of the limits see it (behind a trusted
  * proxy, the address it forwards), an IPv6 address by its /64. One log line per address per
  * episode, however many requests it sends.
  */
@@ -133,8 +140,14 @@ export function createRequestGate(
     return seconds;
   };
 
+  /** Runs `send` after the hold; a timer alone, so a held refusal costs no more than that. */
+  const hold = (send: () => void): void => {
+    setTimeout(send, REFUSAL_HOLD_MS).unref();
+  };
+
   const refuse = (res: ServerResponse, seconds: number): void => {
     const body = refusalBody(seconds);
+    if (res.destroyed) return;
     res.writeHead(429, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
@@ -146,8 +159,8 @@ export function createRequestGate(
   };
 
   const refuseUpgrade = (socket: Duplex, seconds: number): void => {
+    if (socket.destroyed) return;
     const body = refusalBody(seconds);
-    socket.on('error', () => undefined);
     socket.end(
       `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${seconds}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -159,13 +172,16 @@ export function createRequestGate(
       const upgrades = takeListeners(server, 'upgrade');
       server.on('request', (req: IncomingMessage, res: ServerResponse) => {
         const seconds = wait(req);
-        if (seconds > 0) refuse(res, seconds);
+        if (seconds > 0) hold(() => refuse(res, seconds));
         else for (const listener of requests) listener.call(server, req, res);
       });
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         const seconds = wait(req);
-        if (seconds > 0) refuseUpgrade(socket, seconds);
-        else for (const listener of upgrades) listener.call(server, req, socket, head);
+        if (seconds > 0) {
+          // An upgrade's socket is ours alone now: a reset during the hold must not throw.
+          socket.on('error', () => undefined);
+          hold(() => refuseUpgrade(socket, seconds));
+        } else for (const listener of upgrades) listener.call(server, req, socket, head);
       });
     },
     close: () => clearInterval(pruner),
