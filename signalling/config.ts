@@ -319,7 +319,7 @@ export const CONFIG_VARIABLES = {
     schema: integer(1, COUNT_MAX),
     default: 50,
     description:
-      'Requests (page files, API calls, WebSocket upgrades) one client address (an IPv6 /64) may make per second, sustained, after its REQUEST_BURST_PER_IP; more get 429 rate_limited with Retry-After before any other work is done. A page open in a room makes no requests of its own, so 50 a second is far beyond what a household does. Behind a trusted proxy, counted per forwarded address.',
+      'Requests (page files, API calls, WebSocket upgrades) one client address (an IPv6 /64) may make per second, sustained, after its REQUEST_BURST_PER_IP; more get 429 rate_limited with Retry-After, sent after a 1 s hold and before any other work is done, so a script that waits for its answers gets about one a second. A page open in a room makes no requests of its own, so 50 a second is far beyond what a household does. Behind a trusted proxy, counted per forwarded address.',
     example: '50',
   }),
   REQUEST_BURST_PER_IP: variable({
