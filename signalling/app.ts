@@ -27,6 +27,7 @@ import { connectionBudget, openFileLimit } from './security/fd-limit';
 import { securityHeaders } from './security/headers';
 import { createLimits, type LimiterFactory } from './security/limits';
 import { isAcceptedOrigin } from './security/origin';
+import { createRequestGate } from './security/request-rate';
 import type { Store } from './store/types';
 
 export interface App {
@@ -65,12 +66,31 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const app = express();
   const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   const httpServer = http.createServer(timeoutOptions(requestTimeoutMs), app);
+  const addressOf = clientAddress(config.trustProxy);
+  // Each part takes the ones before it: rooms tell people through the socket server's rooms,
+  // and the handlers apply the room rules.
+  const socketLog = childLogger(logger, 'socket');
+  const io = createSocketServer({
+    httpServer,
+    publicOrigin: config.publicOrigin,
+    sessions,
+    addressOf,
+    log: socketLog,
+  });
+  // Once Socket.IO has its listeners: the gate goes in front of them and of express.
+  const requestGate = createRequestGate(
+    { perSecond: config.requestRatePerAddress, burst: config.requestBurstPerAddress },
+    addressOf,
+    log,
+  );
+  requestGate.guard(httpServer);
   // The warning that goes with it is the entry point's to log, once per process (index.ts).
   const budget = connectionBudget(
     await openFileLimit(),
     config.connectionsPerAddress,
     config.maxConnections,
   );
+  // After the gate, so that a refused request still counts as a connection's first.
   guardConnections(
     httpServer,
     {
@@ -81,16 +101,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
     log,
   );
-  // Each part takes the ones before it: rooms tell people through the socket server's rooms,
-  // and the handlers apply the room rules.
-  const socketLog = childLogger(logger, 'socket');
-  const io = createSocketServer({
-    httpServer,
-    publicOrigin: config.publicOrigin,
-    sessions,
-    addressOf: clientAddress(config.trustProxy),
-    log: socketLog,
-  });
   backend.attach(io);
   const notifier = createRoomNotifier(io, config.limits.pinWindowSeconds);
   const rooms = createRoomService(store, vault, limits, notifier, childLogger(logger, 'rooms'), {
@@ -204,6 +214,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       }),
     close: async () => {
       clearInterval(pruneTimer);
+      requestGate.close();
       await Promise.all([hostAwaySweep.stop(), retentionSweep.stop(), unusedSweep.stop()]);
       backend.shuttingDown();
       await rt.close();

@@ -55,6 +55,10 @@ export interface Config {
   maxConnections: number | undefined;
   /** Seconds a connection has to deliver a complete request. */
   requestTimeoutSeconds: number;
+  /** Requests (and WebSocket upgrades) per second one address may make, sustained. */
+  requestRatePerAddress: number;
+  /** Requests one address may make at once before its rate applies. */
+  requestBurstPerAddress: number;
   limits: LimitsConfig;
 }
 
@@ -311,6 +315,20 @@ export const CONFIG_VARIABLES = {
       'Seconds a connection has to send a complete request (headers and body); one that sends none in that time, or sends it too slowly, is closed. Idle keep-alive connections close after 5 s; WebSockets are not affected.',
     example: '10',
   }),
+  REQUEST_RATE_PER_IP: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 50,
+    description:
+      'Requests (page files, API calls, WebSocket upgrades) one client address (an IPv6 /64) may make per second, sustained, after its REQUEST_BURST_PER_IP; more get 429 rate_limited with Retry-After, sent after a 1 s hold and before any other work is done, so a script that waits for its answers gets about one a second. A page open in a room makes no requests of its own, so 50 a second is far beyond what a household does. Behind a trusted proxy, counted per forwarded address.',
+    example: '50',
+  }),
+  REQUEST_BURST_PER_IP: variable({
+    schema: integer(1, COUNT_MAX),
+    default: 500,
+    description:
+      'Requests one client address may make at once before REQUEST_RATE_PER_IP applies: a page load is about 15, so 500 lets 20 people behind one address (a watch party on one NAT) all load the app at the same moment, twice.',
+    example: '500',
+  }),
   ROOMS_PER_USER: variable({
     schema: integer(1, COUNT_MAX),
     default: 20,
@@ -468,6 +486,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     connectionsPerAddress: e.CONNECTIONS_PER_IP,
     maxConnections: e.MAX_CONNECTIONS,
     requestTimeoutSeconds: e.REQUEST_TIMEOUT,
+    requestRatePerAddress: e.REQUEST_RATE_PER_IP,
+    requestBurstPerAddress: e.REQUEST_BURST_PER_IP,
     limits: {
       authWindowSeconds: e.AUTH_WINDOW,
       authFailuresPerUsername: e.AUTH_LIMIT_PER_USERNAME,

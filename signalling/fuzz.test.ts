@@ -84,8 +84,11 @@ beforeAll(async () => {
       PIN_LIMIT_PER_IP: '1000000',
       AUTH_LIMIT_PER_IP: '1000000',
       AUTH_LIMIT_PER_USERNAME: '1000000',
-      // Batches of concurrent requests from one address: inputs are under test, not connections.
+      // Batches of concurrent requests from one address: inputs are under test, not connections
+      // or request rates.
       CONNECTIONS_PER_IP: '1000000',
+      REQUEST_RATE_PER_IP: '1000000',
+      REQUEST_BURST_PER_IP: '1000000',
     },
     deps: { logger },
   });

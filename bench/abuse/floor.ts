@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
 import { round } from '../lib/stats';
-import type { Attack } from './attacks';
-import { loopbackAddress, request } from './http';
+import { type Attack, CLIENT_ADDRESS } from './attacks';
+import { request } from './http';
 import { Samples, startAttacker } from './probe';
 
 /**
@@ -26,7 +26,7 @@ async function health(base: URL, seconds: number) {
   while (Date.now() < end) {
     const started = Date.now();
     await samples.time(async () => {
-      const res = await request(base, loopbackAddress(1, 250), 'GET', '/api/health');
+      const res = await request(base, CLIENT_ADDRESS, 'GET', '/api/health');
       return res.status === 200 ? 'ok' : `status ${res.status}`;
     });
     await sleep(Math.max(0, HEALTH_EVERY_MS - (Date.now() - started)));

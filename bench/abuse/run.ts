@@ -8,7 +8,7 @@ import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
 import { round } from '../lib/stats';
-import { ATTACKS, type Attack, isAttack } from './attacks';
+import { ATTACKS, type Attack, CLIENT_ADDRESS, isAttack } from './attacks';
 import { cookieOf, loopbackAddress, request } from './http';
 import { type Sampled, Samples, startAttacker } from './probe';
 
@@ -17,10 +17,14 @@ import { type Sampled, Samples, startAttacker } from './probe';
  * every limit as shipped), and beside it a well-behaved client that keeps checking health,
  * signing in and joining a room. Each attack of bench/abuse/attacker.ts runs alone for a phase;
  * the client's latencies in a quiet phase just before are compared with those during it, with
- * the server's RSS and open fds. The client signs in with many accounts, each from an address
- * of its own (127.1.x.y), so that its own sign-ins stay within the per-account and per-address
- * budgets while it takes many samples; to the server they are many people. Prints figures,
- * writes bench/results/abuse.json; never fails on timing (it is not part of npm test).
+ * the server's RSS and open fds. Health checks and the room's sockets come from the client's
+ * own address (CLIENT_ADDRESS), never the attacker's. The client signs in with many accounts,
+ * each from an address of its own (127.1.x.y), so that its own sign-ins stay within the
+ * per-account and per-address budgets while it takes many samples; to the server they are many
+ * people, each signing in where it did before. Every few seconds one of them also signs in from
+ * an address it never used (127.5.x.y, a new one each time): the owner on a new network, whose
+ * sign-in takes its turn with strangers'. Prints figures, writes bench/results/abuse.json;
+ * never fails on timing (it is not part of npm test).
  */
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 20);
 /** The attacker starts this long before the client measures "during": its flood is up by then. */
@@ -30,6 +34,7 @@ const RUN_ATTACKS: Attack[] = (process.env.BENCH_ATTACKS?.split(',') ?? [...ATTA
 );
 const HEALTH_EVERY_MS = 100;
 const SIGN_IN_EVERY_MS = 1000;
+const NEW_ADDRESS_SIGN_IN_EVERY_MS = 2000;
 const JOIN_EVERY_MS = 250;
 /** Enough that no account signs in more than AUTH_LIMIT_PER_USERNAME (10) times in 15 minutes. */
 const ACCOUNTS = 60;
@@ -40,6 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface PhaseFigures {
   health: Sampled;
   signIn: Sampled;
+  newAddressSignIn: Sampled;
   join: Sampled;
   server: { rssMiBMax: number; fdsMax: number; rssMiBEnd: number; fdsEnd: number };
 }
@@ -56,6 +62,7 @@ interface GoodClient {
   guest: ClientSocket;
   accounts: { username: string; address: string }[];
   signIns: number;
+  newAddressSignIns: number;
 }
 
 async function register(base: URL, username: string, address: string): Promise<string> {
@@ -82,14 +89,13 @@ function connect(base: URL, cookie: string, localAddress: string): Promise<Clien
 }
 
 async function setUpClient(base: URL): Promise<GoodClient> {
-  const hostAddress = loopbackAddress(2, 1);
-  const hostCookie = await register(base, `host_${process.pid}`, hostAddress);
-  const created = await request(base, hostAddress, 'POST', '/api/rooms', {
+  const hostCookie = await register(base, `host_${process.pid}`, CLIENT_ADDRESS);
+  const created = await request(base, CLIENT_ADDRESS, 'POST', '/api/rooms', {
     body: {},
     cookie: hostCookie,
   });
   const room = roomReplySchema.parse(JSON.parse(created.body)).room;
-  const host = await connect(base, hostCookie, hostAddress);
+  const host = await connect(base, hostCookie, CLIENT_ADDRESS);
   const hostJoin = await host.timeout(10_000).emitWithAck('room:join', {
     roomId: room.id,
     pin: room.pin,
@@ -102,13 +108,12 @@ async function setUpClient(base: URL): Promise<GoodClient> {
     await register(base, username, address);
     accounts.push({ username, address });
   }
-  const guestAddress = loopbackAddress(3, 1);
   const guest = await connect(
     base,
-    await register(base, `guest_${process.pid}`, guestAddress),
-    guestAddress,
+    await register(base, `guest_${process.pid}`, CLIENT_ADDRESS),
+    CLIENT_ADDRESS,
   );
-  return { roomId: room.id, pin: room.pin, guest, accounts, signIns: 0 };
+  return { roomId: room.id, pin: room.pin, guest, accounts, signIns: 0, newAddressSignIns: 0 };
 }
 
 /** The well-behaved client for `seconds`, and the server's usage sampled meanwhile. */
@@ -121,6 +126,7 @@ async function measure(
   const end = Date.now() + seconds * 1000;
   const health = new Samples();
   const signIn = new Samples();
+  const newAddressSignIn = new Samples();
   const join = new Samples();
   let rssMiBMax = 0;
   let fdsMax = 0;
@@ -134,7 +140,7 @@ async function measure(
   await Promise.all([
     every(HEALTH_EVERY_MS, () =>
       health.time(async () => {
-        const res = await request(base, loopbackAddress(1, 250), 'GET', '/api/health');
+        const res = await request(base, CLIENT_ADDRESS, 'GET', '/api/health');
         return res.status === 200 ? 'ok' : `status ${res.status}`;
       }),
     ),
@@ -143,6 +149,17 @@ async function measure(
         const account = client.accounts[client.signIns++ % client.accounts.length];
         if (!account) return 'no account';
         const res = await request(base, account.address, 'POST', '/api/auth/login', {
+          body: { username: account.username, password: PASSWORD },
+        });
+        return res.status === 200 ? 'ok' : `status ${res.status}`;
+      }),
+    ),
+    every(NEW_ADDRESS_SIGN_IN_EVERY_MS, () =>
+      newAddressSignIn.time(async () => {
+        const n = ++client.newAddressSignIns;
+        const account = client.accounts[n % client.accounts.length];
+        if (!account) return 'no account';
+        const res = await request(base, loopbackAddress(5, n), 'POST', '/api/auth/login', {
           body: { username: account.username, password: PASSWORD },
         });
         return res.status === 200 ? 'ok' : `status ${res.status}`;
@@ -174,6 +191,7 @@ async function measure(
   return {
     health: health.result(),
     signIn: signIn.result(),
+    newAddressSignIn: newAddressSignIn.result(),
     join: join.result(),
     server: { rssMiBMax, fdsMax, rssMiBEnd: endUsage.rssMiB, fdsEnd: endUsage.fds },
   };
@@ -218,6 +236,10 @@ async function main(): Promise<void> {
         p99DuringOverQuiet: {
           health: ratio(during.health.summary.p99, quiet.health.summary.p99),
           signIn: ratio(during.signIn.summary.p99, quiet.signIn.summary.p99),
+          newAddressSignIn: ratio(
+            during.newAddressSignIn.summary.p99,
+            quiet.newAddressSignIn.summary.p99,
+          ),
           join: ratio(during.join.summary.p99, quiet.join.summary.p99),
         },
       };
@@ -225,8 +247,9 @@ async function main(): Promise<void> {
       console.log(
         `${kind}: p99 health ${quiet.health.summary.p99} -> ${during.health.summary.p99} ms (x${r.health}), ` +
           `sign-in ${quiet.signIn.summary.p99} -> ${during.signIn.summary.p99} ms (x${r.signIn}), ` +
-          `join ${quiet.join.summary.p99} -> ${during.join.summary.p99} ms (x${r.join}); ` +
-          `failures ${JSON.stringify({ health: during.health.failures, signIn: during.signIn.failures, join: during.join.failures })}; ` +
+          `join ${quiet.join.summary.p99} -> ${during.join.summary.p99} ms (x${r.join}), ` +
+          `sign-in from a new address ${quiet.newAddressSignIn.summary.p99} -> ${during.newAddressSignIn.summary.p99} ms (x${r.newAddressSignIn}); ` +
+          `failures ${JSON.stringify({ health: during.health.failures, signIn: during.signIn.failures, newAddressSignIn: during.newAddressSignIn.failures, join: during.join.failures })}; ` +
           `server RSS max ${during.server.rssMiBMax} MiB, fds max ${during.server.fdsMax}; attacker ${JSON.stringify(figures.attacker)}`,
       );
       attacks.push(figures);
@@ -239,9 +262,11 @@ async function main(): Promise<void> {
         clientAccounts: ACCOUNTS,
         healthEveryMs: HEALTH_EVERY_MS,
         signInEveryMs: SIGN_IN_EVERY_MS,
+        newAddressSignInEveryMs: NEW_ADDRESS_SIGN_IN_EVERY_MS,
+        clientAddress: CLIENT_ADDRESS,
         joinEveryMs: JOIN_EVERY_MS,
         server:
-          'production defaults (BCRYPT_COST 12, CONNECTIONS_PER_IP 50, REQUEST_TIMEOUT 10 s, MAX_CONNECTIONS from the fd limit)',
+          'production defaults (BCRYPT_COST 12, CONNECTIONS_PER_IP 50, REQUEST_BURST_PER_IP 500, REQUEST_RATE_PER_IP 50 a second, REQUEST_TIMEOUT 10 s, MAX_CONNECTIONS from the fd limit)',
         serverFdLimit:
           /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1] ?? null,
         target: 'p99 during an attack within 2x of the quiet p99 just before it',

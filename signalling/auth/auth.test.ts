@@ -248,7 +248,11 @@ describe('sign-in limits', () => {
     expect((await login(a.username, a.password)).status).toBe(200);
   });
 
-  it('signs the owner in ahead of a flood of guesses spread over many addresses', async () => {
+  /**
+   * A server whose username budget a dozen guesses do not spend, an account on it, and those
+   * guesses from as many addresses, resolved once every one's comparison is queued.
+   */
+  async function spreadFlood() {
     await server.stop();
     server = await startTestServer({
       env: { AUTH_LIMIT_PER_USERNAME: '100', TRUST_PROXY: 'loopback' },
@@ -257,15 +261,34 @@ describe('sign-in limits', () => {
     const flood = Array.from({ length: 12 }, (_, i) =>
       login(a.username, 'wrong password', `203.0.113.${i + 1}`),
     );
-    // Every guess's comparison is queued before the owner's: each address one queue of its own.
+    // Each address is one queue of its own in the strangers' lane.
     await until(() => {
       const { running, waiting } = bcryptLoad().other;
       return running + waiting === flood.length;
     }, 30_000);
+    return { a, flood };
+  }
+
+  it('signs the owner in ahead of a flood of guesses spread over many addresses', async () => {
+    const { a, flood } = await spreadFlood();
     const owner = await login(a.username, a.password);
     expect(owner.status).toBe(200);
     // Served in turn per address, the owner would have waited for every one of them.
     expect(bcryptLoad().other.waiting).toBeGreaterThan(0);
+    for (const res of await Promise.all(flood)) expect(res.status).toBe(401);
+  }, 60_000);
+
+  it('signs the owner in from an address it never used while a spread flood guesses at it', async () => {
+    const { a, flood } = await spreadFlood();
+    // A new network: a pair not known waits its turn in the strangers' lane (one comparison
+    // per address ahead of it) and gets in, not a 429; the known pair at home meanwhile goes
+    // ahead of them all.
+    const [fromNewAddress, fromHome] = await Promise.all([
+      login(a.username, a.password, '192.0.2.200'),
+      login(a.username, a.password),
+    ]);
+    expect(fromNewAddress.status).toBe(200);
+    expect(fromHome.status).toBe(200);
     for (const res of await Promise.all(flood)) expect(res.status).toBe(401);
   }, 60_000);
 

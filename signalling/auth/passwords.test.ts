@@ -2,6 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { BcryptPool, createMissingAccountWait, hashPassword, verifyPassword } from './passwords';
 
+const hashes = new Map<number, Promise<string>>();
+/** A hash of 'correct horse battery' at `cost`, made once per cost. */
+const hashOf = (cost: number): Promise<string> => {
+  const made = hashes.get(cost) ?? hashPassword('correct horse battery', cost);
+  hashes.set(cost, made);
+  return made;
+};
+
 describe('password hashing', () => {
   it('hashes with bcrypt and verifies only the right password', async () => {
     const hash = await hashPassword('correct horse battery', 10);
@@ -51,6 +59,36 @@ describe('password hashing', () => {
     expect(pool.load().known).toEqual({ running: 1, waiting: 0 });
     await Promise.all([...flood, owner]);
     expect(done.indexOf('known true')).toBeLessThan(2);
+  });
+
+  /** Which ends first of a known pair's comparison and a stranger's, started together on `pool`. */
+  async function finishOrder(pool: BcryptPool, knownCost: number, otherCost: number) {
+    const [knownHash, otherHash] = await Promise.all([hashOf(knownCost), hashOf(otherCost)]);
+    const done: string[] = [];
+    const owner = pool
+      .run(
+        { op: 'compare', password: 'correct horse battery', hash: knownHash },
+        '192.0.2.1',
+        'known',
+      )
+      .then(() => done.push('known'));
+    const stranger = pool
+      .run({ op: 'compare', password: 'guess', hash: otherHash }, '198.51.100.1')
+      .then(() => done.push('other'));
+    expect(pool.load().known.running + pool.load().other.running).toBe(2);
+    await Promise.all([owner, stranger]);
+    return done;
+  }
+
+  it("parks a stranger's comparison while a known pair's runs, so bcrypt takes one core", async () => {
+    // A park longer than any comparison here: what ends first is decided by the parking alone,
+    // not by the machine's speed. Alone, the cost-10 comparison takes a quarter of the cost-12.
+    expect(await finishOrder(new BcryptPool(1, 60_000), 12, 10)).toEqual(['known', 'other']);
+  });
+
+  it('never parks the other lane for longer than its bound', async () => {
+    // A cost-13 comparison is eight cost-10 ones: the stranger's, parked 50 ms a slice, ends first.
+    expect(await finishOrder(new BcryptPool(1, 50), 13, 10)).toEqual(['other', 'known']);
   });
 
   it("refuses a username that does not exist after a comparison's time, without bcrypt work", async () => {

@@ -15,10 +15,16 @@ import { Worker } from 'node:worker_threads';
  * comes in two lanes. The `known` lane (a username signing in from an address it signed in
  * from before, which a stranger cannot fake without the password) is always served first and
  * has a thread of its own that the other lane never takes; the `other` lane (registrations,
- * sign-ins from pairs not known) shares the remaining threads in turn per address. They run
- * at the process's own CPU priority: at nice +10 a known pair's sign-in beside a flood held
- * its 2x target, but on a machine busy with other work the other lane starved (four cost-12
- * hashes took over 20 s at load 10), which would stall every registration there.
+ * sign-ins from pairs not known) shares the remaining threads in turn per address.
+ *
+ * A thread of its own is not a core of its own: with the other lane's thread busy, a known
+ * comparison and the event loop shared what was left of two cores (a known sign-in 0.3 -> 0.8 s,
+ * health and joins x3, bench/abuse). So while known work runs, other-lane work parks between
+ * bcryptjs's slices (about 100 ms of rounds each), and bcrypt takes one core, not two. It parks
+ * at most PARK_MAX_MS at a time, so known sign-ins back to back slow strangers' and
+ * registrations down but never stop them. A lower CPU priority for the other lane (nice +10)
+ * held the known lane's target too, but starved the other lane whenever the machine was busy
+ * with anything else (four cost-12 hashes took over 20 s at load 10).
  */
 type Job =
   | { op: 'hash'; password: string; cost: number }
@@ -26,22 +32,37 @@ type Job =
 
 /**
  * The worker's code, as CommonJS evaluated in the worker (no TypeScript loader there, under tsx
- * or vitest alike); bcryptjs is required by the path resolved here.
+ * or vitest alike); bcryptjs is required by the path resolved here. bcryptjs's async form calls
+ * the progress callback before each slice of rounds: there an other-lane job parks while the
+ * known lane's count of running jobs (shared memory, set by the pool) is above zero.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const bcrypt = require(workerData.bcryptPath);
-parentPort.on('message', ({ id, job }) => {
+const knownRunning = new Int32Array(workerData.knownRunning);
+const park = () => {
+  const until = Date.now() + workerData.parkMaxMs;
+  for (let n = Atomics.load(knownRunning, 0); n > 0; n = Atomics.load(knownRunning, 0)) {
+    const left = until - Date.now();
+    if (left <= 0) return;
+    Atomics.wait(knownRunning, 0, n, left);
+  }
+};
+parentPort.on('message', ({ id, job, parks }) => {
+  const done = (err, result) =>
+    parentPort.postMessage(err ? { id, error: String(err.message || err) } : { id, result });
+  const progress = parks ? park : undefined;
   try {
-    const result = job.op === 'hash'
-      ? bcrypt.hashSync(job.password, job.cost)
-      : bcrypt.compareSync(job.password, job.hash);
-    parentPort.postMessage({ id, result });
+    if (job.op === 'hash') bcrypt.hash(job.password, job.cost, done, progress);
+    else bcrypt.compare(job.password, job.hash, done, progress);
   } catch (err) {
-    parentPort.postMessage({ id, error: String(err && err.message || err) });
+    done(err);
   }
 });
 `;
+
+/** The longest an other-lane job parks at a time for known work: about one cost-12 comparison. */
+export const PARK_MAX_MS = 500;
 
 interface Pending {
   resolve(result: string | boolean): void;
@@ -106,15 +127,20 @@ export class BcryptPool {
   readonly #busy = new Map<Worker, { item: Queued; startedAt: number }>();
   #next = 0;
   #started = false;
-  /** The last comparisons' times on a thread (queueing excluded), newest last. */
+  /** The last comparisons' times on a thread (queueing excluded, parking included), newest last. */
   readonly #compareMs: number[] = [];
+  /** Known jobs on a thread, in memory the workers read: other-lane jobs park while above 0. */
+  readonly #knownRunning = new Int32Array(new SharedArrayBuffer(4));
 
   /**
    * `shared` threads take either lane's work; one more is kept for the known lane alone.
    * Known sign-ins are few (each pair gets 5 a day, then one per growing delay), so that
    * thread is idle but for them.
    */
-  constructor(private readonly shared: number) {}
+  constructor(
+    private readonly shared: number,
+    private readonly parkMaxMs = PARK_MAX_MS,
+  ) {}
 
   /** The shared threads, at the first job; the known lane's own at its first job. */
   #start(lane: Lane): void {
@@ -127,7 +153,14 @@ export class BcryptPool {
 
   #spawn(known: boolean): void {
     const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        bcryptPath,
+        knownRunning: this.#knownRunning.buffer,
+        parkMaxMs: this.parkMaxMs,
+      },
+    });
     // Idle workers must not keep a finished process (a test run, a CLI) alive.
     worker.unref();
     worker.on('message', (reply: Reply) => this.#done(worker, reply));
@@ -181,14 +214,16 @@ export class BcryptPool {
       }
       if (!worker || !next) return;
       this.#busy.set(worker, { item: next, startedAt: performance.now() });
+      if (next.lane === 'known') Atomics.add(this.#knownRunning, 0, 1);
       worker.ref();
-      worker.postMessage({ id: next.id, job: next.job });
+      worker.postMessage({ id: next.id, job: next.job, parks: next.lane === 'other' });
     }
   }
 
   #done(worker: Worker, reply: Reply): void {
     const finished = this.#busy.get(worker);
     this.#busy.delete(worker);
+    if (finished) this.#offThread(finished.item);
     if (finished?.item.job.op === 'compare') this.#timed(performance.now() - finished.startedAt);
     worker.unref();
     this.#idleOf(worker).push(worker);
@@ -202,6 +237,12 @@ export class BcryptPool {
     this.#dispatch();
   }
 
+  /** A job off its thread: once no known job is left on one, parked other-lane work resumes. */
+  #offThread(item: Queued): void {
+    if (item.lane !== 'known') return;
+    if (Atomics.sub(this.#knownRunning, 0, 1) === 1) Atomics.notify(this.#knownRunning, 0);
+  }
+
   #timed(ms: number): void {
     this.#compareMs.push(ms);
     if (this.#compareMs.length > COMPARE_TIMES_KEPT) this.#compareMs.shift();
@@ -209,7 +250,9 @@ export class BcryptPool {
 
   /** A worker that died fails its job; a fresh pool starts on the next call. */
   #failed(worker: Worker, err: Error): void {
-    const id = this.#busy.get(worker)?.item.id;
+    const item = this.#busy.get(worker)?.item;
+    const id = item?.id;
+    if (item) this.#offThread(item);
     this.#busy.delete(worker);
     if (id !== undefined) {
       this.#pending.get(id)?.reject(err);

@@ -135,6 +135,8 @@ export interface ConnectOptions {
   origin?: string | null;
   /** More handshake headers, e.g. X-Forwarded-For. */
   headers?: Record<string, string>;
+  /** The source address (any of 127/8 is loopback on Linux): another client to the server. */
+  localAddress?: string;
 }
 
 /**
@@ -201,6 +203,7 @@ export function handshakeOutcome(
       port: base.port,
       path: '/socket.io/?EIO=4&transport=websocket',
       headers,
+      localAddress: options.localAddress,
     });
     req.on('upgrade', (_res, socket) => {
       socket.destroy();
