@@ -74,7 +74,7 @@ test.afterEach(({ server }) => {
   server.resume();
 });
 
-test('a guest’s microphone is heard by everyone, marks them speaking, ducks the video, and stops when turned off', async ({
+test('a guest’s microphone is heard by everyone, marks them speaking and on, ducks the video, and stops when turned off (muted)', async ({
   signUp,
 }) => {
   const people = await Promise.all([signUp('host'), signUp('bob'), signUp('carol')]);
@@ -96,6 +96,12 @@ test('a guest’s microphone is heard by everyone, marks them speaking, ducks th
     await expect(personItem(listener.page, bob.name)).toContainText('speaking', {
       timeout: 10_000,
     });
+    // The muted mark, in words: Bob's microphone is on; Carol never turned hers on, so no mark.
+    await expect(personItem(listener.page, bob.name)).toContainText('microphone on');
+  }
+  await expect(personItem(bob.page, bob.name)).toContainText('microphone on');
+  for (const person of [host, bob]) {
+    await expect(personItem(person.page, carol.name)).not.toContainText(/microphone on|muted/);
   }
   // "Lower the video while people talk" is on by default: the host's video sounds quieter.
   await expect(
@@ -119,10 +125,11 @@ test('a guest’s microphone is heard by everyone, marks them speaking, ducks th
   await microphone(bob.page).click();
   await expect(microphone(bob.page)).toHaveAttribute('aria-pressed', 'false');
   await expect.poll(() => lastVoiceLevel(host.page), { timeout: 15_000 }).toBeLessThan(AUDIBLE / 4);
-  for (const listener of [host, carol]) {
-    await expect(personItem(listener.page, bob.name)).not.toContainText('speaking', {
-      timeout: 10_000,
-    });
+  for (const listener of [host, carol, bob]) {
+    const item = personItem(listener.page, bob.name);
+    await expect(item).not.toContainText('speaking', { timeout: 10_000 });
+    await expect(item).toContainText('muted');
+    await expect(item).not.toContainText('microphone on');
   }
   await expect
     .poll(() => hostVideo.evaluate((v: HTMLVideoElement) => v.volume), { timeout: 10_000 })
