@@ -174,7 +174,7 @@ test('a camera turned on gives the others a small video tile', async ({ signUp }
   }
 });
 
-test('the host’s shared screen reaches the guests, who read who shares it, and stops cleanly', async ({
+test('the host’s shared screen reaches the guests, who read who shares it, and stops cleanly, by its button or the browser’s', async ({
   signUp,
 }) => {
   const people = await Promise.all([signUp('host'), signUp('bob')]);
@@ -194,8 +194,26 @@ test('the host’s shared screen reaches the guests, who read who shares it, and
 
   await share.click();
   await expect(share).toHaveAttribute('aria-pressed', 'false');
-  await expect(bob.page.getByText('The host has not chosen a video yet.')).toBeVisible({
-    timeout: 15_000,
+  const idle = bob.page.getByText('The host has not chosen a video yet.');
+  await expect(idle).toBeVisible({ timeout: 15_000 });
+
+  // Shared again, then stopped with the browser's own "Stop sharing": the browser ends the
+  // capture's tracks and fires `ended` on them. track.stop() ends a track without the event, so
+  // the test ends it and fires the event as the browser does; the app's own button is not used.
+  await share.click();
+  await expect(share).toHaveAttribute('aria-pressed', 'true');
+  await expect(bob.page.getByLabel('Now playing')).toContainText(
+    `${host.name} is sharing their screen`,
+    { timeout: 20_000 },
+  );
+  await shownVideo(host.page).evaluate((v: HTMLVideoElement) => {
+    const [track] = (v.srcObject as MediaStream).getVideoTracks();
+    if (!track) throw new Error('the host shows no screen');
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
   });
+  await expect(share).toHaveAttribute('aria-pressed', 'false');
+  await expect(idle).toBeVisible({ timeout: 15_000 });
+  await expect(bob.page.getByText('is sharing their screen')).toHaveCount(0);
   for (const person of people) expect(person.errors).toEqual([]);
 });
