@@ -1,7 +1,11 @@
 import type { Page } from '@playwright/test';
+import { SIGNAL_BURST, SIGNAL_RATE_PER_SECOND } from '../client/mesh/peer-link';
+import { PEER_MESSAGE_MAX_BYTES } from '../shared/peer-messages';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium';
 import { CLIPS, VOICE_TONE } from './clips';
 import { expect, type Person, test } from './fixtures';
+import { deliverMarker, expectResponsive } from './hostile';
+import { joinAsNodePeer } from './node-peer';
 import { shownVideo } from './playback';
 import { openRoomWith, peopleList, streamFile } from './room';
 
@@ -216,4 +220,95 @@ test('the host’s shared screen reaches the guests, who read who shares it, and
   await expect(idle).toBeVisible({ timeout: 15_000 });
   await expect(bob.page.getByText('is sharing their screen')).toHaveCount(0);
   for (const person of people) expect(person.errors).toEqual([]);
+});
+
+/** `media` messages in the flood; the link's bucket lets a few dozen a second through. */
+const MEDIA_FLOOD = 3000;
+/** Rounds of the hostile peer's own offer and candidates again, with requests to renegotiate. */
+const RENEGOTIATION_ROUNDS = 200;
+
+test('a hostile member’s media announcements and renegotiation flood are bounded, and the others’ voices go on', async ({
+  signUp,
+  server,
+}) => {
+  const people = await Promise.all([signUp('host'), signUp('bob')]);
+  const [host, bob] = people;
+  const access = await openRoomWith(host, [bob]);
+  await withMeter(people);
+  await microphone(bob.page).click();
+  await expect.poll(() => heard(host.page, bob.name), { timeout: 20_000 }).toBeGreaterThan(AUDIBLE);
+
+  const hostile = await joinAsNodePeer(new URL(server.url), access);
+  try {
+    const name = hostile.account.username;
+    const hostileState = (person: Person) => personItem(person.page, name).locator('.state');
+    for (const person of people) {
+      await expect(hostileState(person)).toHaveText('connected', { timeout: 15_000 });
+    }
+    const targets = hostile.members.map((m) => m.peerId);
+    const toAll = (data: string): void => {
+      for (const peerId of targets) hostile.send(peerId, data);
+    };
+    const json = (value: unknown): void => toAll(JSON.stringify(value));
+
+    // A renegotiation flood: the connection's own offer and candidates, again and again, and the
+    // requests an answering side makes. Each page answers one offer at a time, within its bucket.
+    const floodStart = Date.now();
+    for (let i = 0; i < RENEGOTIATION_ROUNDS; i += 1) {
+      for (const peerId of targets) {
+        for (const data of hostile.signalsTo(peerId)) {
+          hostile.send(peerId, JSON.stringify({ type: 'signal', data }));
+        }
+      }
+      json({ type: 'signal', data: { type: 'renegotiate', renegotiate: true } });
+      json({
+        type: 'signal',
+        data: { type: 'transceiverRequest', transceiverRequest: { kind: 'audio' } },
+      });
+    }
+    // Malformed and oversized announcements, then announced streams no track ever comes in.
+    json({ type: 'media', voice: 123, camera: null });
+    json({ type: 'media', voice: 'x'.repeat(65), camera: null });
+    json({ type: 'media', voice: '', camera: null });
+    json({ type: 'media' });
+    json({ type: 'media', voice: 'v', camera: null, pad: 'x'.repeat(PEER_MESSAGE_MAX_BYTES) });
+    for (let i = 0; i < MEDIA_FLOOD; i += 1) {
+      json({ type: 'media', voice: `no-such-voice-${i}`, camera: i % 2 ? `no-camera-${i}` : null });
+    }
+    for (const person of people) await expectResponsive(person.page);
+    await Promise.all(targets.map((peerId) => hostile.drained(peerId)));
+    await deliverMarker(toAll, people, 'voice-marker', 'HOSTILE-VOICE-MARKER');
+    const elapsed = (Date.now() - floodStart) / 1000;
+
+    // Each page answered some of the offers (so they were well formed), but not the flood.
+    for (const peerId of targets) {
+      const answers = hostile.received.filter(
+        (r) => r.from === peerId && r.message.type === 'signal' && r.message.data.type === 'answer',
+      ).length;
+      expect(answers).toBeGreaterThan(0);
+      expect(answers).toBeLessThanOrEqual(SIGNAL_BURST + SIGNAL_RATE_PER_SECOND * elapsed);
+      expect(answers).toBeLessThan(RENEGOTIATION_ROUNDS / 4);
+    }
+    // No voice was made up from the announcements, the hostile link is still up (no failed
+    // answer tore it down), and the pages answer.
+    for (const person of people) {
+      await expect(person.page.locator(`audio[aria-label="Voice of ${name}"]`)).toHaveCount(0);
+      await expect(personItem(person.page, name)).not.toContainText(/microphone on|muted/);
+      await expect(hostileState(person)).toHaveText('connected');
+      await expectResponsive(person.page);
+    }
+
+    // Voices go on: Bob's is still heard, and the host's own, turned on now, reaches Bob.
+    await expect
+      .poll(() => heard(host.page, bob.name), { timeout: 20_000 })
+      .toBeGreaterThan(AUDIBLE);
+    await microphone(host.page).click();
+    await expect
+      .poll(() => heard(bob.page, host.name), { timeout: 20_000 })
+      .toBeGreaterThan(AUDIBLE);
+    await expect(personItem(bob.page, host.name)).toContainText('microphone on');
+    for (const person of people) expect(person.errors).toEqual([]);
+  } finally {
+    hostile.close();
+  }
 });
