@@ -40,6 +40,16 @@ const SATURATED = 0.9;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let phaseStart = Date.now();
+/** Says where a run is, so a slow machine shows which phase takes the time. */
+function phase(name: string): void {
+  const now = Date.now();
+  console.log(
+    `[${new Date(now).toISOString().slice(11, 19)}] ${name} (+${round((now - phaseStart) / 1000, 0)} s)`,
+  );
+  phaseStart = now;
+}
+
 const voiceOf = (listener: Person, speaker: Person) =>
   listener.page.locator(`audio[aria-label="Voice of ${speaker.name}"]`);
 
@@ -152,9 +162,11 @@ async function oneRun(clip: string) {
     const [host, speaker, ...rest] = people;
     if (!host || !speaker) throw new Error('no people');
     const guests = [speaker, ...rest];
+    phase('signed up');
     const access = await createRoom(host);
     for (const guest of guests) await pressJoin(guest, access);
     await waitForMesh(people);
+    phase('mesh up');
     const listeners = people.filter((p) => p !== speaker);
 
     // A quiet room: no movie. One voice for the latency, then all five for the CPU.
@@ -163,10 +175,12 @@ async function oneRun(clip: string) {
     await speaker.page.evaluate(() => window.lcMic.use());
     await setMicrophone(speaker, true, people);
     const quietLatency = await mouthToEar(speaker, listeners);
+    phase('quiet mouth-to-ear');
     const oneVoiceCpu = pid ? await cpuPercent(pid, CPU_WINDOW_MS) : Number.NaN;
     for (const person of listeners) await setMicrophone(person, true, people);
     await sleep(VOICE_WARMUP_MS);
     const voicesCpu = pid ? await cpuPercent(pid, CPU_WINDOW_MS) : Number.NaN;
+    phase('five voices');
     for (const person of people) await setMicrophone(person, false, people);
 
     // The movie streams live: voices off, then on, in the same room.
@@ -174,11 +188,14 @@ async function oneRun(clip: string) {
     await host.page.waitForFunction(() => window.lcProbes.currentTime('video') > 1, null, {
       timeout: WAIT_MS,
     });
+    phase('movie playing');
     await sleep(MOVIE_WARMUP_MS);
     const voiceOff = await roomFigures(host, guests, pid);
+    phase('voices off measured');
     for (const person of people) await setMicrophone(person, true, people);
     await sleep(VOICE_WARMUP_MS);
     const voiceOn = await roomFigures(host, guests, pid);
+    phase('voices on measured');
     const loadedLatency = await mouthToEar(speaker, listeners);
 
     const result = {
