@@ -191,13 +191,14 @@ export function ensureClips(): void {
   if (!existsSync(AUDIO_ONLY)) {
     makeSound('sine=frequency=300:sample_rate=48000', ['-t', '5', '-c:a', 'libopus'], AUDIO_ONLY);
   }
-  if (!existsSync(VOICE_TONE)) {
-    makeSound(
-      'aevalsrc=0.6*sin(2*PI*440*t)*(0.55+0.45*sin(2*PI*3*t)):s=48000:d=30',
-      [],
-      VOICE_TONE,
-    );
-  }
+  ensureVoiceTone();
+}
+
+/** The fake microphones' WAV alone (bench/voice needs no other clip). */
+export function ensureVoiceTone(): void {
+  if (existsSync(VOICE_TONE)) return;
+  mkdirSync(CLIP_DIR, { recursive: true });
+  makeSound('aevalsrc=0.6*sin(2*PI*440*t)*(0.55+0.45*sin(2*PI*3*t)):s=48000:d=30', [], VOICE_TONE);
 }
 
 function makeSound(source: string, output: string[], file: string): void {

@@ -1,28 +1,15 @@
-import type { Page } from '@playwright/test';
 import { INCOMING_BURST, INCOMING_RATE_PER_SECOND } from '../client/mesh/peer-link';
 import { CONTROL_BURST, CONTROL_PER_SECOND } from '../client/sync/host-sync';
 import { PEER_MESSAGE_MAX_BYTES } from '../shared/peer-messages';
 import { serveClips } from './clip-server';
 import { CLIPS } from './clips';
-import { expect, type Person, test } from './fixtures';
+import { expect, test } from './fixtures';
+import { chatLines, deliverMarker, expectResponsive } from './hostile';
 import { joinAsNodePeer } from './node-peer';
 import { loadUrl, sample, shownVideo } from './playback';
 import { chatLog, createRoom, expectMesh, joinRoom, peopleList, sendChat } from './room';
 
 const FLOOD_SIZE = 5000;
-
-/**
- * The page's main thread still answers: no freeze, no crash. A frozen page never answers, so
- * the bound is generous: a machine with a core kept busy can delay a healthy page's answer by
- * several seconds (5 s was seen to be too short there).
- */
-async function expectResponsive(page: Page): Promise<void> {
-  const answer = await Promise.race([
-    page.evaluate(() => 6 * 7),
-    new Promise<'frozen'>((resolve) => setTimeout(() => resolve('frozen'), 20_000)),
-  ]);
-  expect(answer).toBe(42);
-}
 
 /** A guest posing as the host: a playing source of each kind and a made-up chat history. */
 function forgeHostMessages(json: (value: unknown) => void, hostName: string, t: number): void {
@@ -51,29 +38,6 @@ function forgeHostMessages(json: (value: unknown) => void, hostName: string, t: 
       sentAt: t - 60_000,
     })),
   });
-}
-
-const lines = (person: Person, text: string) =>
-  chatLog(person.page).getByRole('listitem').filter({ hasText: text });
-
-/**
- * Sends a chat line with `text` until every one of `people` shows it once (the same id shows
- * once, so resending is harmless): the throttle may drop it while its bucket refills. The
- * channel is ordered, so once it shows, everything sent before it has arrived.
- */
-async function deliverMarker(
-  send: (data: string) => void,
-  people: readonly Person[],
-  id: string,
-  text: string,
-): Promise<void> {
-  const marker = JSON.stringify({ type: 'chat', id, text, sentAt: Date.now() });
-  await expect(async () => {
-    send(marker);
-    for (const person of people) {
-      await expect(lines(person, text)).toHaveCount(1, { timeout: 1000 });
-    }
-  }).toPass({ timeout: 30_000 });
 }
 
 test('a hostile peer cannot crash, freeze, mislead or silence the others', async ({
@@ -160,7 +124,7 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     // what follows was refused on its merits and not just throttled.
     json({ type: 'chat', id: 'marker-1', text: 'HOSTILE-MARKER one', sentAt: t });
     for (const person of [host, guest]) {
-      await expect(lines(person, 'HOSTILE-MARKER one')).toHaveCount(1);
+      await expect(chatLines(person, 'HOSTILE-MARKER one')).toHaveCount(1);
       await expectResponsive(person.page);
     }
 
@@ -177,7 +141,7 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     await deliverMarker(toBoth, [host, guest], 'marker-2', 'HOSTILE-MARKER two');
     const bound = INCOMING_BURST + (INCOMING_RATE_PER_SECOND * (Date.now() - floodStart)) / 1000;
     for (const person of [host, guest]) {
-      const shown = await lines(person, 'FLOOD#').count();
+      const shown = await chatLines(person, 'FLOOD#').count();
       expect(shown).toBeGreaterThan(0);
       expect(shown).toBeLessThanOrEqual(bound);
       expect(shown).toBeLessThan(FLOOD_SIZE / 4);
@@ -205,11 +169,11 @@ test('a hostile peer cannot crash, freeze, mislead or silence the others', async
     }
 
     // Everyone else's chat goes on, both ways.
-    await expect(lines(host, 'guest during the flood')).toHaveCount(1);
+    await expect(chatLines(host, 'guest during the flood')).toHaveCount(1);
     await sendChat(host.page, 'host after the flood');
     await sendChat(guest.page, 'guest after the flood');
-    await expect(lines(guest, 'host after the flood')).toHaveCount(1);
-    await expect(lines(host, 'guest after the flood')).toHaveCount(1);
+    await expect(chatLines(guest, 'host after the flood')).toHaveCount(1);
+    await expect(chatLines(host, 'guest after the flood')).toHaveCount(1);
     // The client drops bad messages silently (PeerLink counts them), so nothing is logged.
     expect(host.errors).toEqual([]);
     expect(guest.errors).toEqual([]);

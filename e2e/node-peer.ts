@@ -6,6 +6,7 @@ import {
   joinSuccessSchema,
   type PeerInfo,
   relayedSignalSchema,
+  type SignalData,
   signalDataSchema,
 } from '../shared/socket';
 import { cutFrame } from '../shared/swarm/pieces';
@@ -30,6 +31,8 @@ export interface NodePeer {
   members: readonly PeerInfo[];
   /** Every valid message the members sent us, oldest first, with the sender's peerId. */
   received: { from: string; message: PeerMessage }[];
+  /** The WebRTC signals we sent that member through the server (our offer, our candidates). */
+  signalsTo(peerId: string): readonly SignalData[];
   /** Sends raw data to one member, unvalidated. */
   send(peerId: string, data: string | Uint8Array): void;
   /** Resolves once everything sent to that member has left our send buffer. */
@@ -84,6 +87,7 @@ async function joinOnce(
   const peers = new Map<string, Peer>();
   const files = new Map<string, RTCDataChannel>();
   const received: NodePeer['received'] = [];
+  const signalled = new Map<string, SignalData[]>();
   const close = (): void => {
     for (const peer of peers.values()) peer.destroy();
     socket.close();
@@ -121,7 +125,9 @@ async function joinOnce(
             );
             peer.on('signal', (raw) => {
               const data = signalDataSchema.safeParse(raw);
-              if (data.success) socket.emit('signal', { to: member.peerId, data: data.data });
+              if (!data.success) return;
+              signalled.set(member.peerId, [...(signalled.get(member.peerId) ?? []), data.data]);
+              socket.emit('signal', { to: member.peerId, data: data.data });
             });
             peer.on('error', (err) => reject(err));
             // Answer pings, so the member's silence timer keeps the link up between attacks.
@@ -157,6 +163,7 @@ async function joinOnce(
       self: ack.self,
       members: ack.peers,
       received,
+      signalsTo: (peerId) => signalled.get(peerId) ?? [],
       send: (peerId, data) => peerOf(peerId).send(data),
       sendFile,
       sendFrame: (peerId, frame) => {

@@ -44,6 +44,8 @@ export interface Probes {
    * of the video at `selector` (a guest's), or on the host's captured stream when null.
    */
   logBeeps(selector: string | null): Promise<void>;
+  /** The same for any stream, e.g. a voice's (bench/voice). */
+  logBeepsIn(stream: MediaStream): Promise<void>;
   beeps: number[];
   /** That tap's AudioContext base plus output latency (ms), included in each beep's time. */
   beepTapLatencyMs: number;
@@ -295,11 +297,14 @@ export function installProbes(): void {
           : video instanceof HTMLVideoElement
             ? video.srcObject
             : null;
+      await probes.logBeepsIn(stream instanceof MediaStream ? stream : new MediaStream());
+    },
+    async logBeepsIn(stream) {
       probes.beeps = [];
       await beepContext?.close();
       beepContext = null;
       // Nothing to hear when the bench sends no audio (BENCH_ROOM_SENDER noAudio).
-      if (!(stream instanceof MediaStream) || stream.getAudioTracks().length === 0) return;
+      if (stream.getAudioTracks().length === 0) return;
       const ctx = new AudioContext();
       beepContext = ctx;
       // A ScriptProcessor, not a worklet: the app's CSP refuses worklet modules from blob: URLs.

@@ -393,6 +393,8 @@ export class MeshController implements ReactiveController {
         this.#emit((l) => l.memberJoined?.(event.member));
         return;
       case 'memberLeft':
+        // Their link is closed by now, and whatever it still reports is dropped (link-set.ts).
+        this.#personal.delete(event.member.peerId);
         this.#emit((l) => l.memberLeft?.(event.member));
         return;
       case 'hostChanged':

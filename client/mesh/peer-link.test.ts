@@ -93,8 +93,12 @@ function pair(extra: Partial<PeerLinkOptions> = {}) {
   const sides = new Map<string, Side>();
   let blocked = false;
   const relayed = { count: 0 };
+  /** Every offer relayed by the server, in order. */
+  const offers: { type: 'offer'; sdp: string }[] = [];
   const relay = (to: string, data: unknown) => {
     relayed.count += 1;
+    const d = data as { type?: unknown; sdp?: unknown };
+    if (d.type === 'offer' && typeof d.sdp === 'string') offers.push({ type: 'offer', sdp: d.sdp });
     if (blocked) return;
     setTimeout(() => sides.get(to)?.link.signal(data), 0);
   };
@@ -108,6 +112,7 @@ function pair(extra: Partial<PeerLinkOptions> = {}) {
     sides,
     relay,
     relayed,
+    offers,
     block: (on: boolean) => {
       blocked = on;
     },
@@ -309,5 +314,35 @@ describe('PeerLink', () => {
     expect(a.link.send({ type: 'chat', id: 'after', text: 'still up', sentAt: 1 })).toBe(true);
     await until(() => b.messages.length === 1);
     expect(a.link.state).toBe('connected');
+  });
+
+  it('answers one offer on the link at a time: a burst of offers is dropped, not answered', async () => {
+    const { a, b, offers } = await connected();
+    const [offer] = offers;
+    if (!offer) throw new Error('no offer was relayed');
+    const setRemote: (d: RTCSessionDescriptionInit) => Promise<void> =
+      RTCPeerConnection.prototype.setRemoteDescription;
+    // Only b answers here; a, which never asked, takes each answer as a no-op, as a peer that
+    // floods offers would.
+    const remote = vi
+      .spyOn(RTCPeerConnection.prototype, 'setRemoteDescription')
+      .mockImplementation(function (this: RTCPeerConnection, d) {
+        return d?.type === 'answer' ? Promise.resolve() : setRemote.call(this, d);
+      });
+    const burst = 10;
+    for (let i = 0; i < burst; i++) a.link.send({ type: 'signal', data: offer });
+    const offersTaken = () => remote.mock.calls.filter(([d]) => d?.type === 'offer').length;
+    await until(() => offersTaken() + b.link.dropped >= burst);
+    const answered = offersTaken();
+    expect(answered).toBeGreaterThanOrEqual(1);
+    expect(answered + b.link.dropped).toBe(burst);
+    expect(answered).toBeLessThan(burst / 2);
+    // The link lives on, and a later offer, once the first is answered, is answered too.
+    expect(b.link.state).toBe('connected');
+    a.link.send({ type: 'signal', data: offer });
+    await until(() => offersTaken() > answered);
+    expect(a.link.send({ type: 'chat', id: 'after', text: 'still up', sentAt: 1 })).toBe(true);
+    await until(() => b.messages.length === 1);
+    expect([a.link.state, b.link.state]).toEqual(['connected', 'connected']);
   });
 });

@@ -137,6 +137,8 @@ interface Attempt {
   personal: RemotePersonalTracks<MediaStreamTrack>;
   /** Our voice and camera senders on this connection, kept (with no track) while off. */
   personalSenders: Map<PersonalKind, RTCRtpSender>;
+  /** An offer that came on the link is being answered: another one before that is dropped. */
+  answering: boolean;
 }
 
 /**
@@ -305,6 +307,7 @@ export class PeerLink {
       file: null,
       personal: new RemotePersonalTracks(),
       personalSenders: new Map(),
+      answering: false,
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -335,6 +338,7 @@ export class PeerLink {
     // Voice and camera senders get their encodings once negotiated: cap them then.
     peer._pc.addEventListener('signalingstatechange', () => {
       if (peer._pc.signalingState !== 'stable') return;
+      attempt.answering = false;
       for (const [kind, sender] of attempt.personalSenders) void capPersonal(sender, kind);
     });
     // On every attempt, listened to or not, so both ends always have the same channels.
@@ -558,11 +562,21 @@ export class PeerLink {
    * changes the SDP session id on every renegotiation).
    */
   #onLinkSignal(attempt: Attempt, data: SignalData, t: number): void {
-    if (!this.#signals.take(t) || !attempt.peer) {
+    const peer = attempt.peer;
+    if (!this.#signals.take(t) || !peer) {
       this.#dropped += 1;
       return;
     }
-    this.#feed(attempt.peer, data);
+    if (data.type === 'offer') {
+      // The initiator waits for our answer before it offers again, so a second offer meanwhile
+      // (or one while we offer) is a misbehaving peer: answering it would fail and end the link.
+      if (attempt.answering || peer._pc.signalingState !== 'stable') {
+        this.#dropped += 1;
+        return;
+      }
+      attempt.answering = true;
+    }
+    this.#feed(peer, data);
   }
 
   #armConnectTimer(): void {

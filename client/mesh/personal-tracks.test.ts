@@ -67,4 +67,30 @@ describe('RemotePersonalTracks', () => {
       { kind: 'camera', track: null },
     ]);
   });
+
+  it('holds at most one voice and one camera however many tracks a peer sends', () => {
+    const tracks = new RemotePersonalTracks<{ kind: string; id: string }>();
+    tracks.announce({ voice: 'v', camera: 'c' });
+    let on = { voice: 0, camera: 0 };
+    for (let i = 0; i < 100; i += 1) {
+      const changes = [
+        tracks.add(audio(`a${i}`), 'v'),
+        tracks.add(video(`b${i}`), 'c'),
+        tracks.add(audio(`x${i}`), `other-${i}`),
+        tracks.add(video(`y${i}`), 'v'),
+      ].flatMap((c) => (c === 'other' ? [] : c));
+      for (const { kind, track } of changes) on = { ...on, [kind]: track ? 1 : 0 };
+      expect(on.voice + on.camera).toBeLessThanOrEqual(2);
+    }
+    // The last audio in the voice stream was replaced by a video there: no voice at all.
+    expect(on).toEqual({ voice: 0, camera: 1 });
+  });
+
+  it('takes nothing from a connection that went: a late track is not theirs', () => {
+    const tracks = new RemotePersonalTracks<{ kind: string; id: string }>();
+    tracks.announce({ voice: 'v', camera: null });
+    tracks.add(audio('a'), 'v');
+    tracks.clear();
+    expect(tracks.add(audio('late'), 'v')).toBe('other');
+  });
 });

@@ -212,6 +212,7 @@ export class LcRoom extends LitElement {
           <lc-typing .mesh=${mesh}></lc-typing>
           <lc-people ?host=${isHost} @lc-remove=${(e: HTMLElementEventMap['lc-remove']) =>
             mesh.remove(e.detail.peerId)} .speaking=${this.#voice?.speaking ?? []}
+            .microphones=${this.#voice?.microphones.marks}
             .volume=${(id: string) => this.#voice?.volume(id) ?? 1}
             @lc-volume=${(e: HTMLElementEventMap['lc-volume']) =>
               this._withVoice((v) => v.setVolume(e.detail.peerId, e.detail.volume))}

@@ -4,6 +4,7 @@ import type { Member } from '../mesh/member';
 import type { Outdated } from '../mesh/protocol-version';
 import { baseStyles } from '../ui/styles';
 import { listChanged } from '../util/list-changed';
+import type { MicrophoneMark } from '../voice/microphone-marks';
 
 const LINK_TEXT: Record<Member['link'], string> = {
   self: 'you',
@@ -18,6 +19,9 @@ const OUTDATED_TEXT: Record<Outdated, string> = {
   self: 'reload this page to connect',
   peer: 'their page is out of date',
 };
+
+/** Words, not a colour or an icon alone, so a screen reader reads them with the name. */
+const MICROPHONE_TEXT: Record<MicrophoneMark, string> = { on: 'microphone on', muted: 'muted' };
 
 function stateText(m: Member): string {
   if (m.link === 'connected') return LINK_TEXT[m.link];
@@ -64,6 +68,9 @@ export class LcPeople extends LitElement {
         color: var(--lc-warn);
         font-style: italic;
       }
+      .mic {
+        color: var(--lc-muted);
+      }
       .state.connected {
         color: var(--lc-ok);
       }
@@ -79,6 +86,8 @@ export class LcPeople extends LitElement {
   @property({ attribute: false, hasChanged: listChanged }) buffering: readonly string[] = [];
   /** Peer IDs of the people speaking now. */
   @property({ attribute: false, hasChanged: listChanged }) speaking: readonly string[] = [];
+  /** Whose microphone is on or muted (peer ID to mark; none for who never turned it on). */
+  @property({ attribute: false }) microphones: ReadonlyMap<string, MicrophoneMark> | undefined;
   /** The volume we hear each person at (peer ID to 0–1; 1 when absent). */
   @property({ attribute: false }) volume: (peerId: string) => number = () => 1;
   /** Ours is the host's page: each guest gets "Remove NAME". */
@@ -93,7 +102,7 @@ export class LcPeople extends LitElement {
               this.buffering.includes(m.peerId)
                 ? html` <span class="buffering">buffering</span>`
                 : ''
-            }${this.speaking.includes(m.peerId) ? html` <strong>speaking</strong>` : ''}</span>
+            }${this.speaking.includes(m.peerId) ? html` <strong>speaking</strong>` : ''}${this._mic(m.peerId)}</span>
             <span class="state ${m.link}">${stateText(m)}</span>
             ${
               m.link === 'self'
@@ -113,6 +122,12 @@ export class LcPeople extends LitElement {
           </li>`,
         )}
       </ul>`;
+  }
+
+  /** Not a live region: a mark that changes is read with the row, never announced by itself. */
+  private _mic(peerId: string) {
+    const mark = this.microphones?.get(peerId);
+    return mark ? html` <span class="mic">${MICROPHONE_TEXT[mark]}</span>` : '';
   }
 
   private _remove(peerId: string): void {

@@ -13,6 +13,7 @@ import { now } from '../util/clock';
 import { DUCKED, nextFactor, VideoDucker } from './ducking';
 import { LcCameras } from './lc-cameras';
 import { openLocal } from './local-media';
+import { MicrophoneMarks } from './microphone-marks';
 import { levelDb, SpeechGate } from './speech-gate';
 
 /** How often levels are read and the duck moves, ms. */
@@ -36,6 +37,8 @@ export class VoiceSession implements ReactiveController {
   /** "Lower the video while people talk". */
   duck = true;
   readonly tiles = new LcCameras();
+  /** Whose microphone is on or muted, for People. */
+  readonly microphones: MicrophoneMarks;
   readonly #volumes = new Map<string, number>();
   /** One stream per kind for the whole visit: its id is what the links announce. */
   readonly #streams: Record<PersonalKind, MediaStream> = {
@@ -58,10 +61,12 @@ export class VoiceSession implements ReactiveController {
     private readonly video: () => HTMLMediaElement | null,
   ) {
     host.addController(this);
+    this.microphones = new MicrophoneMarks(() => host.requestUpdate());
     this.#unsubscribe = mesh.subscribe({
       personalTrack: (member, kind, track) => this.#remote(member, kind, track),
       memberLeft: (member) => {
         for (const kind of PERSONAL_KINDS) this.#remote(member, kind, null);
+        this.microphones.forget(member.peerId);
       },
     });
     for (const [peerId, tracks] of mesh.personalTracks()) {
@@ -126,8 +131,11 @@ export class VoiceSession implements ReactiveController {
     });
     this.#publish();
     const self = this.#self();
-    if (kind === 'voice') this.#meter(this.mesh.selfPeerId ?? '', track);
-    else if (self) this.tiles.camera(self.peerId, `${self.name} (you)`, track);
+    if (kind === 'voice') {
+      const selfId = this.mesh.selfPeerId ?? '';
+      this.#meter(selfId, track);
+      this.microphones.set(selfId, track);
+    } else if (self) this.tiles.camera(self.peerId, `${self.name} (you)`, track);
   }
 
   #stopLocal(kind: PersonalKind): void {
@@ -139,8 +147,10 @@ export class VoiceSession implements ReactiveController {
     this.on[kind] = false;
     this.#publish();
     const selfId = this.mesh.selfPeerId ?? '';
-    if (kind === 'voice') this.#unmeter(selfId);
-    else this.tiles.camera(selfId, '', null);
+    if (kind === 'voice') {
+      this.#unmeter(selfId);
+      this.microphones.set(selfId, null);
+    } else this.tiles.camera(selfId, '', null);
     this.host.requestUpdate();
   }
 
@@ -163,6 +173,7 @@ export class VoiceSession implements ReactiveController {
       return;
     }
     this.tiles.voice(member.peerId, member.name, track, this.volume(member.peerId));
+    this.microphones.set(member.peerId, track);
     if (track) this.#meter(member.peerId, track);
     else this.#unmeter(member.peerId);
   }
