@@ -6,6 +6,7 @@ import { expect, type Person, test } from './fixtures';
 import { joinAsNodePeer } from './node-peer';
 import { expectPausedTogether, expectPlayingTogether, loadUrl, shownVideo } from './playback';
 import { chatLog, expectMesh, joinRoom, openRoomWith, peopleList, streamFile } from './room';
+import { cue, pickSubtitles, subtitlesFile } from './subtitles';
 
 /** Each cue lasts two seconds: "Line 0" from 0 s, "Line 1" from 2 s, … to the clip's minute. */
 const CUE_S = 2;
@@ -15,18 +16,16 @@ const MARKUP = '<b>Bold</b> and <script>window.__pwned = true</script>';
 const MARKUP_SHOWN = 'Bold and window.__pwned = true';
 const shownFor = (i: number): string => (i === 3 ? MARKUP_SHOWN : `Line ${i}`);
 
-function srt(): Buffer {
+function srt(): string {
   const stamp = (s: number) => `00:00:${String(s).padStart(2, '0')},000`;
   const blocks = Array.from(
     { length: CUES },
     (_, i) =>
       `${i + 1}\n${stamp(i * CUE_S)} --> ${stamp((i + 1) * CUE_S)}\n${i === 3 ? MARKUP : `Line ${i}`}\n`,
   );
-  return Buffer.from(blocks.join('\n'));
+  return blocks.join('\n');
 }
 
-const subtitlesFile = (page: Page): Locator => page.getByLabel('Subtitles file', { exact: true });
-const cue = (page: Page): Locator => page.locator('lc-overlay .cue span');
 const subtitles = (page: Page): Locator => page.getByRole('group', { name: 'Subtitles' });
 const showBox = (page: Page): Locator =>
   subtitles(page).getByRole('checkbox', { name: 'Show subtitles', exact: true });
@@ -34,17 +33,6 @@ const delayBox = (page: Page): Locator =>
   subtitles(page).getByRole('spinbutton', { name: 'Subtitle delay', exact: true });
 const sizeBox = (page: Page): Locator =>
   subtitles(page).getByRole('combobox', { name: 'Subtitle size', exact: true });
-
-async function pickSubtitles(host: Person): Promise<void> {
-  await subtitlesFile(host.page).setInputFiles({
-    name: 'talk.srt',
-    mimeType: 'application/x-subrip',
-    buffer: srt(),
-  });
-  await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
-    `Subtitles from “talk.srt” are shown to everyone (${CUES} lines).`,
-  );
-}
 
 /** The host pauses its own player at `position` s; everyone's follows. */
 async function pauseHostAt(host: Person, position: number): Promise<void> {
@@ -109,7 +97,7 @@ test('the host’s subtitles show for everyone, late joiners too, each with thei
     );
 
     // The subtitles go to everyone and follow each player's own time while it plays.
-    await pickSubtitles(host);
+    await pickSubtitles(host, 'talk.srt', srt());
     await expect(refusal).toBeHidden();
     await expect(ann.page.locator('lc-subtitles').getByRole('status')).toHaveText(
       `The host shared subtitles (${CUES} lines).`,
@@ -216,7 +204,7 @@ test('subtitles show over the host’s live stream and in full screen', async ({
   await openRoomWith(host, [ann]);
   await streamFile(host.page, CLIPS.blue.file);
   await expect(ann.page.locator('lc-player video.remote')).toBeVisible({ timeout: 20_000 });
-  await pickSubtitles(host);
+  await pickSubtitles(host, 'talk.srt', srt());
   await pauseHostAt(host, 13);
   // The stream's video has no time of its own: the host's position from sync places the cue.
   await expect(cue(ann.page)).toHaveText('Line 6', { timeout: 15_000 });
