@@ -225,3 +225,47 @@ test('subtitles show over the host’s live stream and in full screen', async ({
   await expect(cue(ann.page)).toBeVisible();
   await expect(cue(ann.page)).toHaveText(MARKUP_SHOWN);
 });
+
+test('the host’s subtitles come back for everyone when its page reloads, until it removes them', async ({
+  signUp,
+}) => {
+  const clips = await serveClips();
+  try {
+    const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+    const access = await openRoomWith(host, [ann]);
+    await loadUrl(host, clips.url(CLIPS.blue.file));
+    await expectPlayingTogether(host, [ann]);
+    await pickSubtitles(host, 'talk.srt', srt());
+    await pauseHostAt(host, 7);
+    await expectPausedTogether(host, [ann]);
+    for (const person of [host, ann]) await expect(cue(person.page)).toHaveText(MARKUP_SHOWN);
+
+    // The host's page reloads: it reopens its URL where it paused, and its subtitles with it.
+    await host.page.reload();
+    await expectMesh(host.page, host, [ann]);
+    await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+      `Subtitles from “talk.srt” are shown to everyone (${CUES} lines).`,
+      { timeout: 15_000 },
+    );
+    await expect(cue(host.page)).toHaveText(MARKUP_SHOWN, { timeout: 15_000 });
+    await expect(host.page.getByRole('button', { name: 'Remove subtitles' })).toBeVisible();
+    // Ann heard from the host again and kept them; Bob, who comes now, gets them from it.
+    await joinRoom(bob, access);
+    await expectMesh(bob.page, bob, [host, ann]);
+    for (const person of [ann, bob]) {
+      await expect(cue(person.page)).toHaveText(MARKUP_SHOWN, { timeout: 15_000 });
+    }
+    await expect(ann.page.locator('lc-subtitles').getByRole('status')).not.toContainText('removed');
+
+    // Removed, they stay removed through the next reload.
+    await host.page.getByRole('button', { name: 'Remove subtitles' }).click();
+    for (const person of [host, ann, bob]) await expect(cue(person.page)).toHaveCount(0);
+    await host.page.reload();
+    await expectMesh(host.page, host, [ann, bob]);
+    await expectPausedTogether(host, [ann, bob]);
+    for (const person of [host, ann, bob]) await expect(cue(person.page)).toHaveCount(0);
+    await expect(host.page.getByRole('button', { name: 'Remove subtitles' })).toBeHidden();
+  } finally {
+    await clips.close();
+  }
+});

@@ -13,6 +13,7 @@ import type { LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { randomId } from '../util/random-id';
 import { adoptProperties, make, shadowWith } from './element';
+import { forgetSubtitles, keepSubtitles, keptSubtitles } from './kept-subtitles';
 import { overlayIn } from './lc-overlay';
 import { MeshElement } from './mesh-element';
 import { sendPaced } from './paced';
@@ -64,11 +65,14 @@ const REFUSED: Record<string, string> = {
  * shows them or not, with their own delay and size, kept on this device per user. The cue is
  * drawn in the player's overlay, not as a <track>: a live stream carries no text tracks, and
  * the overlay goes full screen with the picture. Its time is the player's own <video> where
- * there is one, else the host's position from sync (a live stream, YouTube).
+ * there is one, else the host's position from sync (a live stream, YouTube). The host keeps its
+ * cues in this tab's sessionStorage, so a reload of its page shows them to everyone again.
  */
 export class LcSubtitles extends MeshElement {
   /** The signed-in user: whose settings these are on this device. */
   userId = '';
+  /** The room, under which the host keeps its subtitles for a reload. */
+  roomId = '';
   #settings: SubtitleSettings | null = null;
   #track: Track | null = null;
   /** The host's own pages, for members who connect later. */
@@ -119,11 +123,12 @@ export class LcSubtitles extends MeshElement {
       if (isSize(size)) this.#change({ size });
     });
     shadowWith(this, CSS).append(this.#hostPart, this.#error, own);
-    adoptProperties(this, ['mesh', 'userId']);
+    adoptProperties(this, ['mesh', 'userId', 'roomId']);
   }
 
   connectedCallback(): void {
     this.listen();
+    this.#restore();
     this.#showSettings();
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
   }
@@ -137,13 +142,23 @@ export class LcSubtitles extends MeshElement {
   protected override listener(mesh: MeshController): MeshListener {
     return {
       message: (_from, message) => this.hear(message),
-      hostChanged: () => {
+      hostChanged: (_host, previous) => {
+        if (!mesh.isHost) {
+          // Handed on: the new host has them now, and a reload here must not send them again.
+          if (previous !== null && previous === mesh.selfPeerId)
+            forgetSubtitles(sessionStorage, this.roomId);
+          return;
+        }
+        this.#restore();
         // Handed the room, we hand on the subtitles we were shown, to members who come later.
-        if (!mesh.isHost || this.#pages.length > 0 || !this.#track) return;
+        if (this.#pages.length > 0 || !this.#track) return;
         this.#assembly.reset();
         this.#pages = subtitlePages(randomId(), this.#track.cues);
+        keepSubtitles(sessionStorage, this.roomId, '', [...this.#track.cues]);
         this.#remove.hidden = false;
       },
+      // Left or closed: nothing to bring back (a reload does not end the room, it only unloads).
+      ended: () => forgetSubtitles(sessionStorage, this.roomId),
       linkReady: (member) => {
         if (!mesh.isHost) return;
         if (this.#pages.length === 0) mesh.send(member.peerId, { type: 'subtitles-off' });
@@ -168,14 +183,31 @@ export class LcSubtitles extends MeshElement {
     if (!decoded.ok) return refuse(decoded.reason);
     const parsed = parseSubtitles(decoded.text);
     if (!parsed.ok) return refuse(parsed.reason);
+    keepSubtitles(sessionStorage, this.roomId, file.name, parsed.cues);
+    this.#share(this.mesh, parsed.cues, file.name);
+  }
+
+  /** The host's page came back (a reload): the subtitles it kept go to everyone again. */
+  #restore(): void {
     const mesh = this.mesh;
+    if (!mesh?.isHost || this.#pages.length > 0 || this.#track) return;
+    const kept = keptSubtitles(sessionStorage, this.roomId);
+    if (kept) this.#share(mesh, kept.cues, kept.name);
+  }
+
+  /** Shows `cues` here and sends them to every member connected now (linkReady: the rest). */
+  #share(mesh: MeshController, cues: Cue[], name: string): void {
     this.#stopSending();
-    this.#pages = subtitlePages(randomId(), parsed.cues);
+    this.#pages = subtitlePages(randomId(), cues);
     this.#send((page) => mesh.broadcast(page));
-    this.#use(parsed.cues, `Subtitles from “${file.name}” are shown to everyone`);
+    this.#use(
+      cues,
+      name ? `Subtitles from “${name}” are shown to everyone` : 'Subtitles are shown to everyone',
+    );
   }
 
   #removeSubtitles(): void {
+    forgetSubtitles(sessionStorage, this.roomId);
     this.#stopSending();
     this.#pages = [];
     this.mesh?.broadcast({ type: 'subtitles-off' });
