@@ -1,12 +1,14 @@
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { SUBTITLE_FILE_MAX_BYTES } from '../shared/subtitles/limits';
 import { serveClips } from './clip-server';
-import { CLIPS } from './clips';
+import { CLIP_DIR, CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { joinAsNodePeer } from './node-peer';
 import { expectPausedTogether, expectPlayingTogether, loadUrl, shownVideo } from './playback';
 import { chatLog, expectMesh, joinRoom, openRoomWith, peopleList, streamFile } from './room';
 import { cue, pickSubtitles, subtitlesFile } from './subtitles';
+import { textTrackClips } from './text-track-clips';
 
 /** Each cue lasts two seconds: "Line 0" from 0 s, "Line 1" from 2 s, … to the clip's minute. */
 const CUE_S = 2;
@@ -268,4 +270,37 @@ test('the host’s subtitles come back for everyone when its page reloads, until
   } finally {
     await clips.close();
   }
+});
+
+test('the host offers the text tracks inside its video file, and the one it picks shows for everyone', async ({
+  signUp,
+}) => {
+  const clips = textTrackClips(join(CLIP_DIR, 'text-tracks'));
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  await openRoomWith(host, [ann]);
+  const track = host.page.getByRole('combobox', { name: 'Subtitle track', exact: true });
+  // A file with no text track offers none.
+  await streamFile(host.page, CLIPS.blue.file);
+  await expect(ann.page.locator('lc-player video.remote')).toBeVisible({ timeout: 20_000 });
+  await expect(track).toBeHidden();
+
+  await streamFile(host.page, clips['webm-webvtt.webm'] ?? '');
+  await expect(track).toBeVisible({ timeout: 15_000 });
+  await expect(track.getByRole('option')).toHaveText(['None', 'English (eng)']);
+  await track.selectOption('English (eng)');
+  await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+    'Subtitles from “webm-webvtt.webm, English (eng)” are shown to everyone (3 lines).',
+  );
+  await expect(ann.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+    'The host shared subtitles (3 lines).',
+  );
+  // The track's second cue, 2–3.25 s, with its markup gone.
+  await pauseHostAt(host, 2.5);
+  for (const person of [host, ann]) {
+    await expect(cue(person.page)).toHaveText('Second line over two', { timeout: 15_000 });
+  }
+
+  // "None" takes them away again.
+  await track.selectOption('None');
+  for (const person of [host, ann]) await expect(cue(person.page)).toHaveCount(0);
 });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
+import { TEXT_TRACK_CLIPS, textTrackClips } from '../../e2e/text-track-clips';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
-import { TEXT_TRACK_CLIPS, textTrackClips } from './clips';
 
 /**
  * Does Debian's Chromium show the text tracks inside a file (issue 14 item 2)? Each clip of

@@ -13,6 +13,7 @@ import type { LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { randomId } from '../util/random-id';
 import { adoptProperties, make, shadowWith } from './element';
+import type { FileTextTracks } from './file-tracks/file-text-tracks';
 import { forgetSubtitles, keepSubtitles, keptSubtitles } from './kept-subtitles';
 import { overlayIn } from './lc-overlay';
 import { MeshElement } from './mesh-element';
@@ -80,6 +81,16 @@ export class LcSubtitles extends MeshElement {
   readonly #assembly = new SubtitleAssembly();
   readonly #sending = new Set<() => void>();
   #ticker: ReturnType<typeof setInterval> | undefined;
+  /** The text tracks inside the host's video file, and that file's name. */
+  #fileTracks: { name: string; tracks: FileTextTracks } | null = null;
+  /** Stops reading the previous video file when the host picks another. */
+  #reading: AbortController | null = null;
+  /** Counts the host's track choices (and video files), so only the latest one's cues are used. */
+  #choice = 0;
+  /** The "Subtitle track" whose cues are shown now, '' for none. */
+  #trackInUse = '';
+  /** Where the room's controls are: the host's "Choose video file" fires there. */
+  #room: Node | null = null;
 
   readonly #hostPart = make('div', { role: 'group', ariaLabel: 'Subtitles for everyone' });
   readonly #file = make('input', {
@@ -87,6 +98,8 @@ export class LcSubtitles extends MeshElement {
     accept: '.srt,.vtt,text/vtt,application/x-subrip',
   });
   readonly #remove = make('button', { type: 'button', hidden: true }, 'Remove subtitles');
+  readonly #fileTrack = make('select');
+  readonly #fileTrackField = field('Subtitle track', this.#fileTrack);
   readonly #show = make('input', { type: 'checkbox' });
   readonly #delay = make('input', { type: 'number', step: '0.1', inputMode: 'decimal' });
   readonly #size = make('select');
@@ -98,7 +111,8 @@ export class LcSubtitles extends MeshElement {
     for (const [value, label] of Object.entries(SUBTITLE_SIZES)) {
       this.#size.append(make('option', { value }, label));
     }
-    this.#hostPart.append(field('Subtitles file', this.#file), this.#remove);
+    this.#fileTrackField.hidden = true;
+    this.#hostPart.append(field('Subtitles file', this.#file), this.#fileTrackField, this.#remove);
     const own = make(
       'div',
       { role: 'group', ariaLabel: 'Subtitles' },
@@ -109,6 +123,7 @@ export class LcSubtitles extends MeshElement {
     );
     this.#file.addEventListener('change', () => void this.#onFile());
     this.#remove.addEventListener('click', () => this.#removeSubtitles());
+    this.#fileTrack.addEventListener('change', () => void this.#onTrackChosen());
     this.#show.addEventListener('change', () => this.#change({ show: this.#show.checked }));
     // Each step applies at once; once the field is left, it shows the delay in use.
     this.#delay.addEventListener('input', () => {
@@ -128,6 +143,8 @@ export class LcSubtitles extends MeshElement {
 
   connectedCallback(): void {
     this.listen();
+    this.#room = this.getRootNode();
+    this.#room.addEventListener('lc-file-chosen', this.#onVideoFile);
     this.#restore();
     this.#showSettings();
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
@@ -135,6 +152,8 @@ export class LcSubtitles extends MeshElement {
 
   disconnectedCallback(): void {
     clearInterval(this.#ticker);
+    this.#room?.removeEventListener('lc-file-chosen', this.#onVideoFile);
+    this.#reading?.abort();
     this.unlisten();
     this.#stopSending();
   }
@@ -184,7 +203,88 @@ export class LcSubtitles extends MeshElement {
     const parsed = parseSubtitles(decoded.text);
     if (!parsed.ok) return refuse(parsed.reason);
     keepSubtitles(sessionStorage, this.roomId, file.name, parsed.cues);
+    this.#fileTrack.value = '';
+    this.#trackInUse = '';
     this.#share(this.mesh, parsed.cues, file.name);
+  }
+
+  // Text tracks inside the host's video file
+
+  readonly #onVideoFile = (event: Event): void => {
+    const file: unknown = event instanceof CustomEvent ? event.detail?.file : null;
+    if (file instanceof File) void this.#offerTracks(file);
+  };
+
+  /** Offers the text tracks of the video file the host picked in "Subtitle track", if it has any. */
+  async #offerTracks(file: File): Promise<void> {
+    this.#reading?.abort();
+    const reading = new AbortController();
+    this.#reading = reading;
+    this.#choice += 1;
+    this.#fileTracks = null;
+    this.#fileTrackField.hidden = true;
+    if (!this.mesh?.isHost) return;
+    try {
+      // The reader loads only now, on the host, when a video file is picked.
+      const { fileTextTracks } = await import('./file-tracks/file-text-tracks');
+      const tracks = await fileTextTracks(file, reading.signal);
+      if (reading.signal.aborted || !tracks) return;
+      this.#fileTracks = { name: file.name, tracks };
+      this.#fileTrack.replaceChildren(
+        make('option', { value: '' }, 'None'),
+        ...tracks.tracks.map((t) => make('option', { value: String(t.number) }, t.label)),
+      );
+      this.#fileTrackField.hidden = false;
+    } catch {
+      // Stopped for a newer file, or not readable: nothing is offered.
+    }
+  }
+
+  /** Reads the chosen track's cues from the file and shows them to everyone. */
+  async #onTrackChosen(): Promise<void> {
+    const found = this.#fileTracks;
+    const mesh = this.mesh;
+    const choice = ++this.#choice;
+    const number = Number(this.#fileTrack.value);
+    const label = this.#fileTrack.selectedOptions[0]?.textContent ?? '';
+    this.#error.textContent = '';
+    if (!found || !mesh?.isHost || !number) {
+      if (this.#pages.length > 0) this.#removeSubtitles();
+      return;
+    }
+    const reading = `Reading “${label}” from “${found.name}”…`;
+    const before = this.#status.textContent;
+    this.#status.textContent = reading;
+    let shown = 0;
+    try {
+      const parsed = await found.tracks.read(number, (fraction) => {
+        // A tenth at a time: the status line is read out.
+        const tenth = Math.floor(fraction * 10);
+        if (choice !== this.#choice || tenth <= shown) return;
+        shown = tenth;
+        this.#status.textContent = `${reading} ${tenth * 10} %`;
+      });
+      if (choice !== this.#choice) return;
+      if (!parsed.ok) {
+        const why =
+          parsed.reason === 'no-cues'
+            ? 'holds no subtitles that can be read'
+            : REFUSED[parsed.reason];
+        this.#error.textContent = `“${label}” in “${found.name}” ${why}.`;
+        this.#fileTrack.value = this.#trackInUse;
+        this.#status.textContent = before;
+        return;
+      }
+      const name = `${found.name}, ${label}`;
+      keepSubtitles(sessionStorage, this.roomId, name, parsed.cues);
+      this.#share(mesh, parsed.cues, name);
+      this.#trackInUse = String(number);
+    } catch {
+      // Stopped because the host picked another video file: that one's tracks are offered now.
+      if (choice !== this.#choice) return;
+      this.#error.textContent = `“${found.name}” could not be read.`;
+      this.#status.textContent = before;
+    }
   }
 
   /** The host's page came back (a reload): the subtitles it kept go to everyone again. */
@@ -208,6 +308,8 @@ export class LcSubtitles extends MeshElement {
 
   #removeSubtitles(): void {
     forgetSubtitles(sessionStorage, this.roomId);
+    this.#fileTrack.value = '';
+    this.#trackInUse = '';
     this.#stopSending();
     this.#pages = [];
     this.mesh?.broadcast({ type: 'subtitles-off' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { textTrackClips } from '../../../bench/text-tracks/clips';
+import { textTrackClips } from '../../../e2e/text-track-clips';
 import { CUE_TEXT_MAX } from '../../../shared/subtitles/limits';
 import { type ByteSource, EbmlReader, WINDOW_BYTES } from './ebml';
 import { type MatroskaLayout, readMatroskaLayout, readTrackCues } from './matroska-text';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ffmpeg, lavfi } from '../../e2e/ffmpeg';
+import { ffmpeg, lavfi } from './ffmpeg';
 
 /** Three cues, the second with markup, as an .srt file ffmpeg muxes into each container. */
 export const PROBE_SRT = `1
