@@ -70,16 +70,25 @@ function showsCueOfItsTime(page: Page, delay: number): Promise<boolean> {
     );
 }
 
+/** Host and Ann in a room playing the blue clip by URL; Bob signed up, not in yet. */
+async function playingWithAnn(
+  signUp: (name: string) => Promise<Person>,
+  clips: Awaited<ReturnType<typeof serveClips>>,
+) {
+  const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+  const access = await openRoomWith(host, [ann]);
+  await loadUrl(host, clips.url(CLIPS.blue.file));
+  await expectPlayingTogether(host, [ann]);
+  return { host, ann, bob, access };
+}
+
 test('the host’s subtitles show for everyone, late joiners too, each with their own delay, size and choice', async ({
   signUp,
   server,
 }) => {
   const clips = await serveClips();
   try {
-    const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
-    const access = await openRoomWith(host, [ann]);
-    await loadUrl(host, clips.url(CLIPS.blue.file));
-    await expectPlayingTogether(host, [ann]);
+    const { host, ann, bob, access } = await playingWithAnn(signUp, clips);
 
     // A file that is too large or not text is refused, with a message to the host.
     await subtitlesFile(host.page).setInputFiles({
@@ -233,10 +242,7 @@ test('the host’s subtitles come back for everyone when its page reloads, until
 }) => {
   const clips = await serveClips();
   try {
-    const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
-    const access = await openRoomWith(host, [ann]);
-    await loadUrl(host, clips.url(CLIPS.blue.file));
-    await expectPlayingTogether(host, [ann]);
+    const { host, ann, bob, access } = await playingWithAnn(signUp, clips);
     await pickSubtitles(host, 'talk.srt', srt());
     await pauseHostAt(host, 7);
     await expectPausedTogether(host, [ann]);

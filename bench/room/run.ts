@@ -588,40 +588,26 @@ function comfortAcrossRuns(runs: Run[], sizes: number[]) {
       .flatMap((s) =>
         s !== undefined && !('error' in s) && s.comfortOn ? [{ off: s, on: s.comfortOn }] : [],
       );
-    type Pair = (typeof paired)[number];
-    const compare = (off: (p: Pair) => number, on: (p: Pair) => number) => ({
-      off: spread(paired.map(off)),
-      on: spread(paired.map(on)),
-      onMinusOff: spread(paired.map((p) => on(p) - off(p))),
+    /** A figure both measurements have, off against on. */
+    type Shared = Pick<
+      SizeFigures,
+      'chatOneWayMs' | 'rawChannelOneWayMs' | 'glassToGlassMs' | 'hostCpuPercent'
+    >;
+    const compare = (figure: (s: Shared) => number) => ({
+      off: spread(paired.map((p) => figure(p.off))),
+      on: spread(paired.map((p) => figure(p.on))),
+      onMinusOff: spread(paired.map((p) => figure(p.on) - figure(p.off))),
     });
     return {
       guests: size,
       runsMeasured: paired.length,
       reactionsPerGuestPerSecond: spread(paired.map((p) => p.on.reactionsPerGuestPerSecond)),
-      chatOneWayP50Ms: compare(
-        (p) => p.off.chatOneWayMs.p50,
-        (p) => p.on.chatOneWayMs.p50,
-      ),
-      chatOneWayP99Ms: compare(
-        (p) => p.off.chatOneWayMs.p99,
-        (p) => p.on.chatOneWayMs.p99,
-      ),
-      rawChannelP99Ms: compare(
-        (p) => p.off.rawChannelOneWayMs.p99,
-        (p) => p.on.rawChannelOneWayMs.p99,
-      ),
-      glassToGlassP50Ms: compare(
-        (p) => p.off.glassToGlassMs.p50,
-        (p) => p.on.glassToGlassMs.p50,
-      ),
-      glassToGlassP90Ms: compare(
-        (p) => p.off.glassToGlassMs.p90,
-        (p) => p.on.glassToGlassMs.p90,
-      ),
-      hostCpuPercent: compare(
-        (p) => p.off.hostCpuPercent,
-        (p) => p.on.hostCpuPercent,
-      ),
+      chatOneWayP50Ms: compare((s) => s.chatOneWayMs.p50),
+      chatOneWayP99Ms: compare((s) => s.chatOneWayMs.p99),
+      rawChannelP99Ms: compare((s) => s.rawChannelOneWayMs.p99),
+      glassToGlassP50Ms: compare((s) => s.glassToGlassMs.p50),
+      glassToGlassP90Ms: compare((s) => s.glassToGlassMs.p90),
+      hostCpuPercent: compare((s) => s.hostCpuPercent),
     };
   });
 }

@@ -2,7 +2,7 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import { SubtitleAssembly } from '../../shared/subtitles/assembly';
 import type { Cue } from '../../shared/subtitles/cue';
 import { decodeSubtitleFile } from '../../shared/subtitles/decode';
-import { SUBTITLE_CUES_MAX, SUBTITLE_FILE_MAX_BYTES } from '../../shared/subtitles/limits';
+import { SUBTITLE_FILE_MAX_BYTES } from '../../shared/subtitles/limits';
 import type { SubtitlesPage } from '../../shared/subtitles/messages';
 import { subtitlePages } from '../../shared/subtitles/pages';
 import { parseSubtitles } from '../../shared/subtitles/parse';
@@ -13,11 +13,12 @@ import type { LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { randomId } from '../util/random-id';
 import { adoptProperties, make, shadowWith } from './element';
-import type { FileTextTracks } from './file-tracks/file-text-tracks';
+import { FileTrackChoice } from './file-track-choice';
 import { forgetSubtitles, keepSubtitles, keptSubtitles } from './kept-subtitles';
 import { overlayIn } from './lc-overlay';
 import { MeshElement } from './mesh-element';
 import { sendPaced } from './paced';
+import { REFUSED } from './subtitle-refusals';
 import {
   loadSubtitleSettings,
   readDelay,
@@ -51,14 +52,6 @@ p:empty { display: none; }
 /** How often the subtitle on show is looked up again, ms (a tenth of a second, the delay's step). */
 const TICK_MS = 100;
 
-const REFUSED: Record<string, string> = {
-  'too-large': `is larger than ${SUBTITLE_FILE_MAX_BYTES / 1024 / 1024} MB, too large for subtitles`,
-  'not-text': 'is not a text file; choose an .srt or .vtt subtitles file',
-  'no-cues': 'holds no subtitles; choose an .srt or .vtt subtitles file',
-  'too-many-cues': `holds more than ${SUBTITLE_CUES_MAX} subtitles`,
-  'too-much-text': 'holds too much text for subtitles',
-};
-
 /**
  * Subtitles over everyone's video. The host picks a "Subtitles file" (.srt or .vtt), read and
  * checked here, and sends its cues in pages to every member, to late joiners and reconnecting
@@ -81,14 +74,6 @@ export class LcSubtitles extends MeshElement {
   readonly #assembly = new SubtitleAssembly();
   readonly #sending = new Set<() => void>();
   #ticker: ReturnType<typeof setInterval> | undefined;
-  /** The text tracks inside the host's video file, and that file's name. */
-  #fileTracks: { name: string; tracks: FileTextTracks } | null = null;
-  /** Stops reading the previous video file when the host picks another. */
-  #reading: AbortController | null = null;
-  /** Counts the host's track choices (and video files), so only the latest one's cues are used. */
-  #choice = 0;
-  /** The "Subtitle track" whose cues are shown now, '' for none. */
-  #trackInUse = '';
   /** Where the room's controls are: the host's "Choose video file" fires there. */
   #room: Node | null = null;
 
@@ -98,21 +83,27 @@ export class LcSubtitles extends MeshElement {
     accept: '.srt,.vtt,text/vtt,application/x-subrip',
   });
   readonly #remove = make('button', { type: 'button', hidden: true }, 'Remove subtitles');
-  readonly #fileTrack = make('select');
-  readonly #fileTrackField = field('Subtitle track', this.#fileTrack);
   readonly #show = make('input', { type: 'checkbox' });
   readonly #delay = make('input', { type: 'number', step: '0.1', inputMode: 'decimal' });
   readonly #size = make('select');
   readonly #status = make('p', { role: 'status', ariaLive: 'polite' });
   readonly #error = make('p', { className: 'error', role: 'alert' });
+  readonly #fileTrack = new FileTrackChoice({
+    status: this.#status,
+    error: this.#error,
+    use: (cues, name) => {
+      keepSubtitles(sessionStorage, this.roomId, name, cues);
+      if (this.mesh?.isHost) this.#share(this.mesh, cues, name);
+    },
+    none: () => this.#removeSubtitles(),
+  });
 
   constructor() {
     super();
     for (const [value, label] of Object.entries(SUBTITLE_SIZES)) {
       this.#size.append(make('option', { value }, label));
     }
-    this.#fileTrackField.hidden = true;
-    this.#hostPart.append(field('Subtitles file', this.#file), this.#fileTrackField, this.#remove);
+    this.#hostPart.append(field('Subtitles file', this.#file), this.#fileTrack.field, this.#remove);
     const own = make(
       'div',
       { role: 'group', ariaLabel: 'Subtitles' },
@@ -123,7 +114,6 @@ export class LcSubtitles extends MeshElement {
     );
     this.#file.addEventListener('change', () => void this.#onFile());
     this.#remove.addEventListener('click', () => this.#removeSubtitles());
-    this.#fileTrack.addEventListener('change', () => void this.#onTrackChosen());
     this.#show.addEventListener('change', () => this.#change({ show: this.#show.checked }));
     // Each step applies at once; once the field is left, it shows the delay in use.
     this.#delay.addEventListener('input', () => {
@@ -153,7 +143,7 @@ export class LcSubtitles extends MeshElement {
   disconnectedCallback(): void {
     clearInterval(this.#ticker);
     this.#room?.removeEventListener('lc-file-chosen', this.#onVideoFile);
-    this.#reading?.abort();
+    this.#fileTrack.stop();
     this.unlisten();
     this.#stopSending();
   }
@@ -203,8 +193,7 @@ export class LcSubtitles extends MeshElement {
     const parsed = parseSubtitles(decoded.text);
     if (!parsed.ok) return refuse(parsed.reason);
     keepSubtitles(sessionStorage, this.roomId, file.name, parsed.cues);
-    this.#fileTrack.value = '';
-    this.#trackInUse = '';
+    this.#fileTrack.clear();
     this.#share(this.mesh, parsed.cues, file.name);
   }
 
@@ -212,80 +201,8 @@ export class LcSubtitles extends MeshElement {
 
   readonly #onVideoFile = (event: Event): void => {
     const file: unknown = event instanceof CustomEvent ? event.detail?.file : null;
-    if (file instanceof File) void this.#offerTracks(file);
+    if (file instanceof File && this.mesh?.isHost) void this.#fileTrack.offer(file);
   };
-
-  /** Offers the text tracks of the video file the host picked in "Subtitle track", if it has any. */
-  async #offerTracks(file: File): Promise<void> {
-    this.#reading?.abort();
-    const reading = new AbortController();
-    this.#reading = reading;
-    this.#choice += 1;
-    this.#fileTracks = null;
-    this.#fileTrackField.hidden = true;
-    if (!this.mesh?.isHost) return;
-    try {
-      // The reader loads only now, on the host, when a video file is picked.
-      const { fileTextTracks } = await import('./file-tracks/file-text-tracks');
-      const tracks = await fileTextTracks(file, reading.signal);
-      if (reading.signal.aborted || !tracks) return;
-      this.#fileTracks = { name: file.name, tracks };
-      this.#fileTrack.replaceChildren(
-        make('option', { value: '' }, 'None'),
-        ...tracks.tracks.map((t) => make('option', { value: String(t.number) }, t.label)),
-      );
-      this.#fileTrackField.hidden = false;
-    } catch {
-      // Stopped for a newer file, or not readable: nothing is offered.
-    }
-  }
-
-  /** Reads the chosen track's cues from the file and shows them to everyone. */
-  async #onTrackChosen(): Promise<void> {
-    const found = this.#fileTracks;
-    const mesh = this.mesh;
-    const choice = ++this.#choice;
-    const number = Number(this.#fileTrack.value);
-    const label = this.#fileTrack.selectedOptions[0]?.textContent ?? '';
-    this.#error.textContent = '';
-    if (!found || !mesh?.isHost || !number) {
-      if (this.#pages.length > 0) this.#removeSubtitles();
-      return;
-    }
-    const reading = `Reading “${label}” from “${found.name}”…`;
-    const before = this.#status.textContent;
-    this.#status.textContent = reading;
-    let shown = 0;
-    try {
-      const parsed = await found.tracks.read(number, (fraction) => {
-        // A tenth at a time: the status line is read out.
-        const tenth = Math.floor(fraction * 10);
-        if (choice !== this.#choice || tenth <= shown) return;
-        shown = tenth;
-        this.#status.textContent = `${reading} ${tenth * 10} %`;
-      });
-      if (choice !== this.#choice) return;
-      if (!parsed.ok) {
-        const why =
-          parsed.reason === 'no-cues'
-            ? 'holds no subtitles that can be read'
-            : REFUSED[parsed.reason];
-        this.#error.textContent = `“${label}” in “${found.name}” ${why}.`;
-        this.#fileTrack.value = this.#trackInUse;
-        this.#status.textContent = before;
-        return;
-      }
-      const name = `${found.name}, ${label}`;
-      keepSubtitles(sessionStorage, this.roomId, name, parsed.cues);
-      this.#share(mesh, parsed.cues, name);
-      this.#trackInUse = String(number);
-    } catch {
-      // Stopped because the host picked another video file: that one's tracks are offered now.
-      if (choice !== this.#choice) return;
-      this.#error.textContent = `“${found.name}” could not be read.`;
-      this.#status.textContent = before;
-    }
-  }
 
   /** The host's page came back (a reload): the subtitles it kept go to everyone again. */
   #restore(): void {
@@ -308,8 +225,7 @@ export class LcSubtitles extends MeshElement {
 
   #removeSubtitles(): void {
     forgetSubtitles(sessionStorage, this.roomId);
-    this.#fileTrack.value = '';
-    this.#trackInUse = '';
+    this.#fileTrack.clear();
     this.#stopSending();
     this.#pages = [];
     this.mesh?.broadcast({ type: 'subtitles-off' });
