@@ -1,27 +1,11 @@
+import { SlicedReader } from './sliced-reader';
+
 /**
  * Reading EBML (the binary layout of Matroska and WebM) from a file in slices. Only what the
  * text-track reader needs: element headers, unsigned integers, strings and small payloads.
  * Every read is bounded: a window of at most WINDOW_BYTES is held, a payload longer than the
  * caller's cap is never read, and a size that runs past the file or its parent is refused.
  */
-
-/** Where the bytes come from: a picked File in the page, a Buffer in tests. */
-export interface ByteSource {
-  readonly size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
-}
-
-/** A Blob (a picked File) read in slices, never whole. */
-export function blobSource(blob: Blob): ByteSource {
-  return {
-    size: blob.size,
-    read: async (offset, length) =>
-      new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer()),
-  };
-}
-
-/** How much is read at once: large reads are fast (PLATFORM.md: ~130 MB/s in 4 MiB steps). */
-export const WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** An element's header: its ID (marker bits kept, as the specs write them) and where its data is. */
 export interface ElementHeader {
@@ -32,44 +16,8 @@ export interface ElementHeader {
   size: number | null;
 }
 
-/** A read that cannot be trusted: the file is not what it claims, or is cut short. */
-export class EbmlError extends Error {}
-
-/**
- * The source seen through one window of WINDOW_BYTES, so that walking many small headers in
- * a row costs one slice read, not one each.
- */
-export class EbmlReader {
-  #windowStart = 0;
-  #window: Uint8Array = new Uint8Array(0);
-  /** Slices read so far (tests check that the walk is bounded by the file's size). */
-  reads = 0;
-
-  constructor(
-    readonly source: ByteSource,
-    private readonly signal?: AbortSignal,
-  ) {}
-
-  get size(): number {
-    return this.source.size;
-  }
-
-  /** Up to `length` bytes from `offset` (fewer at the end of the file). */
-  async bytes(offset: number, length: number): Promise<Uint8Array> {
-    const end = Math.min(offset + length, this.size);
-    if (offset < 0 || offset >= end) return new Uint8Array(0);
-    const windowEnd = this.#windowStart + this.#window.length;
-    if (offset < this.#windowStart || end > windowEnd) {
-      if (this.signal?.aborted) throw new EbmlError('aborted');
-      const want = Math.max(end - offset, Math.min(WINDOW_BYTES, this.size - offset));
-      this.reads += 1;
-      this.#window = await this.source.read(offset, want);
-      this.#windowStart = offset;
-      if (this.#window.length < end - offset) throw new EbmlError('short read');
-    }
-    return this.#window.subarray(offset - this.#windowStart, end - this.#windowStart);
-  }
-
+/** A Matroska or WebM file read through a SlicedReader, an element at a time. */
+export class EbmlReader extends SlicedReader {
   /** The element header at `offset`, or null past the end of the file or on a malformed one. */
   async header(offset: number): Promise<ElementHeader | null> {
     const head = await this.bytes(offset, 12);

@@ -1,6 +1,7 @@
 import type { ParseResult } from '../../../shared/subtitles/parse';
-import { blobSource, EbmlReader } from './ebml';
+import { EbmlReader } from './ebml';
 import { type FileTextTrack, readMatroskaLayout, readTrackCues } from './matroska-text';
+import { blobSource } from './sliced-reader';
 
 /** A text track the host may pick: its number in the file and how it is named to the host. */
 export interface OfferedTrack {

@@ -6,8 +6,9 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { textTrackClips } from '../../../e2e/text-track-clips';
 import { CUE_TEXT_MAX } from '../../../shared/subtitles/limits';
-import { type ByteSource, EbmlReader, WINDOW_BYTES } from './ebml';
+import { EbmlReader } from './ebml';
 import { type MatroskaLayout, readMatroskaLayout, readTrackCues } from './matroska-text';
+import { type ByteSource, WINDOW_BYTES } from './sliced-reader';
 
 /** Bytes as a source that counts, and bounds, what is asked of it. */
 function source(bytes: Uint8Array) {

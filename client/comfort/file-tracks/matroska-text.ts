@@ -1,13 +1,10 @@
-import type { Cue } from '../../../shared/subtitles/cue';
-import {
-  CUE_TEXT_MAX,
-  CUE_TIME_MAX,
-  SUBTITLE_CUES_MAX,
-  SUBTITLE_TEXT_MAX,
-} from '../../../shared/subtitles/limits';
+import { CUE_TEXT_MAX } from '../../../shared/subtitles/limits';
 import type { ParseResult } from '../../../shared/subtitles/parse';
 import { plainText } from '../../../shared/subtitles/parse';
-import { EbmlError, type EbmlReader, readString, readUint, readVint } from './ebml';
+import { CueCollector } from './cue-collector';
+import type { EbmlReader } from './ebml';
+import { readString, readUint, readVint } from './ebml';
+import { ReadError } from './sliced-reader';
 
 /** Element IDs, as the Matroska specification writes them. */
 const ID = {
@@ -94,8 +91,6 @@ const HEADER_ELEMENT_MAX = 1024 * 1024;
 const TEXT_BLOCK_MAX = 64 * 1024;
 /** Top-level elements walked before the first cluster; real files have a handful. */
 const HEADER_ELEMENTS_MAX = 1000;
-/** A cue with no duration in the file lasts until the next one, or this long (s). */
-const OPEN_CUE_MAX_S = 5;
 
 /**
  * The text tracks of a Matroska or WebM file, read from its header (Info and Tracks before the
@@ -140,7 +135,7 @@ export async function readMatroskaLayout(reader: EbmlReader): Promise<MatroskaLa
     }
     return layout;
   } catch (error) {
-    if (error instanceof EbmlError && error.message === 'aborted') throw error;
+    if (error instanceof ReadError && error.message === 'aborted') throw error;
     return null;
   }
 }
@@ -156,9 +151,7 @@ export async function readTrackCues(
   track: FileTextTrack,
   progress: (fraction: number) => void = () => {},
 ): Promise<ParseResult> {
-  const cues: Array<{ start: number; end: number | null; text: string }> = [];
-  let text = 0;
-  let refused: 'too-many-cues' | 'too-much-text' | null = null;
+  const cues = new CueCollector();
   const seconds = (ticks: number) => (ticks * layout.timestampScale) / 1e9;
 
   /** One block's data: the track's own is decoded into a cue, any other is left unread. */
@@ -180,21 +173,7 @@ export async function readTrackCues(
     const payload = (await reader.bytes(start + headerLength, size - headerLength)).slice();
     const cueText = decodeCue(await unpack(payload, track), track.codec);
     const from = seconds(clusterTime + relative);
-    if (cueText === '' || from > CUE_TIME_MAX) return;
-    if (cues.length >= SUBTITLE_CUES_MAX) {
-      refused = 'too-many-cues';
-      return;
-    }
-    text += cueText.length;
-    if (text > SUBTITLE_TEXT_MAX) {
-      refused = 'too-much-text';
-      return;
-    }
-    cues.push({
-      start: Math.max(0, from),
-      end: duration === null ? null : from + seconds(duration),
-      text: cueText,
-    });
+    cues.add(from, duration === null ? null : from + seconds(duration), cueText);
   };
 
   /** Walks a cluster's children; returns where the next top-level element starts. */
@@ -202,7 +181,7 @@ export async function readTrackCues(
     const end = size === null ? layout.segmentEnd : Math.min(at + size, layout.segmentEnd);
     let clusterTime = 0;
     let child = at;
-    while (child < end && !refused) {
+    while (child < end && !cues.refused) {
       const element = await reader.header(child);
       if (!element) return end;
       // A cluster of unknown size ends where the next top-level element begins.
@@ -239,7 +218,7 @@ export async function readTrackCues(
 
   try {
     let at = layout.clustersFrom;
-    while (at < layout.segmentEnd && !refused) {
+    while (at < layout.segmentEnd && !cues.refused) {
       const element = await reader.header(at);
       if (!element) break;
       if (element.id === ID.Cluster) {
@@ -251,24 +230,10 @@ export async function readTrackCues(
       at = element.start + element.size;
     }
   } catch (error) {
-    if (error instanceof EbmlError && error.message === 'aborted') throw error;
+    if (error instanceof ReadError && error.message === 'aborted') throw error;
     // A damaged file: the cues read before the damage stand.
   }
-  if (refused) return { ok: false, reason: refused };
-  return finish(cues);
-}
-
-/** Sorted cues, each open one closed by the next (or after OPEN_CUE_MAX_S). */
-function finish(open: Array<{ start: number; end: number | null; text: string }>): ParseResult {
-  const sorted = [...open].sort((a, b) => a.start - b.start);
-  const cues: Cue[] = [];
-  for (const [i, cue] of sorted.entries()) {
-    const next = sorted[i + 1]?.start ?? Number.POSITIVE_INFINITY;
-    const end = cue.end ?? Math.min(cue.start + OPEN_CUE_MAX_S, next > cue.start ? next : Infinity);
-    if (end > cue.start && end <= CUE_TIME_MAX)
-      cues.push({ start: cue.start, end, text: cue.text });
-  }
-  return cues.length > 0 ? { ok: true, cues } : { ok: false, reason: 'no-cues' };
+  return cues.result();
 }
 
 /** A text track's block as stored: zlib-compressed, or with its common first bytes stripped. */
