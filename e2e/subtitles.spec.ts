@@ -278,7 +278,7 @@ test('the host’s subtitles come back for everyone when its page reloads, until
   }
 });
 
-test('the host offers the text tracks inside its video file, and the one it picks shows for everyone', async ({
+test('the host offers the text tracks inside its video file (WebM, MP4), and the one it picks shows for everyone', async ({
   signUp,
 }) => {
   const clips = textTrackClips(join(CLIP_DIR, 'text-tracks'));
@@ -309,4 +309,16 @@ test('the host offers the text tracks inside its video file, and the one it pick
   // "None" takes them away again.
   await track.selectOption('None');
   for (const person of [host, ann]) await expect(cue(person.page)).toHaveCount(0);
+
+  // An MP4's timed text (mov_text) too.
+  await streamFile(host.page, clips['mp4-mov_text.mp4'] ?? '');
+  await expect(track.getByRole('option')).toHaveText(['None', 'eng'], { timeout: 15_000 });
+  await track.selectOption('eng');
+  await expect(ann.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+    'The host shared subtitles (3 lines).',
+  );
+  await pauseHostAt(host, 3.7);
+  for (const person of [host, ann]) {
+    await expect(cue(person.page)).toHaveText('Third', { timeout: 15_000 });
+  }
 });
