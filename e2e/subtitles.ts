@@ -15,6 +15,6 @@ export async function pickSubtitles(host: Person, name: string, srt: string): Pr
     buffer: Buffer.from(srt),
   });
   await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
-    `Subtitles from “${name}” are shown to everyone (${lines} lines).`,
+    `Subtitles from “${name}” are shown to everyone (${lines === 1 ? '1 line' : `${lines} lines`}).`,
   );
 }

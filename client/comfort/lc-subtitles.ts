@@ -259,7 +259,8 @@ export class LcSubtitles extends MeshElement {
 
   #use(cues: Cue[] | null, said: string): void {
     this.#track = cues ? makeTrack(cues) : null;
-    this.#status.textContent = cues ? `${said} (${cues.length} lines).` : said;
+    const lines = cues?.length === 1 ? '1 line' : `${cues?.length} lines`;
+    this.#status.textContent = cues ? `${said} (${lines}).` : said;
     this.#remove.hidden = this.#pages.length === 0;
     this.#tick();
   }
