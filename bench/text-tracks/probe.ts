@@ -22,9 +22,9 @@ async function main(): Promise<void> {
   const found: Record<string, unknown> = {};
   try {
     const page = await browser.newPage();
-    // tsx wraps named functions in __name(), which the page lacks (as in bench/lib/people.ts).
-    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await page.setContent('<!doctype html><title>probe</title>');
+    // tsx wraps named functions in __name(), which the page lacks (as in bench/lib/people.ts).
+    await page.evaluate('globalThis.__name = (f) => f;');
     for (const { name } of TEXT_TRACK_CLIPS) {
       const path = clips[name];
       if (!path) continue;
