@@ -4,6 +4,10 @@ import { openDetails } from './connection-details';
 import { expect, test } from './fixtures';
 import { withClipPlaying } from './playback';
 import { chatLog, expectMesh, sendChat } from './room';
+import { cue, pickSubtitles } from './subtitles';
+
+/** One subtitle for the whole clip, so it is on screen whenever axe looks. */
+const ONE_CUE = '1\n00:00:00,000 --> 01:00:00,000\nA subtitle, over the picture\n';
 
 /** What axe finds of impact serious or critical on the page as it is, one line each. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -22,7 +26,7 @@ test('axe finds nothing serious on sign-in and the lobby', async ({ page, signUp
   expect(await seriousViolations(person.page), 'lobby').toEqual([]);
 });
 
-test('axe finds nothing serious in a room, for host and guest, with video, chat and the details dialog', async ({
+test('axe finds nothing serious in a room, for host and guest, with video, chat, subtitles and the details dialog', async ({
   signUp,
 }) => {
   // axe walks two playing rooms: about 40 s quiet, twice that with a core kept busy.
@@ -34,6 +38,11 @@ test('axe finds nothing serious in a room, for host and guest, with video, chat 
     // The comfort chunk (reactions, player controls) is part of the room as people see it.
     for (const { page } of [host, ann]) {
       await expect(page.getByRole('group', { name: 'Reactions' })).toBeVisible();
+    }
+    // A subtitle on screen: its text over the picture, and the subtitle controls beside it.
+    await pickSubtitles(host, 'whole-clip.srt', ONE_CUE);
+    for (const { page } of [host, ann]) {
+      await expect(cue(page)).toHaveText('A subtitle, over the picture', { timeout: 15_000 });
     }
     for (const [who, { page }] of [
       ['host', host],

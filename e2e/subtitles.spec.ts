@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { SUBTITLE_FILE_MAX_BYTES } from '../shared/subtitles/limits';
 import { serveClips } from './clip-server';
-import { CLIPS } from './clips';
+import { CLIP_DIR, CLIPS } from './clips';
 import { expect, type Person, test } from './fixtures';
 import { joinAsNodePeer } from './node-peer';
 import {
@@ -12,6 +13,8 @@ import {
   shownVideo,
 } from './playback';
 import { chatLog, expectMesh, joinRoom, openRoomWith, peopleList, streamFile } from './room';
+import { cue, pickSubtitles, subtitlesFile } from './subtitles';
+import { textTrackClips } from './text-track-clips';
 
 /** Each cue lasts two seconds: "Line 0" from 0 s, "Line 1" from 2 s, … to the clip's minute. */
 const CUE_S = 2;
@@ -21,18 +24,16 @@ const MARKUP = '<b>Bold</b> and <script>window.__pwned = true</script>';
 const MARKUP_SHOWN = 'Bold and window.__pwned = true';
 const shownFor = (i: number): string => (i === 3 ? MARKUP_SHOWN : `Line ${i}`);
 
-function srt(): Buffer {
+function srt(): string {
   const stamp = (s: number) => `00:00:${String(s).padStart(2, '0')},000`;
   const blocks = Array.from(
     { length: CUES },
     (_, i) =>
       `${i + 1}\n${stamp(i * CUE_S)} --> ${stamp((i + 1) * CUE_S)}\n${i === 3 ? MARKUP : `Line ${i}`}\n`,
   );
-  return Buffer.from(blocks.join('\n'));
+  return blocks.join('\n');
 }
 
-const subtitlesFile = (page: Page): Locator => page.getByLabel('Subtitles file', { exact: true });
-const cue = (page: Page): Locator => page.locator('lc-overlay .cue span');
 const subtitles = (page: Page): Locator => page.getByRole('group', { name: 'Subtitles' });
 const showBox = (page: Page): Locator =>
   subtitles(page).getByRole('checkbox', { name: 'Show subtitles', exact: true });
@@ -40,17 +41,6 @@ const delayBox = (page: Page): Locator =>
   subtitles(page).getByRole('spinbutton', { name: 'Subtitle delay', exact: true });
 const sizeBox = (page: Page): Locator =>
   subtitles(page).getByRole('combobox', { name: 'Subtitle size', exact: true });
-
-async function pickSubtitles(host: Person): Promise<void> {
-  await subtitlesFile(host.page).setInputFiles({
-    name: 'talk.srt',
-    mimeType: 'application/x-subrip',
-    buffer: srt(),
-  });
-  await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
-    `Subtitles from “talk.srt” are shown to everyone (${CUES} lines).`,
-  );
-}
 
 /** The host pauses its own player at `position` s; everyone's follows. */
 async function pauseHostAt(host: Person, position: number): Promise<void> {
@@ -86,16 +76,25 @@ function showsCueOfItsTime(page: Page, delay: number): Promise<boolean> {
     );
 }
 
+/** Host and Ann in a room playing the blue clip by URL; Bob signed up, not in yet. */
+async function playingWithAnn(
+  signUp: (name: string) => Promise<Person>,
+  clips: Awaited<ReturnType<typeof serveClips>>,
+) {
+  const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
+  const access = await openRoomWith(host, [ann]);
+  await loadUrl(host, clips.url(CLIPS.blue.file));
+  await expectPlayingTogether(host, [ann]);
+  return { host, ann, bob, access };
+}
+
 test('the host’s subtitles show for everyone, late joiners too, each with their own delay, size and choice', async ({
   signUp,
   server,
 }) => {
   const clips = await serveClips();
   try {
-    const [host, ann, bob] = await Promise.all([signUp('host'), signUp('ann'), signUp('bob')]);
-    const access = await openRoomWith(host, [ann]);
-    await loadUrl(host, clips.url(CLIPS.blue.file));
-    await expectPlayingTogether(host, [ann]);
+    const { host, ann, bob, access } = await playingWithAnn(signUp, clips);
 
     // A file that is too large or not text is refused, with a message to the host.
     await subtitlesFile(host.page).setInputFiles({
@@ -115,7 +114,7 @@ test('the host’s subtitles show for everyone, late joiners too, each with thei
     );
 
     // The subtitles go to everyone and follow each player's own time while it plays.
-    await pickSubtitles(host);
+    await pickSubtitles(host, 'talk.srt', srt());
     await expect(refusal).toBeHidden();
     await expect(ann.page.locator('lc-subtitles').getByRole('status')).toHaveText(
       `The host shared subtitles (${CUES} lines).`,
@@ -227,7 +226,7 @@ test('subtitles show over the host’s live stream and in full screen', async ({
   await openRoomWith(host, [ann]);
   await streamFile(host.page, CLIPS.blue.file);
   await expect(ann.page.locator('lc-player video.remote')).toBeVisible({ timeout: 20_000 });
-  await pickSubtitles(host);
+  await pickSubtitles(host, 'talk.srt', srt());
   await pauseHostAt(host, 13);
   // The stream's video has no time of its own: the host's position from sync places the cue.
   await expect(cue(ann.page)).toHaveText('Line 6', { timeout: 15_000 });
@@ -247,4 +246,90 @@ test('subtitles show over the host’s live stream and in full screen', async ({
     .toBe(true);
   await expect(cue(ann.page)).toBeVisible();
   await expect(cue(ann.page)).toHaveText(MARKUP_SHOWN);
+});
+
+test('the host’s subtitles come back for everyone when its page reloads, until it removes them', async ({
+  signUp,
+}) => {
+  const clips = await serveClips();
+  try {
+    const { host, ann, bob, access } = await playingWithAnn(signUp, clips);
+    await pickSubtitles(host, 'talk.srt', srt());
+    await pauseHostAt(host, 7);
+    await expectPausedTogether(host, [ann]);
+    for (const person of [host, ann]) await expect(cue(person.page)).toHaveText(MARKUP_SHOWN);
+
+    // The host's page reloads: it reopens its URL where it paused, and its subtitles with it.
+    await host.page.reload();
+    await expectMesh(host.page, host, [ann]);
+    await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+      `Subtitles from “talk.srt” are shown to everyone (${CUES} lines).`,
+      { timeout: 15_000 },
+    );
+    await expect(cue(host.page)).toHaveText(MARKUP_SHOWN, { timeout: 15_000 });
+    await expect(host.page.getByRole('button', { name: 'Remove subtitles' })).toBeVisible();
+    // Ann heard from the host again and kept them; Bob, who comes now, gets them from it.
+    await joinRoom(bob, access);
+    await expectMesh(bob.page, bob, [host, ann]);
+    for (const person of [ann, bob]) {
+      await expect(cue(person.page)).toHaveText(MARKUP_SHOWN, { timeout: 15_000 });
+    }
+    await expect(ann.page.locator('lc-subtitles').getByRole('status')).not.toContainText('removed');
+
+    // Removed, they stay removed through the next reload.
+    await host.page.getByRole('button', { name: 'Remove subtitles' }).click();
+    for (const person of [host, ann, bob]) await expect(cue(person.page)).toHaveCount(0);
+    await host.page.reload();
+    await expectMesh(host.page, host, [ann, bob]);
+    await expectPausedTogether(host, [ann, bob]);
+    for (const person of [host, ann, bob]) await expect(cue(person.page)).toHaveCount(0);
+    await expect(host.page.getByRole('button', { name: 'Remove subtitles' })).toBeHidden();
+  } finally {
+    await clips.close();
+  }
+});
+
+test('the host offers the text tracks inside its video file (WebM, MP4), and the one it picks shows for everyone', async ({
+  signUp,
+}) => {
+  const clips = textTrackClips(join(CLIP_DIR, 'text-tracks'));
+  const [host, ann] = await Promise.all([signUp('host'), signUp('ann')]);
+  await openRoomWith(host, [ann]);
+  const track = host.page.getByRole('combobox', { name: 'Subtitle track', exact: true });
+  // A file with no text track offers none.
+  await streamFile(host.page, CLIPS.blue.file);
+  await expect(ann.page.locator('lc-player video.remote')).toBeVisible({ timeout: 20_000 });
+  await expect(track).toBeHidden();
+
+  await streamFile(host.page, clips['webm-webvtt.webm'] ?? '');
+  await expect(track).toBeVisible({ timeout: 15_000 });
+  await expect(track.getByRole('option')).toHaveText(['None', 'English (eng)']);
+  await track.selectOption('English (eng)');
+  await expect(host.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+    'Subtitles from “webm-webvtt.webm, English (eng)” are shown to everyone (3 lines).',
+  );
+  await expect(ann.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+    'The host shared subtitles (3 lines).',
+  );
+  // The track's second cue, 2–3.25 s, with its markup gone.
+  await pauseHostAt(host, 2.5);
+  for (const person of [host, ann]) {
+    await expect(cue(person.page)).toHaveText('Second line over two', { timeout: 15_000 });
+  }
+
+  // "None" takes them away again.
+  await track.selectOption('None');
+  for (const person of [host, ann]) await expect(cue(person.page)).toHaveCount(0);
+
+  // An MP4's timed text (mov_text) too.
+  await streamFile(host.page, clips['mp4-mov_text.mp4'] ?? '');
+  await expect(track.getByRole('option')).toHaveText(['None', 'eng'], { timeout: 15_000 });
+  await track.selectOption('eng');
+  await expect(ann.page.locator('lc-subtitles').getByRole('status')).toHaveText(
+    'The host shared subtitles (3 lines).',
+  );
+  await pauseHostAt(host, 3.7);
+  for (const person of [host, ann]) {
+    await expect(cue(person.page)).toHaveText('Third', { timeout: 15_000 });
+  }
 });

@@ -9,10 +9,11 @@ import { startServer } from '../../signalling/testing/server-process';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type InitScript, type Person, signUp as signUpPerson } from '../lib/people';
 import { cpuPercent, findPid } from '../lib/proc';
-import { spread, writeResults } from '../lib/results';
+import { type Spread, spread, writeResults } from '../lib/results';
 import { figures, round, summarize } from '../lib/stats';
 import { CHAT_MESSAGES, chatLatencies } from './chat';
 import { counterClip } from './clip';
+import { comfortOff, comfortOn, denseSubtitles, REACTION_EVERY_MS } from './comfort';
 import { glassToGlass, rtpDelta, snapshot } from './glass-to-glass';
 import { installProbes } from './probes';
 
@@ -22,10 +23,20 @@ import { installProbes } from './probes';
  * glass-to-glass latency, host CPU per guest and the client's gzip size, BENCH_ROOM_RUNS
  * times (default 3) with the median and range of each figure. Prints the figures with the
  * machine they ran on and writes bench/results/room.json; never fails on a timing.
+ *
+ * BENCH_ROOM_COMFORT=1 adds, at each room size of each run, the same chat round, glass-to-glass
+ * window and host CPU window with subtitles and reactions on (issue 14): the host shows a
+ * subtitles file with a cue every 0.5 s for the whole clip, and each guest presses a reaction
+ * every 0.5 s (the rate a receiver lets through) throughout. Odd runs measure "on" before the
+ * plain figures, even runs after, so drift within a run (the jitter buffer settling) does not
+ * side with either. Prints both side by side with each run's difference, and writes
+ * bench/results/room-comfort.json instead (room.json keeps the plain run's figures).
  */
 /** From the last join to the chat round and the frame window (see warmUp). */
 const WARMUP_MS = 30_000;
 const CPU_WINDOW_MS = 8000;
+/** Long enough that the clip never ends during a run, whose sizes take about 2 minutes each. */
+const CLIP_SECONDS = 360;
 
 /**
  * BENCH_ROOM_JITTER_TARGET=0 asks every receiver for that jitter buffer (ms), to compare
@@ -205,6 +216,47 @@ function clientGzipBytes() {
 type SizeResult = { guests: number; error: string } | ({ guests: number } & SizeFigures);
 type SizeFigures = Awaited<ReturnType<typeof measureSize>>;
 
+/** The chat round, the glass-to-glass window and the host's CPU, one after the other. */
+async function measureWindows(host: Person, guests: Person[], hostPid: number | null) {
+  const chat = await chatLatencies(host, guests);
+  const g2g = await glassToGlass(host, guests);
+  const cpu = hostPid ? await cpuPercent(hostPid, CPU_WINDOW_MS) : Number.NaN;
+  return { chat, g2g, cpu };
+}
+
+/** Whether a size also measures with subtitles and reactions on, and then before or after the plain figures. */
+type ComfortOrder = 'off' | 'before' | 'after';
+
+/** The same windows with subtitles and reactions on (BENCH_ROOM_COMFORT), then both off again. */
+async function measureComfort(
+  host: Person,
+  guests: Person[],
+  hostPid: number | null,
+  idleCpu: number,
+  subtitles: { text: string; cues: number },
+) {
+  await comfortOn(host, guests, subtitles);
+  const startedAt = Date.now();
+  const { chat, g2g, cpu } = await measureWindows(host, guests, hostPid);
+  const seconds = (Date.now() - startedAt) / 1000;
+  const pressed = await comfortOff(host, guests);
+  return {
+    subtitleCues: subtitles.cues,
+    reactionsPerGuestPerSecond: round(
+      pressed.reduce((a, b) => a + b, 0) / guests.length / seconds,
+      2,
+    ),
+    chatOneWayMs: figures(chat.oneWay),
+    rawChannelOneWayMs: figures(chat.rawOneWay),
+    chatOverheadP99Ms: round(summarize(chat.oneWay).p99 - summarize(chat.rawOneWay).p99, 1),
+    chatRenders: chat.renders,
+    glassToGlassMs: figures(g2g.all),
+    glassToGlassRates: g2g.rates,
+    hostCpuPercent: round(cpu, 1),
+    hostCpuPercentPerGuest: round((cpu - idleCpu) / guests.length, 1),
+  };
+}
+
 /** Joins guests up to the room size, warms up, then takes every figure of that size. */
 async function measureSize(
   host: Person,
@@ -213,6 +265,8 @@ async function measureSize(
   join: () => Promise<{ guest: Person; firstFrameMs: number }>,
   hostPid: number | null,
   idleCpu: number,
+  comfort: ComfortOrder,
+  subtitles: { text: string; cues: number },
 ) {
   const firstFrame: number[] = [];
   while (guests.length < size) {
@@ -222,9 +276,10 @@ async function measureSize(
   }
   const warmup = await warmUp(guests, Date.now());
   console.log(`guest 1 video jitter buffer target by second of warm-up: ${warmup.join(', ')}`);
-  const chat = await chatLatencies(host, guests);
-  const g2g = await glassToGlass(host, guests);
-  const cpu = hostPid ? await cpuPercent(hostPid, CPU_WINDOW_MS) : Number.NaN;
+  const withComfort = () => measureComfort(host, guests, hostPid, idleCpu, subtitles);
+  const comfortBefore = comfort === 'before' ? await withComfort() : undefined;
+  const { chat, g2g, cpu } = await measureWindows(host, guests, hostPid);
+  const comfortOnFigures = comfortBefore ?? (comfort === 'after' ? await withComfort() : undefined);
   return {
     pinToFirstFrameMs: figures(firstFrame),
     chatOneWayMs: figures(chat.oneWay),
@@ -255,6 +310,7 @@ async function measureSize(
     guest1VideoTargetDelayWarmupMs: warmup,
     hostCpuPercent: round(cpu, 1),
     hostCpuPercentPerGuest: round((cpu - idleCpu) / size, 1),
+    ...(comfortOnFigures ? { comfortOrder: comfort, comfortOn: comfortOnFigures } : {}),
   };
 }
 
@@ -263,7 +319,12 @@ async function measureSize(
  * room grows through each size. A size whose phase fails is recorded with its error and ends
  * the run (the room is no longer the size the next phase expects).
  */
-async function oneRun(clip: string, sizes: number[]) {
+async function oneRun(
+  clip: string,
+  sizes: number[],
+  comfort: ComfortOrder,
+  subtitles: { text: string; cues: number },
+) {
   const work = mkdtempSync(join(tmpdir(), 'lc-bench-room-'));
   const server = await startServer({
     DATA_DIR: work,
@@ -300,7 +361,7 @@ async function oneRun(clip: string, sizes: number[]) {
       try {
         const result = {
           guests: size,
-          ...(await measureSize(host, guests, size, join, hostPid, idleCpu)),
+          ...(await measureSize(host, guests, size, join, hostPid, idleCpu, comfort, subtitles)),
         };
         sizesDone.push(result);
         console.log(JSON.stringify(result));
@@ -355,22 +416,87 @@ function acrossRuns(runs: Run[], sizes: number[]) {
   });
 }
 
+/**
+ * BENCH_ROOM_COMFORT's figures per room size: each one off and on (median [range] over the runs),
+ * and on − off within each run, the paired difference, whose range is the noise to judge it by.
+ */
+function comfortAcrossRuns(runs: Run[], sizes: number[]) {
+  return sizes.map((size) => {
+    const paired = runs
+      .map((r) => r.sizes.find((s) => s.guests === size))
+      .flatMap((s) =>
+        s !== undefined && !('error' in s) && s.comfortOn ? [{ off: s, on: s.comfortOn }] : [],
+      );
+    /** A figure both measurements have, off against on. */
+    type Shared = Pick<
+      SizeFigures,
+      'chatOneWayMs' | 'rawChannelOneWayMs' | 'glassToGlassMs' | 'hostCpuPercent'
+    >;
+    const compare = (figure: (s: Shared) => number) => ({
+      off: spread(paired.map((p) => figure(p.off))),
+      on: spread(paired.map((p) => figure(p.on))),
+      onMinusOff: spread(paired.map((p) => figure(p.on) - figure(p.off))),
+    });
+    return {
+      guests: size,
+      runsMeasured: paired.length,
+      reactionsPerGuestPerSecond: spread(paired.map((p) => p.on.reactionsPerGuestPerSecond)),
+      chatOneWayP50Ms: compare((s) => s.chatOneWayMs.p50),
+      chatOneWayP99Ms: compare((s) => s.chatOneWayMs.p99),
+      rawChannelP99Ms: compare((s) => s.rawChannelOneWayMs.p99),
+      glassToGlassP50Ms: compare((s) => s.glassToGlassMs.p50),
+      glassToGlassP90Ms: compare((s) => s.glassToGlassMs.p90),
+      hostCpuPercent: compare((s) => s.hostCpuPercent),
+    };
+  });
+}
+
+/** Prints comfortAcrossRuns as one table per room size: figure, off, on, on − off. */
+function printComfort(summary: ReturnType<typeof comfortAcrossRuns>): void {
+  const show = (s: Spread | null) => (s ? `${s.median} [${s.min}–${s.max}]` : '–');
+  for (const size of summary) {
+    console.log(
+      `subtitles and reactions, ${size.guests} guests, ${size.runsMeasured} runs ` +
+        `(${show(size.reactionsPerGuestPerSecond)} reactions a second per guest, ` +
+        `one every ${REACTION_EVERY_MS} ms asked): median [range]`,
+    );
+    console.log('  figure | off | on | on − off, per run');
+    for (const [name, figure] of [
+      ['chat one-way p50, ms', size.chatOneWayP50Ms],
+      ['chat one-way p99, ms', size.chatOneWayP99Ms],
+      ['bare channel p99, ms', size.rawChannelP99Ms],
+      ['glass-to-glass p50, ms', size.glassToGlassP50Ms],
+      ['glass-to-glass p90, ms', size.glassToGlassP90Ms],
+      ['host CPU, %', size.hostCpuPercent],
+    ] as const) {
+      console.log(
+        `  ${name} | ${show(figure.off)} | ${show(figure.on)} | ${show(figure.onMinusOff)}`,
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const environment = await startEnvironment({ chromium: true });
   console.log(describeEnvironment(environment));
-  // Long enough that the clip never ends during a run, whose sizes take about 2 minutes each.
-  const clip = counterClip(join('bench', '.clips'), 360);
+  const clip = counterClip(join('bench', '.clips'), CLIP_SECONDS);
   // BENCH_ROOM_GUESTS=3 measures one room size only (quicker, for before/after comparisons).
   const sizes = process.env.BENCH_ROOM_GUESTS?.split(',').map(Number) ?? [3, 5];
   const runCount = Number(process.env.BENCH_ROOM_RUNS ?? 3);
+  const comfort = process.env.BENCH_ROOM_COMFORT === '1';
+  const subtitles = denseSubtitles(CLIP_SECONDS);
   const runs: Run[] = [];
   for (let i = 0; i < runCount; i++) {
     console.log(`run ${i + 1} of ${runCount}`);
-    runs.push(await oneRun(clip, sizes));
+    const order: ComfortOrder = !comfort ? 'off' : i % 2 === 0 ? 'before' : 'after';
+    runs.push(await oneRun(clip, sizes, order, subtitles));
   }
   const summary = acrossRuns(runs, sizes);
   console.log(JSON.stringify(summary, null, 2));
-  writeResults('room', finishEnvironment(environment), {
+  const comfortSummary = comfort ? comfortAcrossRuns(runs, sizes) : null;
+  if (comfortSummary) printComfort(comfortSummary);
+  writeResults(comfort ? 'room-comfort' : 'room', finishEnvironment(environment), {
+    ...(comfortSummary ? { comfortSummary } : {}),
     summary,
     runs,
     client: clientGzipBytes(),

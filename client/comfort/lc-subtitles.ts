@@ -2,7 +2,7 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import { SubtitleAssembly } from '../../shared/subtitles/assembly';
 import type { Cue } from '../../shared/subtitles/cue';
 import { decodeSubtitleFile } from '../../shared/subtitles/decode';
-import { SUBTITLE_CUES_MAX, SUBTITLE_FILE_MAX_BYTES } from '../../shared/subtitles/limits';
+import { SUBTITLE_FILE_MAX_BYTES } from '../../shared/subtitles/limits';
 import type { SubtitlesPage } from '../../shared/subtitles/messages';
 import { subtitlePages } from '../../shared/subtitles/pages';
 import { parseSubtitles } from '../../shared/subtitles/parse';
@@ -13,9 +13,12 @@ import type { LcPlayer } from '../room/lc-player';
 import { now } from '../util/clock';
 import { randomId } from '../util/random-id';
 import { adoptProperties, make, shadowWith } from './element';
+import { FileTrackChoice } from './file-track-choice';
+import { forgetSubtitles, keepSubtitles, keptSubtitles } from './kept-subtitles';
 import { overlayIn } from './lc-overlay';
 import { MeshElement } from './mesh-element';
 import { sendPaced } from './paced';
+import { REFUSED } from './subtitle-refusals';
 import {
   loadSubtitleSettings,
   readDelay,
@@ -49,14 +52,6 @@ p:empty { display: none; }
 /** How often the subtitle on show is looked up again, ms (a tenth of a second, the delay's step). */
 const TICK_MS = 100;
 
-const REFUSED: Record<string, string> = {
-  'too-large': `is larger than ${SUBTITLE_FILE_MAX_BYTES / 1024 / 1024} MB, too large for subtitles`,
-  'not-text': 'is not a text file; choose an .srt or .vtt subtitles file',
-  'no-cues': 'holds no subtitles; choose an .srt or .vtt subtitles file',
-  'too-many-cues': `holds more than ${SUBTITLE_CUES_MAX} subtitles`,
-  'too-much-text': 'holds too much text for subtitles',
-};
-
 /**
  * Subtitles over everyone's video. The host picks a "Subtitles file" (.srt or .vtt), read and
  * checked here, and sends its cues in pages to every member, to late joiners and reconnecting
@@ -64,11 +59,14 @@ const REFUSED: Record<string, string> = {
  * shows them or not, with their own delay and size, kept on this device per user. The cue is
  * drawn in the player's overlay, not as a <track>: a live stream carries no text tracks, and
  * the overlay goes full screen with the picture. Its time is the player's own <video> where
- * there is one, else the host's position from sync (a live stream, YouTube).
+ * there is one, else the host's position from sync (a live stream, YouTube). The host keeps its
+ * cues in this tab's sessionStorage, so a reload of its page shows them to everyone again.
  */
 export class LcSubtitles extends MeshElement {
   /** The signed-in user: whose settings these are on this device. */
   userId = '';
+  /** The room, under which the host keeps its subtitles for a reload. */
+  roomId = '';
   #settings: SubtitleSettings | null = null;
   #track: Track | null = null;
   /** The host's own pages, for members who connect later. */
@@ -76,6 +74,8 @@ export class LcSubtitles extends MeshElement {
   readonly #assembly = new SubtitleAssembly();
   readonly #sending = new Set<() => void>();
   #ticker: ReturnType<typeof setInterval> | undefined;
+  /** Where the room's controls are: the host's "Choose video file" fires there. */
+  #room: Node | null = null;
 
   readonly #hostPart = make('div', { role: 'group', ariaLabel: 'Subtitles for everyone' });
   readonly #file = make('input', {
@@ -88,13 +88,22 @@ export class LcSubtitles extends MeshElement {
   readonly #size = make('select');
   readonly #status = make('p', { role: 'status', ariaLive: 'polite' });
   readonly #error = make('p', { className: 'error', role: 'alert' });
+  readonly #fileTrack = new FileTrackChoice({
+    status: this.#status,
+    error: this.#error,
+    use: (cues, name) => {
+      keepSubtitles(sessionStorage, this.roomId, name, cues);
+      if (this.mesh?.isHost) this.#share(this.mesh, cues, name);
+    },
+    none: () => this.#removeSubtitles(),
+  });
 
   constructor() {
     super();
     for (const [value, label] of Object.entries(SUBTITLE_SIZES)) {
       this.#size.append(make('option', { value }, label));
     }
-    this.#hostPart.append(field('Subtitles file', this.#file), this.#remove);
+    this.#hostPart.append(field('Subtitles file', this.#file), this.#fileTrack.field, this.#remove);
     const own = make(
       'div',
       { role: 'group', ariaLabel: 'Subtitles' },
@@ -119,17 +128,22 @@ export class LcSubtitles extends MeshElement {
       if (isSize(size)) this.#change({ size });
     });
     shadowWith(this, CSS).append(this.#hostPart, this.#error, own);
-    adoptProperties(this, ['mesh', 'userId']);
+    adoptProperties(this, ['mesh', 'userId', 'roomId']);
   }
 
   connectedCallback(): void {
     this.listen();
+    this.#room = this.getRootNode();
+    this.#room.addEventListener('lc-file-chosen', this.#onVideoFile);
+    this.#restore();
     this.#showSettings();
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
   }
 
   disconnectedCallback(): void {
     clearInterval(this.#ticker);
+    this.#room?.removeEventListener('lc-file-chosen', this.#onVideoFile);
+    this.#fileTrack.stop();
     this.unlisten();
     this.#stopSending();
   }
@@ -137,13 +151,23 @@ export class LcSubtitles extends MeshElement {
   protected override listener(mesh: MeshController): MeshListener {
     return {
       message: (_from, message) => this.hear(message),
-      hostChanged: () => {
+      hostChanged: (_host, previous) => {
+        if (!mesh.isHost) {
+          // Handed on: the new host has them now, and a reload here must not send them again.
+          if (previous !== null && previous === mesh.selfPeerId)
+            forgetSubtitles(sessionStorage, this.roomId);
+          return;
+        }
+        this.#restore();
         // Handed the room, we hand on the subtitles we were shown, to members who come later.
-        if (!mesh.isHost || this.#pages.length > 0 || !this.#track) return;
+        if (this.#pages.length > 0 || !this.#track) return;
         this.#assembly.reset();
         this.#pages = subtitlePages(randomId(), this.#track.cues);
+        keepSubtitles(sessionStorage, this.roomId, '', [...this.#track.cues]);
         this.#remove.hidden = false;
       },
+      // Left or closed: nothing to bring back (a reload does not end the room, it only unloads).
+      ended: () => forgetSubtitles(sessionStorage, this.roomId),
       linkReady: (member) => {
         if (!mesh.isHost) return;
         if (this.#pages.length === 0) mesh.send(member.peerId, { type: 'subtitles-off' });
@@ -168,14 +192,40 @@ export class LcSubtitles extends MeshElement {
     if (!decoded.ok) return refuse(decoded.reason);
     const parsed = parseSubtitles(decoded.text);
     if (!parsed.ok) return refuse(parsed.reason);
+    keepSubtitles(sessionStorage, this.roomId, file.name, parsed.cues);
+    this.#fileTrack.clear();
+    this.#share(this.mesh, parsed.cues, file.name);
+  }
+
+  // Text tracks inside the host's video file
+
+  readonly #onVideoFile = (event: Event): void => {
+    const file: unknown = event instanceof CustomEvent ? event.detail?.file : null;
+    if (file instanceof File && this.mesh?.isHost) void this.#fileTrack.offer(file);
+  };
+
+  /** The host's page came back (a reload): the subtitles it kept go to everyone again. */
+  #restore(): void {
     const mesh = this.mesh;
+    if (!mesh?.isHost || this.#pages.length > 0 || this.#track) return;
+    const kept = keptSubtitles(sessionStorage, this.roomId);
+    if (kept) this.#share(mesh, kept.cues, kept.name);
+  }
+
+  /** Shows `cues` here and sends them to every member connected now (linkReady: the rest). */
+  #share(mesh: MeshController, cues: Cue[], name: string): void {
     this.#stopSending();
-    this.#pages = subtitlePages(randomId(), parsed.cues);
+    this.#pages = subtitlePages(randomId(), cues);
     this.#send((page) => mesh.broadcast(page));
-    this.#use(parsed.cues, `Subtitles from “${file.name}” are shown to everyone`);
+    this.#use(
+      cues,
+      name ? `Subtitles from “${name}” are shown to everyone` : 'Subtitles are shown to everyone',
+    );
   }
 
   #removeSubtitles(): void {
+    forgetSubtitles(sessionStorage, this.roomId);
+    this.#fileTrack.clear();
     this.#stopSending();
     this.#pages = [];
     this.mesh?.broadcast({ type: 'subtitles-off' });
@@ -209,7 +259,8 @@ export class LcSubtitles extends MeshElement {
 
   #use(cues: Cue[] | null, said: string): void {
     this.#track = cues ? makeTrack(cues) : null;
-    this.#status.textContent = cues ? `${said} (${cues.length} lines).` : said;
+    const lines = cues?.length === 1 ? '1 line' : `${cues?.length} lines`;
+    this.#status.textContent = cues ? `${said} (${lines}).` : said;
     this.#remove.hidden = this.#pages.length === 0;
     this.#tick();
   }

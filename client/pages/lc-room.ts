@@ -202,7 +202,7 @@ export class LcRoom extends LitElement {
                 }`
           }
           <lc-watch .mesh=${mesh} .chat=${this.#chat} .userId=${this.user.id}></lc-watch>
-          <lc-subtitles .mesh=${mesh} .userId=${this.user.id}></lc-subtitles>
+          <lc-subtitles .mesh=${mesh} .userId=${this.user.id} .roomId=${this.roomId}></lc-subtitles>
           ${this._renderVoice()}
         </section>
         <div class="side">
