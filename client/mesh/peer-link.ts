@@ -102,8 +102,11 @@ export const INCOMING_RATE_PER_SECOND = 30;
 export const SIGNAL_BURST = 32;
 export const SIGNAL_RATE_PER_SECOND = 4;
 
-/** How long a connection that met another protocol version stays open, so our hello gets there. */
-const OUTDATED_CLOSE_MS = 1000;
+/**
+ * How long a connection that met another protocol version stays open, so our hello gets there
+ * even to a page whose main thread is starved.
+ */
+const OUTDATED_CLOSE_MS = 3000;
 
 /** The reason a link fails with when no connection formed in time. */
 export const CONNECT_TIMEOUT = 'connect timeout';
