@@ -129,7 +129,7 @@ test.describe('relay only', () => {
     for (const { page } of [host, guest]) await relayBox(page).check();
     const access = await createRoom(host);
     await joinRoom(guest, access);
-    // The connection sits in 'new' until the 15 s connect timeout names the relay.
+    // Each side's gathering ends without a relay candidate, which names the relay at once.
     for (const { page } of [host, guest]) {
       await expect(roomStatus(page)).toContainText('Could not reach the relay server', {
         timeout: 25_000,

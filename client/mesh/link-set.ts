@@ -2,7 +2,13 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import type { Role, SignalData } from '../../shared/socket';
 import type { ClockEstimate } from '../../shared/sync/clock-offset';
 import type { FileEvent } from './file-channel';
-import { CONNECT_TIMEOUT, type OutgoingMedia, PeerLink, type PersonalMedia } from './peer-link';
+import {
+  CONNECT_TIMEOUT,
+  NO_RELAY,
+  type OutgoingMedia,
+  PeerLink,
+  type PersonalMedia,
+} from './peer-link';
 import type { PersonalChange } from './personal-tracks';
 import type { LinkChange } from './room-state';
 
@@ -79,7 +85,12 @@ export class LinkSet {
         signal: (data) => this.listener.signal(peerId, data),
         state: (state, reason) => {
           if (!current()) return;
-          const change = { state, timedOut: reason === CONNECT_TIMEOUT, outdated: link.outdated };
+          const change = {
+            state,
+            timedOut: reason === CONNECT_TIMEOUT,
+            noRelay: reason === NO_RELAY,
+            outdated: link.outdated,
+          };
           this.listener.changed(peerId, change);
         },
         hello: () => {

@@ -3,13 +3,20 @@ import { RTCPeerConnection } from 'webrtc-polyfill';
 import type { PeerMessage } from '../../shared/peer-messages';
 import { DEFAULT_PING_SCHEDULE } from '../../shared/sync/ping-schedule';
 import { FILE_HIGH_WATER_BYTES, FILE_MESSAGE_MAX_BYTES } from './file-channel';
-import { type LinkState, PeerLink, type PeerLinkOptions, SIGNAL_BURST } from './peer-link';
+import {
+  type LinkState,
+  NO_RELAY,
+  PeerLink,
+  type PeerLinkOptions,
+  SIGNAL_BURST,
+} from './peer-link';
 
 // Real simple-peer over node-datachannel: two links in one process, signals relayed by hand.
 
 interface Side {
   link: PeerLink;
   states: LinkState[];
+  reasons: string[];
   messages: PeerMessage[];
   hellos: string[];
   /** What happened on `lc-file`: 'open', 'closed', 'drain'. */
@@ -46,6 +53,7 @@ function makeSide(
 ): Side {
   const side: Side = {
     states: [],
+    reasons: [],
     messages: [],
     hellos: [],
     fileEvents: [],
@@ -64,7 +72,10 @@ function makeSide(
     },
     {
       signal: (data) => relay(other, data),
-      state: (state) => side.states.push(state),
+      state: (state, reason) => {
+        side.states.push(state);
+        side.reasons.push(reason);
+      },
       message: (m) => side.messages.push(m),
       hello: (h) => side.hellos.push(h.name),
       track: () => {},
@@ -217,7 +228,7 @@ describe('PeerLink', () => {
     await until(() => b2.messages.some((m) => m.type === 'chat' && m.id === 'again'));
   });
 
-  it('asks for fresh ICE servers on every attempt, and relay only without a relay never connects', async () => {
+  it('asks for fresh ICE servers on every attempt, and relay only without a relay never connects, saying so', async () => {
     let fetches = 0;
     const iceServers = async (): Promise<RTCIceServer[]> => {
       fetches += 1;
@@ -230,6 +241,8 @@ describe('PeerLink', () => {
     expect(a.states).not.toContain('connected');
     expect(b.states).not.toContain('connected');
     expect(fetches).toBeGreaterThanOrEqual(2);
+    // Both sides learn it from their own gathering, the answering side too.
+    await until(() => a.reasons.includes(NO_RELAY) && b.reasons.includes(NO_RELAY));
   });
 
   it('ends for good on close', async () => {

@@ -111,6 +111,14 @@ const OUTDATED_CLOSE_MS = 3000;
 /** The reason a link fails with when no connection formed in time. */
 export const CONNECT_TIMEOUT = 'connect timeout';
 
+/**
+ * The reason a relay-only link reports (its state unchanged) when the attempt finished gathering
+ * without a single relay candidate: the relay refused us or could not be reached. Each side
+ * learns it from its own gathering, so the side that answers fresh offers, whose connect timer
+ * every new offer restarts, is told as surely as the side that makes them.
+ */
+export const NO_RELAY = 'no relay candidate';
+
 /** One simple-peer connection; a link makes a fresh one for every retry. */
 interface Attempt {
   /** Null while the ICE servers load; signals wait in `queued` until then. */
@@ -142,6 +150,8 @@ interface Attempt {
   personalSenders: Map<PersonalKind, RTCRtpSender>;
   /** An offer that came on the link is being answered: another one before that is dropped. */
   answering: boolean;
+  /** Local candidates gathered so far (only relay ones when relay only). */
+  candidates: number;
 }
 
 /**
@@ -311,6 +321,7 @@ export class PeerLink {
       personal: new RemotePersonalTracks(),
       personalSenders: new Map(),
       answering: false,
+      candidates: 0,
     };
     this.#attempt = attempt;
     // The connect timer, already armed by the caller, also covers a slow or failed fetch.
@@ -344,6 +355,7 @@ export class PeerLink {
       attempt.answering = false;
       for (const [kind, sender] of attempt.personalSenders) void capPersonal(sender, kind);
     });
+    if (this.#opts.relayOnly) this.#watchGathering(attempt, peer._pc);
     // On every attempt, listened to or not, so both ends always have the same channels.
     attempt.file = new FileChannel(peer._pc, this.listener.file, () => {
       this.#dropped += 1;
@@ -389,6 +401,18 @@ export class PeerLink {
       if (mine()) this.#fail('closed by peer');
     });
     for (const data of attempt.queued.splice(0)) if (mine()) this.#feed(peer, data);
+  }
+
+  #watchGathering(attempt: Attempt, pc: RTCPeerConnection): void {
+    pc.addEventListener('icecandidate', (event) => {
+      if (event.candidate?.candidate) attempt.candidates += 1;
+    });
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState !== 'complete' || attempt.candidates > 0) return;
+      if (this.#attempt === attempt && this.#state === 'connecting') {
+        this.listener.state(this.#state, NO_RELAY);
+      }
+    });
   }
 
   #feed(peer: Peer, data: SignalData): void {

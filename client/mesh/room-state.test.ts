@@ -38,7 +38,12 @@ const link = (state: RoomState, peerId: string): Member['link'] | undefined =>
 function inRoom(): RoomState {
   let state = joined(EMPTY_ROOM, ack('me', 'h', [peer('h', 'host'), peer('a')])).state;
   for (const id of ['h', 'a']) {
-    state = linkChanged(state, id, { state: 'connected', timedOut: false, outdated: null }, false);
+    state = linkChanged(
+      state,
+      id,
+      { state: 'connected', timedOut: false, noRelay: false, outdated: null },
+      false,
+    );
   }
   return state;
 }
@@ -77,7 +82,12 @@ describe('joined', () => {
 describe('rejoined', () => {
   it('keeps connected links, offers where one broke and lets the unlisted without a link go', () => {
     let state = inRoom();
-    state = linkChanged(state, 'a', { state: 'retrying', timedOut: false, outdated: null }, false);
+    state = linkChanged(
+      state,
+      'a',
+      { state: 'retrying', timedOut: false, noRelay: false, outdated: null },
+      false,
+    );
     state = peerJoined(state, peer('b'), live()).state;
     const step = rejoined(state, ack('me', 'h', [peer('h', 'host'), peer('a')]), live('h'));
     expect(step.close).toEqual(['a', 'b']);
@@ -149,15 +159,38 @@ describe('peerLeft', () => {
 });
 
 describe('linkChanged', () => {
-  const timedOut = { state: 'failed', timedOut: true, outdated: null } as const;
+  const timedOut = { state: 'failed', timedOut: true, noRelay: false, outdated: null } as const;
 
   it('says the relay is out of reach after a relay-only timeout, through retries, until connected', () => {
     let state = linkChanged(inRoom(), 'a', timedOut, true);
     expect(state.members[2]?.relayUnreachable).toBe(true);
-    state = linkChanged(state, 'a', { state: 'retrying', timedOut: false, outdated: null }, true);
+    state = linkChanged(
+      state,
+      'a',
+      { state: 'retrying', timedOut: false, noRelay: false, outdated: null },
+      true,
+    );
     expect(state.members[2]?.relayUnreachable).toBe(true);
-    state = linkChanged(state, 'a', { state: 'connected', timedOut: false, outdated: null }, true);
+    state = linkChanged(
+      state,
+      'a',
+      { state: 'connected', timedOut: false, noRelay: false, outdated: null },
+      true,
+    );
     expect(state.members[2]?.relayUnreachable).toBe(false);
+  });
+
+  it('says the relay is out of reach as soon as an attempt gathers no relay candidate', () => {
+    const gathered = {
+      state: 'connecting',
+      timedOut: false,
+      noRelay: true,
+      outdated: null,
+    } as const;
+    let state = linkChanged(inRoom(), 'a', gathered, true);
+    expect(state.members[2]).toMatchObject({ link: 'connecting', relayUnreachable: true });
+    state = linkChanged(state, 'a', { ...gathered, noRelay: false }, true);
+    expect(state.members[2]?.relayUnreachable).toBe(true);
   });
 
   it('blames no relay when relay-only is off', () => {
@@ -168,7 +201,7 @@ describe('linkChanged', () => {
     const state = linkChanged(
       inRoom(),
       'a',
-      { state: 'failed', timedOut: false, outdated: 'peer' },
+      { state: 'failed', timedOut: false, noRelay: false, outdated: 'peer' },
       false,
     );
     expect(state.members[2]).toMatchObject({ link: 'failed', outdated: 'peer' });

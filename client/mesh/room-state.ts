@@ -53,6 +53,8 @@ export interface LinkChange {
   state: LinkState;
   /** The attempt failed because no connection formed in time. */
   timedOut: boolean;
+  /** A relay-only attempt gathered no relay candidate: the relay refused us or is unreachable. */
+  noRelay: boolean;
   outdated: Outdated | null;
 }
 
@@ -185,8 +187,8 @@ export function peerLeft(state: RoomState, peerId: string): RoomStep {
 }
 
 /**
- * A link's news on its member. "Relay unreachable" is kept through the retries that follow a
- * timeout on a relay-only link, until a connection finally forms.
+ * A link's news on its member. "Relay unreachable" (no relay candidate, or a timeout on a
+ * relay-only link) is kept through the retries that follow, until a connection finally forms.
  */
 export function linkChanged(
   state: RoomState,
@@ -200,6 +202,7 @@ export function linkChanged(
       if (m.peerId !== peerId) return m;
       let relayUnreachable = m.relayUnreachable ?? false;
       if (change.state === 'connected') relayUnreachable = false;
+      else if (change.noRelay) relayUnreachable = true;
       else if (change.state === 'failed' && change.timedOut) relayUnreachable = relayOnly;
       return { ...m, link: change.state, relayUnreachable, outdated: change.outdated ?? undefined };
     }),
