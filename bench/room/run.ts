@@ -1,11 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { streamFile } from '../../e2e/room';
-import { startServer } from '../../signalling/testing/server-process';
+import { startBenchServer } from '../lib/app-server';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type InitScript, type Person, signUp as signUpPerson } from '../lib/people';
 import { cpuPercent, findPid } from '../lib/proc';
@@ -325,14 +324,7 @@ async function oneRun(
   comfort: ComfortOrder,
   subtitles: { text: string; cues: number },
 ) {
-  const work = mkdtempSync(join(tmpdir(), 'lc-bench-room-'));
-  const server = await startServer({
-    DATA_DIR: work,
-    BCRYPT_COST: '10',
-    STATIC_DIR: 'dist/client',
-    // Every browser of the growing room connects from 127.0.0.1.
-    CONNECTIONS_PER_IP: '1000',
-  });
+  const { server, stop } = await startBenchServer('room');
   const marker = `--lc-bench-host=${process.pid}-${Date.now()}`;
   const hostBrowser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -381,8 +373,7 @@ async function oneRun(
   } finally {
     await hostBrowser.close();
     await guestBrowser.close();
-    await server.stop();
-    rmSync(work, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { streamFile } from '../../e2e/room';
-import { startServer } from '../../signalling/testing/server-process';
+import { startBenchServer } from '../lib/app-server';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type Person, pressJoin, type RoomAccess, signUp } from '../lib/people';
 import { cpuPercent, findPid, treeCpuSeconds, treePssBytes } from '../lib/proc';
@@ -56,13 +54,7 @@ interface Setup {
 
 /** A fresh server, a host browser and a browser for the guests, the room made and joined. */
 async function setUp(guestCount: number): Promise<Setup> {
-  const work = mkdtempSync(join(tmpdir(), 'lc-bench-share-'));
-  const server = await startServer({
-    DATA_DIR: work,
-    BCRYPT_COST: '10',
-    STATIC_DIR: 'dist/client',
-    CONNECTIONS_PER_IP: '1000',
-  });
+  const { server, stop } = await startBenchServer('share');
   const tag = `${process.pid}-${Date.now()}`;
   const hostBrowser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -75,8 +67,7 @@ async function setUp(guestCount: number): Promise<Setup> {
   const close = async () => {
     await hostBrowser.close();
     await guestBrowser.close();
-    await server.stop();
-    rmSync(work, { recursive: true, force: true });
+    await stop();
   };
   try {
     const host = await person(hostBrowser, server.url, 'host');

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { type Browser, chromium, type Page, type Route } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { serveClips } from '../../e2e/clip-server';
 import { DEFAULT_DRIFT_PARAMS } from '../../shared/sync/drift-controller';
-import { startServer } from '../../signalling/testing/server-process';
+import { startBenchServer } from '../lib/app-server';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type Person, pressJoin, signUp } from '../lib/people';
 import { writeResults } from '../lib/results';
@@ -384,18 +382,10 @@ async function main(): Promise<void> {
   const undo: Array<() => unknown> = [];
   try {
     const clip = syncClip();
-    const work = mkdtempSync(join(tmpdir(), 'lc-bench-sync-'));
-    undo.push(() => rmSync(work, { recursive: true, force: true }));
     const clips = await serveClips();
     undo.push(() => clips.close());
-    const server = await startServer({
-      DATA_DIR: work,
-      BCRYPT_COST: '10',
-      STATIC_DIR: 'dist/client',
-      // Every browser connects from 127.0.0.1.
-      CONNECTIONS_PER_IP: '1000',
-    });
-    undo.push(() => server.stop());
+    const { server, stop } = await startBenchServer('sync');
+    undo.push(stop);
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
     undo.push(() => browser.close());
 

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { ensureVoiceTone, VOICE_TONE } from '../../e2e/clips';
 import { streamFile } from '../../e2e/room';
-import { startServer } from '../../signalling/testing/server-process';
+import { startBenchServer } from '../lib/app-server';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type Person, pressJoin, signUp } from '../lib/people';
 import { cpuPercent, findPid } from '../lib/proc';
@@ -142,13 +141,7 @@ async function launch(marker: string): Promise<Browser> {
 }
 
 async function oneRun(clip: string) {
-  const work = mkdtempSync(join(tmpdir(), 'lc-bench-voice-'));
-  const server = await startServer({
-    DATA_DIR: work,
-    BCRYPT_COST: '10',
-    STATIC_DIR: 'dist/client',
-    CONNECTIONS_PER_IP: '1000',
-  });
+  const { server, stop } = await startBenchServer('voice');
   const marker = `--lc-bench-voice=${process.pid}-${Date.now()}`;
   const browser = await launch(marker);
   const started = Date.now();
@@ -224,8 +217,7 @@ async function oneRun(clip: string) {
     return result;
   } finally {
     await browser.close();
-    await server.stop();
-    rmSync(work, { recursive: true, force: true });
+    await stop();
   }
 }
 

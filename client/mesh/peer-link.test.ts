@@ -176,14 +176,21 @@ describe('PeerLink', () => {
     });
     older.link.start(false);
     newer.link.start(true);
-    await until(() => newer.link.state === 'failed' && older.link.state === 'failed');
+    // A first attempt may fail for another reason under load (node-datachannel once refused the
+    // answer) and be retried; what counts is what follows once the two pages have met.
+    await until(
+      () =>
+        newer.link.state === 'failed' &&
+        older.link.state === 'failed' &&
+        newer.link.outdated !== null &&
+        older.link.outdated !== null,
+    );
     expect(newer.link.outdated).toBe('peer');
     expect(older.link.outdated).toBe('self');
     // Neither retries: a fresh connection would meet the same pages.
+    const reported = [newer.states.length, older.states.length];
     await new Promise((r) => setTimeout(r, 1500));
-    expect(newer.states.at(-1)).toBe('failed');
-    expect(older.states.at(-1)).toBe('failed');
-    expect([...newer.states, ...older.states]).not.toContain('retrying');
+    expect([newer.states.length, older.states.length]).toEqual(reported);
     expect([...newer.hellos, ...older.hellos]).toEqual([]);
   });
 

@@ -51,8 +51,12 @@ export async function notifyHost(
 }
 
 export function closeRoom(io: LcServer, roomId: string, reason: RoomClosedReason): void {
-  io.in(roomKey(roomId)).emit('room:closed', { roomId, reason });
-  io.in(roomKey(roomId)).socketsLeave(roomKey(roomId));
+  const key = roomKey(roomId);
+  io.in(key).emit('room:closed', { roomId, reason });
+  // The Redis adapter removes sockets, this node's too, only once its request has come back
+  // from Redis: a member told the room is closed could still signal in it meanwhile.
+  io.local.in(key).socketsLeave(key);
+  io.in(key).socketsLeave(key);
 }
 
 export function disconnectSession(io: LcServer, tokenHash: string): void {
