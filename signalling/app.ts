@@ -3,6 +3,7 @@ import express, { type Request, type Response } from 'express';
 import type { Server } from 'socket.io';
 import type { HealthReply } from '../shared/http';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/socket';
+import { DeviceCookies } from './auth/device-cookie';
 import { withUser } from './auth/require-user';
 import { authRouter } from './auth/routes';
 import { createSessionService } from './auth/sessions';
@@ -150,6 +151,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     authRouter({
       store,
       sessions,
+      devices: new DeviceCookies(backend.pinSecret, secureCookies),
       limits,
       bcryptCost: config.bcryptCost,
       sessionTtlSeconds: config.sessionTtlSeconds,

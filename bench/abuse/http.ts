@@ -64,5 +64,6 @@ export function request(
   });
 }
 
-export const cookieOf = (reply: Reply): string =>
-  reply.setCookie.find((c) => c.startsWith('lc_session='))?.split(';')[0] ?? '';
+/** The `name=value` of the reply's cookie `name` (the session's by default), or ''. */
+export const cookieOf = (reply: Reply, name = 'lc_session'): string =>
+  reply.setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';

@@ -9,7 +9,7 @@ import { finishEnvironment, startEnvironment } from '../lib/environment';
 import { writeResults } from '../lib/results';
 import { round } from '../lib/stats';
 import { ATTACKS, type Attack, CLIENT_ADDRESS, isAttack } from './attacks';
-import { cookieOf, loopbackAddress, request } from './http';
+import { cookieOf, loopbackAddress, type Reply, request } from './http';
 import { type Sampled, Samples, startAttacker } from './probe';
 
 /**
@@ -22,8 +22,10 @@ import { type Sampled, Samples, startAttacker } from './probe';
  * each from an address of its own (127.1.x.y), so that its own sign-ins stay within the
  * per-account and per-address budgets while it takes many samples; to the server they are many
  * people, each signing in where it did before. Every few seconds one of them also signs in from
- * an address it never used (127.5.x.y, a new one each time): the owner on a new network, whose
- * sign-in takes its turn with strangers'. Prints figures, writes bench/results/abuse.json;
+ * an address it never used (127.5.x.y, a new one each time): the owner on a new network, in the
+ * browser it signed in with before (its device cookie makes it a known pair), and another from
+ * a new address without that cookie (127.6.x.y): a new browser on a new network, whose sign-in
+ * takes its turn with strangers'. Prints figures, writes bench/results/abuse.json;
  * never fails on timing (it is not part of npm test).
  */
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 20);
@@ -46,6 +48,7 @@ interface PhaseFigures {
   health: Sampled;
   signIn: Sampled;
   newAddressSignIn: Sampled;
+  newDeviceSignIn: Sampled;
   join: Sampled;
   server: { rssMiBMax: number; fdsMax: number; rssMiBEnd: number; fdsEnd: number };
 }
@@ -60,17 +63,19 @@ interface GoodClient {
   roomId: string;
   pin: string;
   guest: ClientSocket;
-  accounts: { username: string; address: string }[];
+  /** `device`: the account's browser's device cookie, from its registration. */
+  accounts: { username: string; address: string; device: string }[];
   signIns: number;
   newAddressSignIns: number;
+  newDeviceSignIns: number;
 }
 
-async function register(base: URL, username: string, address: string): Promise<string> {
+async function register(base: URL, username: string, address: string): Promise<Reply> {
   const res = await request(base, address, 'POST', '/api/auth/register', {
     body: { username, password: PASSWORD },
   });
   if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${res.body}`);
-  return cookieOf(res);
+  return res;
 }
 
 function connect(base: URL, cookie: string, localAddress: string): Promise<ClientSocket> {
@@ -89,7 +94,7 @@ function connect(base: URL, cookie: string, localAddress: string): Promise<Clien
 }
 
 async function setUpClient(base: URL): Promise<GoodClient> {
-  const hostCookie = await register(base, `host_${process.pid}`, CLIENT_ADDRESS);
+  const hostCookie = cookieOf(await register(base, `host_${process.pid}`, CLIENT_ADDRESS));
   const created = await request(base, CLIENT_ADDRESS, 'POST', '/api/rooms', {
     body: {},
     cookie: hostCookie,
@@ -105,15 +110,23 @@ async function setUpClient(base: URL): Promise<GoodClient> {
   for (let i = 1; i <= ACCOUNTS; i += 1) {
     const username = `guest_${process.pid}_${i}`;
     const address = loopbackAddress(1, i);
-    await register(base, username, address);
-    accounts.push({ username, address });
+    const device = cookieOf(await register(base, username, address), 'lc_device');
+    accounts.push({ username, address, device });
   }
   const guest = await connect(
     base,
-    await register(base, `guest_${process.pid}`, CLIENT_ADDRESS),
+    cookieOf(await register(base, `guest_${process.pid}`, CLIENT_ADDRESS)),
     CLIENT_ADDRESS,
   );
-  return { roomId: room.id, pin: room.pin, guest, accounts, signIns: 0, newAddressSignIns: 0 };
+  return {
+    roomId: room.id,
+    pin: room.pin,
+    guest,
+    accounts,
+    signIns: 0,
+    newAddressSignIns: 0,
+    newDeviceSignIns: 0,
+  };
 }
 
 /** The well-behaved client for `seconds`, and the server's usage sampled meanwhile. */
@@ -127,6 +140,7 @@ async function measure(
   const health = new Samples();
   const signIn = new Samples();
   const newAddressSignIn = new Samples();
+  const newDeviceSignIn = new Samples();
   const join = new Samples();
   let rssMiBMax = 0;
   let fdsMax = 0;
@@ -161,6 +175,18 @@ async function measure(
         if (!account) return 'no account';
         const res = await request(base, loopbackAddress(5, n), 'POST', '/api/auth/login', {
           body: { username: account.username, password: PASSWORD },
+          cookie: account.device,
+        });
+        return res.status === 200 ? 'ok' : `status ${res.status}`;
+      }),
+    ),
+    every(NEW_ADDRESS_SIGN_IN_EVERY_MS, () =>
+      newDeviceSignIn.time(async () => {
+        const n = ++client.newDeviceSignIns;
+        const account = client.accounts[n % client.accounts.length];
+        if (!account) return 'no account';
+        const res = await request(base, loopbackAddress(6, n), 'POST', '/api/auth/login', {
+          body: { username: account.username, password: PASSWORD },
         });
         return res.status === 200 ? 'ok' : `status ${res.status}`;
       }),
@@ -192,6 +218,7 @@ async function measure(
     health: health.result(),
     signIn: signIn.result(),
     newAddressSignIn: newAddressSignIn.result(),
+    newDeviceSignIn: newDeviceSignIn.result(),
     join: join.result(),
     server: { rssMiBMax, fdsMax, rssMiBEnd: endUsage.rssMiB, fdsEnd: endUsage.fds },
   };
@@ -240,6 +267,10 @@ async function main(): Promise<void> {
             during.newAddressSignIn.summary.p99,
             quiet.newAddressSignIn.summary.p99,
           ),
+          newDeviceSignIn: ratio(
+            during.newDeviceSignIn.summary.p99,
+            quiet.newDeviceSignIn.summary.p99,
+          ),
           join: ratio(during.join.summary.p99, quiet.join.summary.p99),
         },
       };
@@ -248,8 +279,9 @@ async function main(): Promise<void> {
         `${kind}: p99 health ${quiet.health.summary.p99} -> ${during.health.summary.p99} ms (x${r.health}), ` +
           `sign-in ${quiet.signIn.summary.p99} -> ${during.signIn.summary.p99} ms (x${r.signIn}), ` +
           `join ${quiet.join.summary.p99} -> ${during.join.summary.p99} ms (x${r.join}), ` +
-          `sign-in from a new address ${quiet.newAddressSignIn.summary.p99} -> ${during.newAddressSignIn.summary.p99} ms (x${r.newAddressSignIn}); ` +
-          `failures ${JSON.stringify({ health: during.health.failures, signIn: during.signIn.failures, newAddressSignIn: during.newAddressSignIn.failures, join: during.join.failures })}; ` +
+          `sign-in from a new address ${quiet.newAddressSignIn.summary.p99} -> ${during.newAddressSignIn.summary.p99} ms (x${r.newAddressSignIn}), ` +
+          `from a new address in a new browser ${quiet.newDeviceSignIn.summary.p99} -> ${during.newDeviceSignIn.summary.p99} ms (x${r.newDeviceSignIn}); ` +
+          `failures ${JSON.stringify({ health: during.health.failures, signIn: during.signIn.failures, newAddressSignIn: during.newAddressSignIn.failures, newDeviceSignIn: during.newDeviceSignIn.failures, join: during.join.failures })}; ` +
           `server RSS max ${during.server.rssMiBMax} MiB, fds max ${during.server.fdsMax}; attacker ${JSON.stringify(figures.attacker)}`,
       );
       attacks.push(figures);

@@ -45,7 +45,11 @@ export async function register(base: string, i: number, prefix = 'bench'): Promi
   const res = await post(`${base}/api/auth/register`, { username, password: PASSWORD });
   if (res.status !== 201)
     throw new Error(`register ${username}: ${res.status} ${await res.text()}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookie =
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('lc_session='))
+      ?.split(';')[0] ?? '';
   return { cookie };
 }
 

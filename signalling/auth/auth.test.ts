@@ -233,6 +233,41 @@ describe('sign-in limits', () => {
     expect(reg.status).toBe(429);
   });
 
+  /** Registers from 127.0.0.1 and keeps the browser's device cookie, as the browser would. */
+  async function registerInBrowser() {
+    const a = await registerUser(server.url);
+    const res = await login(a.username, a.password);
+    expect(res.status).toBe(200);
+    const device = res.headers.getSetCookie().find((c) => c.startsWith('lc_device=')) ?? '';
+    expect(device).toMatch(/HttpOnly/);
+    return { ...a, device: device.split(';')[0] ?? '' };
+  }
+
+  const loginInBrowser = (username: string, password: string, device: string, from: string) =>
+    api(server.url, 'POST', '/api/auth/login', {
+      body: { username, password },
+      cookie: device,
+      headers: { 'x-forwarded-for': from },
+    });
+
+  it('signs the owner in from a new address in a browser it signed in with, whatever strangers spent', async () => {
+    const a = await registerInBrowser();
+    for (let i = 0; i < 3; i += 1) {
+      expect((await login(a.username, 'wrong password', `203.0.113.${i}`)).status).toBe(401);
+    }
+    // A new network: without the browser's cookie, a pair not known, refused with the username's
+    // budget spent; with it, the browser is the pair, known.
+    expect((await login(a.username, a.password, '192.0.2.10')).status).toBe(429);
+    expect((await loginInBrowser(a.username, a.password, a.device, '192.0.2.10')).status).toBe(200);
+    // Still only with the password.
+    expect(
+      (await loginInBrowser(a.username, 'wrong password', a.device, '192.0.2.11')).status,
+    ).toBe(401);
+    // Another account's browser is no one's pair but its own.
+    const b = await registerInBrowser();
+    expect((await loginInBrowser(a.username, a.password, b.device, '192.0.2.12')).status).toBe(429);
+  });
+
   it('slows the owner by a bounded delay when strangers share its address and guess its password', async () => {
     const a = await registerUser(server.url);
     for (let i = 0; i < PAIR_FREE_ATTEMPTS + 1; i += 1) {
@@ -290,6 +325,22 @@ describe('sign-in limits', () => {
     expect(fromNewAddress.status).toBe(200);
     expect(fromHome.status).toBe(200);
     for (const res of await Promise.all(flood)) expect(res.status).toBe(401);
+  }, 60_000);
+
+  it('signs the owner in from a new address in its own browser ahead of a spread flood', async () => {
+    const { a, flood } = await spreadFlood();
+    const res = await login(a.username, a.password);
+    const device = res.headers.getSetCookie().find((c) => c.startsWith('lc_device=')) ?? '';
+    const owner = await loginInBrowser(
+      a.username,
+      a.password,
+      device.split(';')[0] ?? '',
+      '192.0.2.201',
+    );
+    expect(owner.status).toBe(200);
+    // In the strangers' lane it would have waited for every one of them.
+    expect(bcryptLoad().other.waiting).toBeGreaterThan(0);
+    for (const r of await Promise.all(flood)) expect(r.status).toBe(401);
   }, 60_000);
 
   it('refuses a username that does not exist without queueing bcrypt work', async () => {

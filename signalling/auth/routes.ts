@@ -5,6 +5,7 @@ import { HttpError, parseBody } from '../http/errors';
 import type { Logger } from '../log';
 import { KNOWN_PAIR_SECONDS, type Limits, take, waitText } from '../security/limits';
 import type { Store } from '../store/types';
+import type { DeviceCookies } from './device-cookie';
 import { pairKey, passPairGate } from './pair-gate';
 import { isWeakPassword } from './password-strength';
 import { createMissingAccountWait, hashPassword, verifyPassword } from './passwords';
@@ -20,6 +21,7 @@ import {
 export interface AuthRouteDeps {
   store: Store;
   sessions: SessionService;
+  devices: DeviceCookies;
   limits: Limits;
   bcryptCost: number;
   sessionTtlSeconds: number;
@@ -47,12 +49,14 @@ export function authRouter(deps: AuthRouteDeps): Router {
   const missingAccountWait = createMissingAccountWait(deps.bcryptCost);
   const router = Router();
 
+  /** After the right password: a session, and this browser is recognised for the account. */
   const signIn = async (res: Response, userId: string): Promise<void> => {
     // The account's oldest sessions beyond SESSIONS_PER_USER go, and their sockets with them.
     const { token, revoked } = await sessions.create(userId);
     if (revoked.length > 0)
       log.info({ userId, revoked: revoked.length }, 'oldest sessions revoked');
     res.append('Set-Cookie', sessionCookie(token, deps.sessionTtlSeconds, deps.secureCookies));
+    res.append('Set-Cookie', deps.devices.issue(userId));
   };
 
   router.post('/register', async (req, res) => {
@@ -85,11 +89,15 @@ export function authRouter(deps: AuthRouteDeps): Router {
   router.post('/login', async (req, res) => {
     const { username, password } = parseBody(credentialsSchema, req.body);
     const ip = clientIp(req);
-    const pair = pairKey(username, ip);
+    const addressPair = pairKey(username, ip);
+    const user = await store.findUserByUsername(username);
+    // A browser that signed in to this account before is its own pair, from any address.
+    const device = user && deps.devices.recognise(req.headers.cookie, user.id);
+    const pair = device ? pairKey(username, `device:${device}`) : addressPair;
     // A right password from a pair already proven (docs/security.md, signing in) is judged on
     // that pair's own attempts alone, so strangers spending the username's or the address's
     // budgets cannot lock its owner out; any other pair spends both budgets as well.
-    const known = (await limits.authKnown.get(pair)) !== null;
+    const known = device !== undefined || (await limits.authKnown.get(addressPair)) !== null;
     if (!known) {
       // Every attempt counts, whatever its outcome: a right password is no refund, so neither
       // bcrypt work nor new sessions can be had without bound from one address or for one account.
@@ -100,7 +108,6 @@ export function authRouter(deps: AuthRouteDeps): Router {
     }
     const byPair = await passPairGate(limits, pair);
     if (!byPair.ok) throw rateLimited(byPair.retryAfterSeconds);
-    const user = await store.findUserByUsername(username);
     // A known pair's comparison goes ahead of the others' (auth/passwords.ts).
     const valid = user
       ? await verifyPassword(password, user.passwordHash, ip, known ? 'known' : 'other')
@@ -110,7 +117,7 @@ export function authRouter(deps: AuthRouteDeps): Router {
       log.info(log.isLevelEnabled('debug') ? { ip } : {}, 'login failed');
       throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
     }
-    await limits.authKnown.set(pair, 1, KNOWN_PAIR_SECONDS);
+    await limits.authKnown.set(addressPair, 1, KNOWN_PAIR_SECONDS);
     await signIn(res, user.id);
     log.info({ userId: user.id }, 'signed in');
     const body: UserReply = { user: { id: user.id, username: user.username } };

@@ -4,6 +4,7 @@ import type { ErrorEnvelope } from '../../shared/errors';
 import type { Logger } from '../log';
 import type { AddressOf } from './client-ip';
 import { addressKey } from './connections';
+import { FairTurns } from './fair-turns';
 import { waitText } from './limits';
 
 export interface RequestRate {
@@ -27,6 +28,8 @@ const PRUNE_EVERY_MS = 10_000;
  * CONNECTIONS_PER_IP, whose refusals cost only an accept and a close.
  */
 export const REFUSAL_HOLD_MS = 1000;
+/** Requests (and upgrades) of one address that start in one turn of the event loop (fair-turns.ts). */
+export const REQUESTS_PER_TURN = 2;
 
 /**
  * A token bucket per address: `burst` tokens, refilled at `perSecond`; each request takes one.
@@ -105,12 +108,13 @@ function takeListeners(server: HttpServer, event: 'request' | 'upgrade'): Listen
 
 /**
  * Refuses an address that sends requests faster than people do, before express, helmet or
- * Socket.IO see them: a refusal is a 429 written straight to the response (or, for an upgrade,
- * to the socket) after REFUSAL_HOLD_MS, about what a server that does no work costs
- * (bench/abuse/floor.ts), where one that went through express, helmet and a limiter cost the
- * node's one event loop several times that. Counted by the client address as the rest of the limits see it (behind a trusted
- * proxy, the address it forwards), an IPv6 address by its /64. One log line per address per
- * episode, however many requests it sends.
+ * Socket.IO see them, and starts the requests it lets through in fair turns (fair-turns.ts): a
+ * refusal is a 429 written straight to the response (or, for an upgrade, to the socket) after
+ * REFUSAL_HOLD_MS, about what a server that does no work costs (bench/abuse/floor.ts), where one
+ * that went through express, helmet and a limiter cost the node's one event loop several times
+ * that. Counted by the client address as the rest of the limits see it (behind a trusted proxy,
+ * the address it forwards), an IPv6 address by its /64. One log line per address per episode,
+ * however many requests it sends.
  */
 export function createRequestGate(
   rate: RequestRate,
@@ -125,9 +129,12 @@ export function createRequestGate(
   }, PRUNE_EVERY_MS);
   pruner.unref();
 
-  /** Seconds to wait when `req`'s address is over its rate, else 0. */
-  const wait = (req: IncomingMessage): number => {
-    const key = addressKey(addressOf(req));
+  const turns = new FairTurns(REQUESTS_PER_TURN, (err) =>
+    log.error({ err }, 'a request handler threw'),
+  );
+
+  /** Seconds to wait when the address `key` is over its rate, else 0. */
+  const wait = (key: string): number => {
     const seconds = buckets.take(key);
     if (seconds > 0 && !refusing.has(key)) {
       refusing.add(key);
@@ -171,17 +178,25 @@ export function createRequestGate(
       const requests = takeListeners(server, 'request');
       const upgrades = takeListeners(server, 'upgrade');
       server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        const seconds = wait(req);
+        const key = addressKey(addressOf(req));
+        const seconds = wait(key);
         if (seconds > 0) hold(() => refuse(res, seconds));
-        else for (const listener of requests) listener.call(server, req, res);
+        else
+          turns.run(key, () => {
+            for (const listener of requests) listener.call(server, req, res);
+          });
       });
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const seconds = wait(req);
-        if (seconds > 0) {
-          // An upgrade's socket is ours alone now: a reset during the hold must not throw.
-          socket.on('error', () => undefined);
-          hold(() => refuseUpgrade(socket, seconds));
-        } else for (const listener of upgrades) listener.call(server, req, socket, head);
+        const key = addressKey(addressOf(req));
+        const seconds = wait(key);
+        // An upgrade's socket is ours alone now: a reset while it waits must not throw.
+        socket.on('error', () => undefined);
+        if (seconds > 0) hold(() => refuseUpgrade(socket, seconds));
+        else
+          turns.run(key, () => {
+            if (socket.destroyed) return;
+            for (const listener of upgrades) listener.call(server, req, socket, head);
+          });
       });
     },
     close: () => clearInterval(pruner),
