@@ -153,5 +153,9 @@ if (!isAttack(kind) || url === undefined) {
   throw new Error(`usage: attacker.ts ${ATTACKS.join('|')} URL SECONDS`);
 }
 const end = Date.now() + Number(seconds) * 1000;
+const started = performance.now();
 const result = await run(kind, new URL(url), end, usernames.split(',').filter(Boolean));
-process.stdout.write(`${JSON.stringify(result)}\n`);
+// The attacker's own CPU, which on one machine is taken from everyone else's, the server's too.
+const { user, system } = process.cpuUsage();
+const cpuPercentOfCore = Math.round(((user + system) / 1000 / (performance.now() - started)) * 100);
+process.stdout.write(`${JSON.stringify({ ...result, cpuPercentOfCore })}\n`);

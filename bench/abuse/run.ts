@@ -6,6 +6,7 @@ import { roomReplySchema } from '../../shared/http';
 import type { ClientSocket } from '../../signalling/testing/harness';
 import { startServer } from '../../signalling/testing/server-process';
 import { finishEnvironment, startEnvironment } from '../lib/environment';
+import { treeCpuSeconds } from '../lib/proc';
 import { writeResults } from '../lib/results';
 import { round } from '../lib/stats';
 import { ATTACKS, type Attack, CLIENT_ADDRESS, isAttack } from './attacks';
@@ -50,7 +51,14 @@ interface PhaseFigures {
   newAddressSignIn: Sampled;
   newDeviceSignIn: Sampled;
   join: Sampled;
-  server: { rssMiBMax: number; fdsMax: number; rssMiBEnd: number; fdsEnd: number };
+  server: {
+    rssMiBMax: number;
+    fdsMax: number;
+    rssMiBEnd: number;
+    fdsEnd: number;
+    /** The server process's CPU over the phase, in % of one core. */
+    cpuPercentOfCore: number;
+  };
 }
 
 function serverUsage(pid: number): { rssMiB: number; fds: number } {
@@ -137,6 +145,7 @@ async function measure(
   seconds: number,
 ): Promise<PhaseFigures> {
   const end = Date.now() + seconds * 1000;
+  const cpuStart = treeCpuSeconds(pid);
   const health = new Samples();
   const signIn = new Samples();
   const newAddressSignIn = new Samples();
@@ -220,7 +229,13 @@ async function measure(
     newAddressSignIn: newAddressSignIn.result(),
     newDeviceSignIn: newDeviceSignIn.result(),
     join: join.result(),
-    server: { rssMiBMax, fdsMax, rssMiBEnd: endUsage.rssMiB, fdsEnd: endUsage.fds },
+    server: {
+      rssMiBMax,
+      fdsMax,
+      rssMiBEnd: endUsage.rssMiB,
+      fdsEnd: endUsage.fds,
+      cpuPercentOfCore: round(((treeCpuSeconds(pid) - cpuStart) / seconds) * 100, 0),
+    },
   };
 }
 
@@ -282,7 +297,7 @@ async function main(): Promise<void> {
           `sign-in from a new address ${quiet.newAddressSignIn.summary.p99} -> ${during.newAddressSignIn.summary.p99} ms (x${r.newAddressSignIn}), ` +
           `from a new address in a new browser ${quiet.newDeviceSignIn.summary.p99} -> ${during.newDeviceSignIn.summary.p99} ms (x${r.newDeviceSignIn}); ` +
           `failures ${JSON.stringify({ health: during.health.failures, signIn: during.signIn.failures, newAddressSignIn: during.newAddressSignIn.failures, newDeviceSignIn: during.newDeviceSignIn.failures, join: during.join.failures })}; ` +
-          `server RSS max ${during.server.rssMiBMax} MiB, fds max ${during.server.fdsMax}; attacker ${JSON.stringify(figures.attacker)}`,
+          `server RSS max ${during.server.rssMiBMax} MiB, fds max ${during.server.fdsMax}, CPU ${quiet.server.cpuPercentOfCore} -> ${during.server.cpuPercentOfCore} % of a core; attacker ${JSON.stringify(figures.attacker)}`,
       );
       attacks.push(figures);
     }
