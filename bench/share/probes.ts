@@ -16,6 +16,10 @@ export interface ShareProbes {
    */
   armSeekFrame(target: number): void;
   seekFrame: number | null;
+  /** The page's long tasks (over 50 ms on its main thread) as [start, duration], epoch ms. */
+  longTasks: Array<[number, number]>;
+  /** When a 10 ms timer of the page ran more than 4 ms late, and by how much: [epoch ms, ms]. */
+  lags: Array<[number, number]>;
 }
 
 declare global {
@@ -37,6 +41,8 @@ export function installShareProbes(): void {
   };
   let armed = 0;
   const probes: ShareProbes = {
+    longTasks: [],
+    lags: [],
     firstFrame: null,
     firstFrameSteps: [],
     seekFrame: null,
@@ -97,5 +103,17 @@ export function installShareProbes(): void {
       video.addEventListener('seeked', onSeeked);
     },
   };
+  // Message events of every data channel wait while the main thread runs a long task.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      probes.longTasks.push([performance.timeOrigin + e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  // Short tasks queued back to back delay them too, with no long task: a late timer tells.
+  let last = performance.now();
+  setInterval(() => {
+    const t = performance.now();
+    if (t - last > 14) probes.lags.push([performance.timeOrigin + t, t - last - 10]);
+    last = t;
+  }, 10);
   window.lcShare = probes;
 }
