@@ -78,6 +78,7 @@ export class SwarmHost {
           none: (chunk) => link.send({ type: 'file-none', id: this.source.id, chunk }),
         },
         message.chunk,
+        message.urgent === true,
       );
     } else if (message.type === 'file-have') {
       // A guest joined the file (or came back): hashes sent before it listened were lost.
