@@ -27,6 +27,7 @@ export class SwarmHost {
     this.seed = new SeedFile(file, source, (first, hashes) => {
       for (const link of this.#links.values()) this.#sendHashes(link, first, hashes);
     });
+    this.seed.warm();
     this.#server = new ChunkServer(async (chunk) =>
       chunk < this.seed.chunks
         ? encodeChunkFrame(source.id, chunk, await this.seed.chunk(chunk))

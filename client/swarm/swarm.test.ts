@@ -189,6 +189,12 @@ describe('a file shared over the swarm', () => {
     expect(slow.receivedFrom.get('fast') ?? 0).toBeGreaterThan(0);
   });
 
+  it('the host reads and hashes the file’s first and last slices before anyone asks', async () => {
+    const host = new SwarmHost(source, new Blob([file]), { unplayable: () => {} });
+    const { hashes } = host.seed;
+    await expect.poll(() => hashes[0] !== undefined && hashes.at(-1) !== undefined).toBe(true);
+  });
+
   it('asks for the file’s end (where an MP4 may keep its index) right after its start', async () => {
     const g = guest('g');
     const wants = silentMember(g, 'host', true);
