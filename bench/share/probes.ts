@@ -16,6 +16,10 @@ export interface ShareProbes {
    */
   armSeekFrame(target: number): void;
   seekFrame: number | null;
+  /** The page's long tasks (over 50 ms on its main thread) as [start, duration], epoch ms. */
+  longTasks: Array<[number, number]>;
+  /** When a 10 ms timer of the page ran more than 4 ms late, and by how much: [epoch ms, ms]. */
+  lags: Array<[number, number]>;
 }
 
 declare global {
@@ -37,6 +41,8 @@ export function installShareProbes(): void {
   };
   let armed = 0;
   const probes: ShareProbes = {
+    longTasks: [],
+    lags: [],
     firstFrame: null,
     firstFrameSteps: [],
     seekFrame: null,
@@ -97,5 +103,52 @@ export function installShareProbes(): void {
       video.addEventListener('seeked', onSeeked);
     },
   };
+  // Until the first frame: each chunk this page asks for, each 256 KiB received on `lc-file`,
+  // each of the file worker's questions, as steps of that first frame.
+  const step = (name: string) => {
+    if (armed > 0 && probes.firstFrame === null && probes.firstFrameSteps.length < 200)
+      probes.firstFrameSteps.push([name, now()]);
+  };
+  const send = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
+    if (typeof data === 'string' && data.includes('"file-want"')) {
+      const want = JSON.parse(data) as { chunk: number; urgent?: boolean };
+      step(`want ${want.chunk}${want.urgent ? '!' : ''}`);
+    }
+    return send.call(this, data as ArrayBufferView<ArrayBuffer>);
+  };
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (
+    this: RTCPeerConnection,
+    ...args: Parameters<RTCPeerConnection['createDataChannel']>
+  ) {
+    const channel = create.apply(this, args);
+    if (channel.label === 'lc-file') {
+      let bytes = 0;
+      channel.addEventListener('message', (e: MessageEvent) => {
+        const before = bytes;
+        bytes += (e.data as ArrayBuffer).byteLength;
+        if (Math.floor(bytes / 262_144) > Math.floor(before / 262_144))
+          step(`got ${Math.floor(bytes / 1024)}K`);
+      });
+    }
+    return channel;
+  };
+  navigator.serviceWorker?.addEventListener('message', (e: MessageEvent) => {
+    const q = e.data as { type?: string; range?: string } | null;
+    if (q?.type === 'lc-file-range') step(`ask ${q.range}`);
+  });
+  // Message events of every data channel wait while the main thread runs a long task.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      probes.longTasks.push([performance.timeOrigin + e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+  // Short tasks queued back to back delay them too, with no long task: a late timer tells.
+  let last = performance.now();
+  setInterval(() => {
+    const t = performance.now();
+    if (t - last > 14) probes.lags.push([performance.timeOrigin + t, t - last - 10]);
+    last = t;
+  }, 10);
   window.lcShare = probes;
 }

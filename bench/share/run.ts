@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { streamFile } from '../../e2e/room';
@@ -115,6 +115,50 @@ async function firstFrames(pages: Page[], since: number): Promise<number[]> {
   );
 }
 
+/**
+ * The page's main thread between two epoch times: its long tasks (count, total, longest) and
+ * how late its 10 ms timer ran (count of lags over 4 ms, longest), in ms.
+ */
+async function mainThreadIn(page: Page, from: number, to: number) {
+  const { tasks, lags } = await page.evaluate(
+    ([f, t]) => {
+      const inside = ([start]: [number, number]) => start >= f && start <= t;
+      return {
+        tasks: window.lcShare.longTasks.filter(inside).map(([, d]) => d),
+        lags: window.lcShare.lags.filter(inside).map(([, d]) => d),
+      };
+    },
+    [from, to] as const,
+  );
+  return {
+    longTasks: tasks.length,
+    longTaskMs: round(
+      tasks.reduce((a, b) => a + b, 0),
+      0,
+    ),
+    longestTaskMs: round(Math.max(0, ...tasks), 0),
+    timerLags: lags.length,
+    timerLagP50Ms: round(summarize(lags).p50, 0),
+    longestLagMs: round(Math.max(0, ...lags), 0),
+  };
+}
+
+/**
+ * With BENCH_SHARE_PROFILE=<file>, a CPU profile of the first guest's page while chat is timed
+ * during the transfer (open it in DevTools' Performance panel): what keeps its main thread busy.
+ */
+async function startProfile(guest: Person | undefined) {
+  if (!guest) return null;
+  const cdp = await guest.page.context().newCDPSession(guest.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(process.env.BENCH_SHARE_PROFILE ?? '', JSON.stringify(profile));
+  };
+}
+
 /** Waits until every guest's "Received" bar is full; false when the time ran out. */
 async function allReceived(guests: Person[]): Promise<boolean> {
   try {
@@ -222,7 +266,14 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
       ),
     );
     const playingFrom = chosenAt + Math.max(...firstFrameMs) + SETTLE_MS;
+    const chatFrom = await pageNow(host.page);
+    const profiling = process.env.BENCH_SHARE_PROFILE ? await startProfile(guests[0]) : null;
     const chatDuring = await chatRound(host, guests);
+    if (profiling) await profiling();
+    const chatTo = await pageNow(host.page);
+    const [hostLong, guestLong] = await Promise.all(
+      [host, guests[0]].map((p) => p && mainThreadIn(p.page, chatFrom, chatTo)),
+    );
 
     await Promise.all(
       guests.map((g) => g.page.evaluate((t) => window.lcShare.armSeekFrame(t), SEEK_TO_S)),
@@ -314,6 +365,7 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
         seekFramesNotSeen: seekMs.length - seen.length,
         chat: chatDuring.summary,
         chatP99WorseMs: round(chatP99(chatDuring.oneWay) - chatP99(chatBefore.oneWay), 1),
+        mainThreadDuringChat: { host: hostLong, firstGuest: guestLong },
         syncAbsErrorMs: figures(syncMs),
       },
       live: {

@@ -13,7 +13,10 @@ export interface ChunkServerPeer {
  * control: a frame the channel would not take waits for its `drain`.
  */
 export class ChunkServer {
-  readonly #queues = new Map<string, { peer: ChunkServerPeer; wants: number[]; busy: boolean }>();
+  readonly #queues = new Map<
+    string,
+    { peer: ChunkServerPeer; wants: number[]; urgent: Set<number>; busy: boolean }
+  >();
   /** Bytes sent per member, for the figures (what the host uploads, who served whom). */
   readonly sent = new Map<string, number>();
 
@@ -22,18 +25,32 @@ export class ChunkServer {
     private readonly frame: (chunk: number) => Promise<ArrayBuffer | null>,
   ) {}
 
-  want(peerId: string, peer: ChunkServerPeer, chunk: number): void {
+  /**
+   * Queues a member's request. An urgent one (its player waits for it) goes before the prefetch
+   * it asked for earlier, after its earlier urgent ones: a seek's chunk would otherwise wait
+   * behind up to a megabyte of prefetch, queued here while the link sends at a few MB/s.
+   */
+  want(peerId: string, peer: ChunkServerPeer, chunk: number, urgent = false): void {
     let queue = this.#queues.get(peerId);
     if (!queue) {
-      queue = { peer, wants: [], busy: false };
+      queue = { peer, wants: [], urgent: new Set(), busy: false };
       this.#queues.set(peerId, queue);
     }
-    if (queue.wants.includes(chunk)) return;
-    if (queue.wants.length >= QUEUED_WANTS_MAX) {
+    const queued = queue.wants.indexOf(chunk);
+    if (queued >= 0 && (!urgent || queue.urgent.has(chunk))) return;
+    if (queued >= 0) queue.wants.splice(queued, 1);
+    else if (queue.wants.length >= QUEUED_WANTS_MAX) {
       peer.none(chunk);
       return;
     }
-    queue.wants.push(chunk);
+    if (urgent) {
+      const { urgent: marked } = queue;
+      const at = queue.wants.findIndex((c) => !marked.has(c));
+      queue.wants.splice(at < 0 ? queue.wants.length : at, 0, chunk);
+      marked.add(chunk);
+    } else {
+      queue.wants.push(chunk);
+    }
     void this.#pump(peerId);
   }
 
@@ -56,17 +73,23 @@ export class ChunkServer {
         const chunk = queue.wants[0] as number;
         const frame = await this.frame(chunk).catch(() => null);
         if (this.#queues.get(peerId) !== queue) return;
+        // An urgent want may have gone ahead while this frame was read: it is sent anyway.
         if (!frame) {
-          queue.wants.shift();
+          take(queue, chunk);
           queue.peer.none(chunk);
           continue;
         }
         if (!queue.peer.sendChunk(frame)) return;
-        queue.wants.shift();
+        take(queue, chunk);
         this.sent.set(peerId, (this.sent.get(peerId) ?? 0) + frame.byteLength);
       }
     } finally {
       queue.busy = false;
     }
   }
+}
+
+function take(queue: { wants: number[]; urgent: Set<number> }, chunk: number): void {
+  queue.wants.splice(queue.wants.indexOf(chunk), 1);
+  queue.urgent.delete(chunk);
 }

@@ -217,7 +217,12 @@ export class SwarmGuest implements RangeSource {
         return;
       }
       case 'file-want':
-        this.#server.want(peerId, this.#serverPeer(member.link), message.chunk);
+        this.#server.want(
+          peerId,
+          this.#serverPeer(member.link),
+          message.chunk,
+          message.urgent === true,
+        );
         return;
       case 'file-none':
         if (member.asked.delete(message.chunk)) {
@@ -343,7 +348,6 @@ export class SwarmGuest implements RangeSource {
     }
     const playhead = this.#playheadChunk();
     const now = this.#opts.now();
-    const urgentEnd = playhead + URGENT_CHUNKS;
     const picks = pickRequests({
       self: this.#opts.self,
       chunks: this.chunks,
@@ -355,12 +359,12 @@ export class SwarmGuest implements RangeSource {
       // Prefetch waits while the spill lags: what it fetched would sit in memory meanwhile.
       budget: this.store.unwritten > this.#opts.spillBacklogBytes ? 0 : this.#pace.available(now),
     });
-    for (const { chunk, peerId } of picks) {
+    for (const { chunk, peerId, urgent } of picks) {
       const member = this.#members.get(peerId);
       if (!member) continue;
-      if (chunk < playhead || chunk >= urgentEnd) this.#pace.take(now);
+      if (!urgent) this.#pace.take(now);
       member.asked.set(chunk, now);
-      member.link.send({ type: 'file-want', id: this.source.id, chunk });
+      member.link.send({ type: 'file-want', id: this.source.id, chunk, urgent });
     }
   }
 

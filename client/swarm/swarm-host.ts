@@ -27,6 +27,7 @@ export class SwarmHost {
     this.seed = new SeedFile(file, source, (first, hashes) => {
       for (const link of this.#links.values()) this.#sendHashes(link, first, hashes);
     });
+    this.seed.warm();
     this.#server = new ChunkServer(async (chunk) =>
       chunk < this.seed.chunks
         ? encodeChunkFrame(source.id, chunk, await this.seed.chunk(chunk))
@@ -78,6 +79,7 @@ export class SwarmHost {
           none: (chunk) => link.send({ type: 'file-none', id: this.source.id, chunk }),
         },
         message.chunk,
+        message.urgent === true,
       );
     } else if (message.type === 'file-have') {
       // A guest joined the file (or came back): hashes sent before it listened were lost.

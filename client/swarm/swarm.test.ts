@@ -189,11 +189,18 @@ describe('a file shared over the swarm', () => {
     expect(slow.receivedFrom.get('fast') ?? 0).toBeGreaterThan(0);
   });
 
+  it('the host reads and hashes the file’s first and last slices before anyone asks', async () => {
+    const host = new SwarmHost(source, new Blob([file]), { unplayable: () => {} });
+    const { hashes } = host.seed;
+    await expect.poll(() => hashes[0] !== undefined && hashes.at(-1) !== undefined).toBe(true);
+  });
+
   it('asks for the file’s end (where an MP4 may keep its index) right after its start', async () => {
     const g = guest('g');
     const wants = silentMember(g, 'host', true);
-    // The last 256 KiB: the short last chunk and the one before it.
-    expect(wants).toEqual([0, 19, 20, 1]);
+    // The last 256 KiB (the short last chunk and the one before it), then the urgent window,
+    // then prefetch.
+    expect(wants.slice(0, 6)).toEqual([0, 19, 20, 1, 2, 3]);
     await g.close();
   });
 

@@ -45,11 +45,22 @@ describe('pickRequests', () => {
     expect(out.every((r) => r.peerId === 'host')).toBe(true);
   });
 
+  it('asks for the urgent window even while prefetch fills every slot of the only holder', () => {
+    const busy = host(4);
+    const out = pickRequests(state({ chunks: 100, playhead: 50, holders: [busy], budget: 4 }));
+    expect(out).toEqual([50, 51, 52, 53].map((chunk) => ({ chunk, peerId: 'host', urgent: true })));
+    const full = host(8);
+    expect(pickRequests(state({ chunks: 100, playhead: 50, holders: [full], budget: 4 }))).toEqual(
+      [],
+    );
+  });
+
   it('asks for the eager chunks (the file’s end) right after the playhead’s, unpaced', () => {
     const chunks = 100;
     const out = pickRequests(state({ chunks, eager: [98, 99], budget: 0 }));
-    // The host takes four at a time: the start, the end, then the start's next.
-    expect(out.map((r) => r.chunk)).toEqual([0, 98, 99, 1]);
+    // The start, the end, then the rest of the urgent window: all urgent, so all asked at once.
+    expect(out.map((r) => r.chunk)).toEqual([0, 98, 99, 1, 2, 3]);
+    expect(out.every((r) => r.urgent)).toBe(true);
     const have = new HaveMap(chunks);
     have.add(98);
     const later = pickRequests(
@@ -96,9 +107,12 @@ describe('pickRequests', () => {
             expect(h && (h.have === 'all' || h.have.has(chunk))).toBe(true);
           }
           for (const h of holders) {
-            expect(
-              out.filter((r) => r.peerId === h.peerId).length + h.inFlight,
-            ).toBeLessThanOrEqual(4);
+            const mine = out.filter((r) => r.peerId === h.peerId);
+            // Prefetch within the slots; urgent requests within those and the urgent ones.
+            expect(mine.filter((r) => !r.urgent).length + h.inFlight).toBeLessThanOrEqual(
+              Math.max(4, h.inFlight),
+            );
+            expect(mine.length + h.inFlight).toBeLessThanOrEqual(Math.max(8, h.inFlight));
           }
           // Beyond the urgent window, pacing bounds what is asked.
           const urgent = out.filter(

@@ -19,6 +19,11 @@ export interface PickParams {
   prefetchChunks: number;
   /** Requests one holder may have unanswered. */
   maxInFlightPerHolder: number;
+  /**
+   * Beyond those, urgent requests one holder may have unanswered: a seek's chunks are asked at
+   * once even while prefetch fills every slot (the holder serves them first, ChunkServer).
+   */
+  urgentSlotsPerHolder: number;
   /** How far past the prefetch window one pick looks for the rest, so a pick stays cheap. */
   scanChunks: number;
 }
@@ -27,6 +32,7 @@ export const DEFAULT_PICK_PARAMS: PickParams = {
   urgentChunks: 4,
   prefetchChunks: 12,
   maxInFlightPerHolder: 4,
+  urgentSlotsPerHolder: 4,
   scanChunks: 512,
 };
 
@@ -53,6 +59,8 @@ export interface PickState {
 export interface ChunkRequest {
   chunk: number;
   peerId: string;
+  /** From the urgent window or the eager chunks: unpaced, served before prefetch. */
+  urgent: boolean;
 }
 
 /**
@@ -66,10 +74,14 @@ export function pickRequests(
   params: PickParams = DEFAULT_PICK_PARAMS,
   random: () => number = Math.random,
 ): ChunkRequest[] {
+  // Slots for any request, and (counted separately) the extra ones only urgent requests take.
   const free = new Map<Holder, number>();
+  const urgentFree = new Map<Holder, number>();
   for (const h of state.holders) {
     const slots = params.maxInFlightPerHolder - h.inFlight;
     if (slots > 0) free.set(h, slots);
+    const extra = params.maxInFlightPerHolder + params.urgentSlotsPerHolder - h.inFlight;
+    if (extra > 0) urgentFree.set(h, Math.min(extra, params.urgentSlotsPerHolder));
   }
   const known = state.holders.flatMap((h) => (h.throughput === null ? [] : [h.throughput]));
   // An unmeasured holder counts as an average one, so it gets tried.
@@ -81,12 +93,14 @@ export function pickRequests(
 
   const out: ChunkRequest[] = [];
   const taken = new Set<number>();
-  const assign = (chunk: number, holder: Holder) => {
-    out.push({ chunk, peerId: holder.peerId });
+  const assign = (chunk: number, holder: Holder, urgent: boolean) => {
+    out.push({ chunk, peerId: holder.peerId, urgent });
     taken.add(chunk);
-    const left = (free.get(holder) ?? 0) - 1;
-    if (left > 0) free.set(holder, left);
-    else free.delete(holder);
+    // An urgent request takes an urgent slot first, so prefetch keeps its own.
+    const pool = urgent && (urgentFree.get(holder) ?? 0) > 0 ? urgentFree : free;
+    const left = (pool.get(holder) ?? 0) - 1;
+    if (left > 0) pool.set(holder, left);
+    else pool.delete(holder);
   };
   const candidates = (chunk: number, guestsOnly: boolean) =>
     [...free.keys()].filter((h) => holds(h, chunk) && !(guestsOnly && h.isHost));
@@ -104,13 +118,12 @@ export function pickRequests(
   const urgent = [state.playhead, ...(state.eager ?? [])];
   for (let c = state.playhead + 1; c < urgentEnd; c++) urgent.push(c);
   for (const c of urgent) {
-    if (!free.size) break;
     if (!wanted(c) || taken.has(c)) continue;
     // On equal speed a guest goes first, sparing the host.
-    const best = candidates(c, false).sort(
-      (a, b) => speed(b) - speed(a) || Number(a.isHost) - Number(b.isHost),
-    )[0];
-    if (best) assign(c, best);
+    const best = state.holders
+      .filter((h) => holds(h, c) && (free.has(h) || urgentFree.has(h)))
+      .sort((a, b) => speed(b) - speed(a) || Number(a.isHost) - Number(b.isHost))[0];
+    if (best) assign(c, best, true);
   }
 
   let budget = state.budget;
@@ -131,7 +144,7 @@ export function pickRequests(
       if (taken.has(c)) continue;
       const guest = weighted(candidates(c, true));
       if (guest) {
-        assign(c, guest);
+        assign(c, guest, false);
         budget--;
       }
     }
@@ -142,7 +155,7 @@ export function pickRequests(
       if (taken.has(c)) continue;
       const host = candidates(c, false).find((h) => h.isHost);
       if (host) {
-        assign(c, host);
+        assign(c, host, false);
         budget--;
       }
     }

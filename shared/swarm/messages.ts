@@ -43,11 +43,15 @@ export const fileHaveSchema = z.object({
   map: z.string().check(z.maxLength(11_000)),
 });
 
-/** Please send chunk `chunk` on `lc-file`. */
+/**
+ * Please send chunk `chunk` on `lc-file`. `urgent`: the asker's player waits for it (near its
+ * playhead, or the file's tail it reads next): it goes out before that asker's queued prefetch.
+ */
 export const fileWantSchema = z.object({
   type: z.literal('file-want'),
   id: fileId,
   chunk: chunkIndex,
+  urgent: z.optional(z.boolean()),
 });
 
 /** The sender cannot serve `chunk` (it let it go, or is leaving the file): ask someone else. */

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkServer } from './chunk-server';
+
+/** A server of one-byte frames holding chunk i as [i], and a member whose channel takes `room`. */
+function serve(room: number) {
+  const sent: number[] = [];
+  const none: number[] = [];
+  let left = room;
+  const server = new ChunkServer(async (chunk) => new Uint8Array([chunk]).buffer);
+  const peer = {
+    sendChunk: (frame: ArrayBuffer) => {
+      if (left <= 0) return false;
+      left -= 1;
+      sent.push(new Uint8Array(frame)[0] as number);
+      return true;
+    },
+    none: (chunk: number) => none.push(chunk),
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+  const drain = async (n: number) => {
+    left = n;
+    server.drain('m');
+    await settle();
+  };
+  return { server, peer, sent, none, settle, drain };
+}
+
+describe('ChunkServer', () => {
+  it('serves a member in the order it asked', async () => {
+    const { server, peer, sent, drain } = serve(0);
+    for (const c of [5, 6, 7]) server.want('m', peer, c);
+    await drain(10);
+    expect(sent).toEqual([5, 6, 7]);
+  });
+
+  it('serves an urgent request before queued prefetch, after earlier urgent ones', async () => {
+    const { server, peer, sent, settle, drain } = serve(0);
+    for (const c of [10, 11, 12]) server.want('m', peer, c);
+    // The channel is full: 10 waits for its drain, as the rest does.
+    await settle();
+    server.want('m', peer, 40, true);
+    server.want('m', peer, 41, true);
+    // Asked before as prefetch, now waited for: it moves up too.
+    server.want('m', peer, 12, true);
+    await drain(10);
+    expect(sent).toEqual([40, 41, 12, 10, 11]);
+  });
+
+  it('sends a chunk asked twice once, and answers past the queue limit with file-none', async () => {
+    const { server, peer, sent, none, drain } = serve(0);
+    server.want('m', peer, 3);
+    server.want('m', peer, 3);
+    server.want('m', peer, 3, true);
+    server.want('m', peer, 3, true);
+    for (let c = 100; c < 140; c++) server.want('m', peer, c);
+    await drain(100);
+    expect(sent.filter((c) => c === 3)).toHaveLength(1);
+    expect(sent).toHaveLength(32);
+    expect(none).toHaveLength(40 + 1 - 32);
+  });
+});
