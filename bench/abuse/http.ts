@@ -13,6 +13,8 @@ export interface Reply {
   status: number;
   body: string;
   setCookie: string[];
+  /** The server's own time for the request, from its `Server-Timing: app;dur=` (ms). */
+  serverMs?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export function request(
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).toString('utf8'),
             setCookie: res.headers['set-cookie'] ?? [],
+            serverMs: serverMs(res.headers['server-timing']),
           }),
         );
         res.on('error', () => resolve({ status: 0, body: '', setCookie: [] }));
@@ -65,5 +68,10 @@ export function request(
 }
 
 /** The `name=value` of the reply's cookie `name` (the session's by default), or ''. */
+function serverMs(header: string | string[] | undefined): number | undefined {
+  const dur = /\bapp;dur=([\d.]+)/.exec([header ?? ''].flat().join(','))?.[1];
+  return dur === undefined ? undefined : Number(dur);
+}
+
 export const cookieOf = (reply: Reply, name = 'lc_session'): string =>
   reply.setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';

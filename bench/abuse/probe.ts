@@ -19,6 +19,10 @@ export class Samples {
     if (outcome === 'ok') this.ms.push(elapsed);
     else this.failures[outcome] = (this.failures[outcome] ?? 0) + 1;
   }
+  /** A figure measured elsewhere (the server's own time for a request). */
+  add(ms: number): void {
+    this.ms.push(ms);
+  }
   result(): Sampled {
     return { summary: figures(this.ms), failures: this.failures };
   }

@@ -47,6 +47,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface PhaseFigures {
   health: Sampled;
+  /** The server's own time for those health checks (Server-Timing), from its gate to its answer. */
+  healthOnServer: Sampled;
   signIn: Sampled;
   newAddressSignIn: Sampled;
   newDeviceSignIn: Sampled;
@@ -147,6 +149,7 @@ async function measure(
   const end = Date.now() + seconds * 1000;
   const cpuStart = treeCpuSeconds(pid);
   const health = new Samples();
+  const healthOnServer = new Samples();
   const signIn = new Samples();
   const newAddressSignIn = new Samples();
   const newDeviceSignIn = new Samples();
@@ -164,6 +167,7 @@ async function measure(
     every(HEALTH_EVERY_MS, () =>
       health.time(async () => {
         const res = await request(base, CLIENT_ADDRESS, 'GET', '/api/health');
+        if (res.serverMs !== undefined) healthOnServer.add(res.serverMs);
         return res.status === 200 ? 'ok' : `status ${res.status}`;
       }),
     ),
@@ -225,6 +229,7 @@ async function measure(
   const endUsage = serverUsage(pid);
   return {
     health: health.result(),
+    healthOnServer: healthOnServer.result(),
     signIn: signIn.result(),
     newAddressSignIn: newAddressSignIn.result(),
     newDeviceSignIn: newDeviceSignIn.result(),
@@ -277,6 +282,10 @@ async function main(): Promise<void> {
         during,
         p99DuringOverQuiet: {
           health: ratio(during.health.summary.p99, quiet.health.summary.p99),
+          healthOnServer: ratio(
+            during.healthOnServer.summary.p99,
+            quiet.healthOnServer.summary.p99,
+          ),
           signIn: ratio(during.signIn.summary.p99, quiet.signIn.summary.p99),
           newAddressSignIn: ratio(
             during.newAddressSignIn.summary.p99,
@@ -291,7 +300,7 @@ async function main(): Promise<void> {
       };
       const r = figures.p99DuringOverQuiet;
       console.log(
-        `${kind}: p99 health ${quiet.health.summary.p99} -> ${during.health.summary.p99} ms (x${r.health}), ` +
+        `${kind}: p99 health ${quiet.health.summary.p99} -> ${during.health.summary.p99} ms (x${r.health}; on the server ${quiet.healthOnServer.summary.p99} -> ${during.healthOnServer.summary.p99} ms, x${r.healthOnServer}), ` +
           `sign-in ${quiet.signIn.summary.p99} -> ${during.signIn.summary.p99} ms (x${r.signIn}), ` +
           `join ${quiet.join.summary.p99} -> ${during.join.summary.p99} ms (x${r.join}), ` +
           `sign-in from a new address ${quiet.newAddressSignIn.summary.p99} -> ${during.newAddressSignIn.summary.p99} ms (x${r.newAddressSignIn}), ` +

@@ -45,6 +45,8 @@ describe('HTTP basics', () => {
     const res = await api(server.url, 'GET', '/api/health');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
+    // The server's own time for it, for monitors and bench/abuse.
+    expect(res.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d$/);
   });
 
   it('sends a strict CSP and the other helmet headers', async () => {

@@ -94,6 +94,8 @@ export interface RequestGate {
    * attached; listeners added later are not gated.
    */
   guard(server: HttpServer): void;
+  /** When the gate saw `req` arrive (performance.now()), before any wait for its turn. */
+  arrivedAt(req: IncomingMessage): number | undefined;
   close(): void;
 }
 
@@ -129,6 +131,7 @@ export function createRequestGate(
   }, PRUNE_EVERY_MS);
   pruner.unref();
 
+  const arrivals = new WeakMap<IncomingMessage, number>();
   const turns = new FairTurns(REQUESTS_PER_TURN, (err) =>
     log.error({ err }, 'a request handler threw'),
   );
@@ -178,6 +181,7 @@ export function createRequestGate(
       const requests = takeListeners(server, 'request');
       const upgrades = takeListeners(server, 'upgrade');
       server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        arrivals.set(req, performance.now());
         const key = addressKey(addressOf(req));
         const seconds = wait(key);
         if (seconds > 0) hold(() => refuse(res, seconds));
@@ -199,6 +203,7 @@ export function createRequestGate(
           });
       });
     },
+    arrivedAt: (req) => arrivals.get(req),
     close: () => clearInterval(pruner),
   };
 }
