@@ -156,6 +156,20 @@ async function measure(
   const join = new Samples();
   let rssMiBMax = 0;
   let fdsMax = 0;
+  /** Account `n` (in turn) signs in from where `how` says, with the cookie it says. */
+  const signInAs = async (
+    n: number,
+    how: (account: GoodClient['accounts'][number]) => { from: string; cookie?: string },
+  ): Promise<string> => {
+    const account = client.accounts[n % client.accounts.length];
+    if (!account) return 'no account';
+    const { from, cookie } = how(account);
+    const res = await request(base, from, 'POST', '/api/auth/login', {
+      body: { username: account.username, password: PASSWORD },
+      cookie,
+    });
+    return res.status === 200 ? 'ok' : `status ${res.status}`;
+  };
   const every = async (ms: number, step: () => Promise<void>): Promise<void> => {
     while (Date.now() < end) {
       const started = Date.now();
@@ -172,36 +186,21 @@ async function measure(
       }),
     ),
     every(SIGN_IN_EVERY_MS, () =>
-      signIn.time(async () => {
-        const account = client.accounts[client.signIns++ % client.accounts.length];
-        if (!account) return 'no account';
-        const res = await request(base, account.address, 'POST', '/api/auth/login', {
-          body: { username: account.username, password: PASSWORD },
-        });
-        return res.status === 200 ? 'ok' : `status ${res.status}`;
+      signIn.time(() => {
+        const n = client.signIns++;
+        return signInAs(n, (account) => ({ from: account.address }));
       }),
     ),
     every(NEW_ADDRESS_SIGN_IN_EVERY_MS, () =>
-      newAddressSignIn.time(async () => {
+      newAddressSignIn.time(() => {
         const n = ++client.newAddressSignIns;
-        const account = client.accounts[n % client.accounts.length];
-        if (!account) return 'no account';
-        const res = await request(base, loopbackAddress(5, n), 'POST', '/api/auth/login', {
-          body: { username: account.username, password: PASSWORD },
-          cookie: account.device,
-        });
-        return res.status === 200 ? 'ok' : `status ${res.status}`;
+        return signInAs(n, (account) => ({ from: loopbackAddress(5, n), cookie: account.device }));
       }),
     ),
     every(NEW_ADDRESS_SIGN_IN_EVERY_MS, () =>
-      newDeviceSignIn.time(async () => {
+      newDeviceSignIn.time(() => {
         const n = ++client.newDeviceSignIns;
-        const account = client.accounts[n % client.accounts.length];
-        if (!account) return 'no account';
-        const res = await request(base, loopbackAddress(6, n), 'POST', '/api/auth/login', {
-          body: { username: account.username, password: PASSWORD },
-        });
-        return res.status === 200 ? 'ok' : `status ${res.status}`;
+        return signInAs(n, () => ({ from: loopbackAddress(6, n) }));
       }),
     ),
     every(JOIN_EVERY_MS, async () => {
