@@ -77,7 +77,8 @@ function onQuestion(event: MessageEvent): void {
   const port = event.ports[0];
   if (question?.type !== 'lc-file-range' || typeof question.fileId !== 'string' || !port) return;
   const reply = (a: RangeAnswer) => port.postMessage(a, a.status === 206 ? [a.bytes] : []);
-  const source = sources.get(question.fileId);
+  const fileId = question.fileId;
+  const source = sources.get(fileId);
   if (!source) {
     reply({ status: 404 });
     return;
@@ -95,6 +96,12 @@ function onQuestion(event: MessageEvent): void {
         bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
       reply({ status: 206, ...range, size: source.size, type: source.type, bytes: exact });
     },
-    () => reply({ status: 504 }),
+    () => {
+      // A file closed while its player let go: the player's requests are cancelled just after,
+      // and an answer would reach it first as a failed load in its console. Unanswered, the
+      // file worker gives up on its own timeout.
+      if (sources.get(fileId) === source) reply({ status: 504 });
+      else port.close();
+    },
   );
 }
