@@ -4,6 +4,7 @@ import type { PeerMessage } from '../../shared/peer-messages';
 import { DEFAULT_PING_SCHEDULE } from '../../shared/sync/ping-schedule';
 import { FILE_HIGH_WATER_BYTES, FILE_MESSAGE_MAX_BYTES } from './file-channel';
 import {
+  CONNECT_TIMEOUT,
   type LinkState,
   NO_RELAY,
   PeerLink,
@@ -100,9 +101,10 @@ async function until(check: () => boolean, ms = 8000): Promise<void> {
   }
 }
 
-function pair(extra: Partial<PeerLinkOptions> = {}) {
+function pair(extra: Partial<PeerLinkOptions> = {}, extraB: Partial<PeerLinkOptions> = extra) {
   const sides = new Map<string, Side>();
   let blocked = false;
+  let candidatesBlocked = false;
   const relayed = { count: 0 };
   /** Every offer relayed by the server, in order. */
   const offers: { type: 'offer'; sdp: string }[] = [];
@@ -110,11 +112,16 @@ function pair(extra: Partial<PeerLinkOptions> = {}) {
     relayed.count += 1;
     const d = data as { type?: unknown; sdp?: unknown };
     if (d.type === 'offer' && typeof d.sdp === 'string') offers.push({ type: 'offer', sdp: d.sdp });
-    if (blocked) return;
-    setTimeout(() => sides.get(to)?.link.signal(data), 0);
+    if (blocked || (candidatesBlocked && d.type === 'candidate')) return;
+    // A description sent once gathering ended carries the candidates in its SDP.
+    const passed =
+      candidatesBlocked && typeof d.sdp === 'string'
+        ? { ...d, sdp: d.sdp.replace(/^a=candidate:.*\r?\n/gm, '') }
+        : data;
+    setTimeout(() => sides.get(to)?.link.signal(passed), 0);
   };
   const a = makeSide('a', 'b', relay, extra);
-  const b = makeSide('b', 'a', relay, extra);
+  const b = makeSide('b', 'a', relay, extraB);
   sides.set('a', a);
   sides.set('b', b);
   return {
@@ -126,6 +133,10 @@ function pair(extra: Partial<PeerLinkOptions> = {}) {
     offers,
     block: (on: boolean) => {
       blocked = on;
+    },
+    /** Offers and answers go through, no address does: like a network that blocks the traffic. */
+    blockCandidates: () => {
+      candidatesBlocked = true;
     },
   };
 }
@@ -217,6 +228,17 @@ describe('PeerLink', () => {
     block(false);
     await until(() => a.link.state === 'connected' && b.link.state === 'connected', 15_000);
     expect(a.states).toContain('failed');
+  });
+
+  it('counts an attempt the other side gave up on as failed here too, though its own timer never ran out', async () => {
+    // a offers afresh every 0.4 s plus its retry delay; b's own timer would wait 30 s.
+    const { a, b, blockCandidates } = pair({ connectTimeoutMs: 400 }, { connectTimeoutMs: 30_000 });
+    blockCandidates();
+    b.link.start(false);
+    a.link.start(true);
+    await until(() => b.reasons.filter((r) => r === CONNECT_TIMEOUT).length >= 2, 15_000);
+    expect(b.states).not.toContain('connected');
+    expect(b.link.state).toBe('connecting');
   });
 
   it('reconnects with a fresh connection when the other side starts over', async () => {

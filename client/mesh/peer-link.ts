@@ -245,7 +245,15 @@ export class PeerLink {
         if (current?.initiator && current.remoteSession === null) {
           if (reinitiates(this.#opts.selfPeerId, this.remotePeerId)) return;
         }
+        // The other side gave up on a connection that never formed: that attempt failed here
+        // too, though our own timer, restarted by each fresh offer, may never run out.
+        const failed =
+          current !== null && current.remoteSession !== null && this.#state !== 'connected';
         if (current) this.#dropAttempt();
+        if (failed) {
+          this.#failures += 1;
+          this.#setState('failed', CONNECT_TIMEOUT);
+        }
         clearTimeout(this.#retryTimer);
         this.#newAttempt(false);
         this.#armConnectTimer();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JoinSuccess, PeerInfo } from '../../shared/socket';
-import type { Member } from './member';
+import { linkBlocked, type Member } from './member';
 import {
   EMPTY_ROOM,
   hostAway,
@@ -195,6 +195,38 @@ describe('linkChanged', () => {
 
   it('blames no relay when relay-only is off', () => {
     expect(linkChanged(inRoom(), 'a', timedOut, false).members[2]?.relayUnreachable).toBe(false);
+  });
+
+  it('calls a link blocked after two attempts in a row time out, through retries, until it connects', () => {
+    const retrying = {
+      state: 'retrying',
+      timedOut: false,
+      noRelay: false,
+      outdated: null,
+    } as const;
+    const member = (state: RoomState) => state.members[2] as Member;
+    let state = linkChanged(inRoom(), 'a', timedOut, false);
+    state = linkChanged(state, 'a', retrying, false);
+    // One timeout may be a page that reloaded mid-attempt.
+    expect(linkBlocked(member(state))).toBe(false);
+    state = linkChanged(state, 'a', timedOut, false);
+    state = linkChanged(state, 'a', retrying, false);
+    expect(linkBlocked(member(state))).toBe(true);
+    state = linkChanged(
+      state,
+      'a',
+      { state: 'connected', timedOut: false, noRelay: false, outdated: null },
+      false,
+    );
+    expect(member(state)).toMatchObject({ link: 'connected', timeouts: 0 });
+    expect(linkBlocked(member(state))).toBe(false);
+  });
+
+  it('names the relay, not the network, when relay only times out', () => {
+    let state = linkChanged(inRoom(), 'a', timedOut, true);
+    state = linkChanged(state, 'a', timedOut, true);
+    expect(state.members[2]?.relayUnreachable).toBe(true);
+    expect(linkBlocked(state.members[2] as Member)).toBe(false);
   });
 
   it('carries whose page is out of date', () => {

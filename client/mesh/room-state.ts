@@ -188,7 +188,8 @@ export function peerLeft(state: RoomState, peerId: string): RoomStep {
 
 /**
  * A link's news on its member. "Relay unreachable" (no relay candidate, or a timeout on a
- * relay-only link) is kept through the retries that follow, until a connection finally forms.
+ * relay-only link) and the count of attempts that timed out are kept through the retries that
+ * follow, until a connection finally forms.
  */
 export function linkChanged(
   state: RoomState,
@@ -204,7 +205,15 @@ export function linkChanged(
       if (change.state === 'connected') relayUnreachable = false;
       else if (change.noRelay) relayUnreachable = true;
       else if (change.state === 'failed' && change.timedOut) relayUnreachable = relayOnly;
-      return { ...m, link: change.state, relayUnreachable, outdated: change.outdated ?? undefined };
+      const timedOut = change.state === 'failed' && change.timedOut;
+      const timeouts = change.state === 'connected' ? 0 : (m.timeouts ?? 0) + (timedOut ? 1 : 0);
+      return {
+        ...m,
+        link: change.state,
+        relayUnreachable,
+        timeouts,
+        outdated: change.outdated ?? undefined,
+      };
     }),
   };
 }

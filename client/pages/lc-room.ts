@@ -6,6 +6,7 @@ import { fire } from '../app/events';
 import { relayOnlyWanted } from '../app/relay-only';
 import { ChatController } from '../chat/chat-controller';
 import { type HeldMessage, HeldMessages } from '../mesh/held-messages';
+import { linkBlocked, type Member } from '../mesh/member';
 import { MeshController, type MeshEnd, type SessionCheck } from '../mesh/mesh-controller';
 import type { PersonalKind } from '../mesh/personal-tracks';
 import type { Outdated } from '../mesh/protocol-version';
@@ -367,26 +368,31 @@ export class LcRoom extends LitElement {
         ? 'The host is away. You can keep chatting until they return.'
         : 'Waiting for the host to arrive.';
     }
-    const names = (outdated: Outdated) =>
+    const names = (test: (m: Member) => boolean) =>
       mesh.members
-        .filter((m) => m.outdated === outdated && m.link !== 'connected')
+        .filter(test)
         .map((m) => m.name)
         .join(', ');
-    const olderHere = names('self');
+    const outdated = (side: Outdated) => (m: Member) =>
+      m.outdated === side && m.link !== 'connected';
+    const olderHere = names(outdated('self'));
     if (olderHere) {
       return `This page is out of date, so it cannot connect to ${olderHere}. Reload it to join them.`;
     }
-    const olderThere = names('peer');
+    const olderThere = names(outdated('peer'));
     if (olderThere) {
       return `${olderThere} must reload their page: it is out of date, so you cannot connect.`;
     }
-    const unreachable = mesh.members.filter((m) => m.relayUnreachable);
-    if (unreachable.length > 0) {
-      return `Could not reach the relay server, so no connection to ${unreachable.map((m) => m.name).join(', ')}. Retrying…`;
+    const unreachable = names((m) => m.relayUnreachable === true);
+    if (unreachable) {
+      return `Could not reach the relay server, so no connection to ${unreachable}. Retrying…`;
     }
-    const connecting = mesh.members.filter((m) => m.link === 'connecting' || m.link === 'retrying');
-    if (connecting.length > 0) return `Connecting to ${connecting.map((m) => m.name).join(', ')}…`;
-    return '';
+    const blocked = names(linkBlocked);
+    if (blocked) {
+      return `No connection to ${blocked} after several tries: a firewall or network between you may block it. Still trying…`;
+    }
+    const connecting = names((m) => m.link === 'connecting' || m.link === 'retrying');
+    return connecting ? `Connecting to ${connecting}…` : '';
   }
 
   private _bannerWarn(): boolean {
@@ -394,7 +400,9 @@ export class LcRoom extends LitElement {
     return (
       mesh.server === 'reconnecting' ||
       (mesh.phase === 'joined' && mesh.hostPeerId === null) ||
-      mesh.members.some((m) => m.relayUnreachable || (m.outdated && m.link !== 'connected'))
+      mesh.members.some(
+        (m) => m.relayUnreachable || linkBlocked(m) || (m.outdated && m.link !== 'connected'),
+      )
     );
   }
 

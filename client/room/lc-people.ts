@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Member } from '../mesh/member';
+import { linkBlocked, type Member } from '../mesh/member';
 import type { Outdated } from '../mesh/protocol-version';
 import { baseStyles } from '../ui/styles';
 import { listChanged } from '../util/list-changed';
@@ -26,7 +26,8 @@ const MICROPHONE_TEXT: Record<MicrophoneMark, string> = { on: 'microphone on', m
 function stateText(m: Member): string {
   if (m.link === 'connected') return LINK_TEXT[m.link];
   if (m.outdated) return OUTDATED_TEXT[m.outdated];
-  return m.relayUnreachable ? 'could not reach the relay server' : LINK_TEXT[m.link];
+  if (m.relayUnreachable) return 'could not reach the relay server';
+  return linkBlocked(m) ? 'no connection yet, still trying' : LINK_TEXT[m.link];
 }
 
 /**
