@@ -30,7 +30,8 @@ label { display: inline-flex; gap: 0.4rem; align-items: center; }
   position: relative; flex-basis: 100%; height: 0.5rem; border-radius: 0.25rem;
   background: var(--lc-surface); border: 1px solid var(--lc-border); overflow: hidden;
 }
-.timeline[hidden] { display: none; }
+/* Its line stays while hidden, so the controls below do not jump when a video arrives. */
+.timeline[hidden] { display: block; visibility: hidden; }
 .timeline { cursor: pointer; }
 .timeline .range { position: absolute; top: 0; bottom: 0; background: var(--lc-muted); }
 .timeline .host { position: absolute; top: 0; bottom: 0; width: 3px; background: var(--lc-accent); }
