@@ -81,13 +81,18 @@ export function treePssBytes(root: number, marker = ''): number {
   return total;
 }
 
-/** A process's kind, from its command line: `renderer`, `gpu-process`, `utility:network`, `browser`... */
+/** A process's kind, from its command line: `renderer`, `gpu-process`, `utility:NetworkService`, `browser`... */
 function processType(pid: number): string {
   try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // Chromium's children rewrite their command line as one space-separated string.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
     const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
     if (!type) return 'browser';
-    const sub = args.find((a) => a.startsWith('--utility-sub-type='))?.split('.')[1];
+    // e.g. --utility-sub-type=network.mojom.NetworkService
+    const sub = args
+      .find((a) => a.startsWith('--utility-sub-type='))
+      ?.split('.')
+      .pop();
     return sub ? `${type}:${sub}` : type;
   } catch {
     return 'gone';

@@ -1,4 +1,4 @@
-import { cutFrame } from '../../shared/swarm/pieces';
+import { cutFrame, type OutgoingChunk, type Piece } from '../../shared/swarm/pieces';
 
 /**
  * Sends chunk frames to one member as pieces, with the channel's flow control: a frame is taken
@@ -6,12 +6,12 @@ import { cutFrame } from '../../shared/swarm/pieces';
  * queued too, so the swarm's own pacing (ChunkServer waits for `drain`) carries on unchanged.
  */
 export class PieceSender {
-  #pieces: ArrayBuffer[] = [];
+  #pieces: readonly Piece[] = [];
   #next = 0;
 
   constructor(
     /** Queues one piece on `lc-file`; false when the channel is full or closed. */
-    private readonly send: (piece: ArrayBuffer) => boolean,
+    private readonly send: (piece: Piece) => boolean,
   ) {}
 
   /** Whether pieces of the last frame still wait for room. */
@@ -19,11 +19,14 @@ export class PieceSender {
     return this.#next < this.#pieces.length;
   }
 
-  /** Takes a frame; false (nothing sent) while the last one's pieces wait or nothing fits. */
-  sendFrame(frame: ArrayBuffer): boolean {
+  /**
+   * Takes a chunk (a frame, cut here, or its pieces); false (nothing sent) while the last one's
+   * pieces wait or nothing fits.
+   */
+  sendFrame(chunk: OutgoingChunk): boolean {
     if (this.busy) return false;
-    const pieces = cutFrame(frame);
-    if (!pieces.length || !this.send(pieces[0] as ArrayBuffer)) return false;
+    const pieces = chunk instanceof ArrayBuffer ? cutFrame(chunk) : chunk;
+    if (!pieces.length || !this.send(pieces[0] as Piece)) return false;
     this.#pieces = pieces;
     this.#next = 1;
     this.#flush();
@@ -43,7 +46,7 @@ export class PieceSender {
   }
 
   #flush(): void {
-    while (this.busy && this.send(this.#pieces[this.#next] as ArrayBuffer)) this.#next += 1;
+    while (this.busy && this.send(this.#pieces[this.#next] as Piece)) this.#next += 1;
     if (!this.busy) this.reset();
   }
 }

@@ -1,4 +1,4 @@
-import { encodeChunkFrame, type FileSource, HASHES_PER_MESSAGE } from '../../shared/swarm/messages';
+import { type FileSource, fileTag, HASHES_PER_MESSAGE } from '../../shared/swarm/messages';
 import { ChunkServer } from './chunk-server';
 import { SeedFile } from './seed-file';
 import type { SwarmLink, SwarmMessage } from './swarm-link';
@@ -24,14 +24,12 @@ export class SwarmHost {
     file: Blob,
     private readonly events: SwarmHostEvents,
   ) {
-    this.seed = new SeedFile(file, source, (first, hashes) => {
+    this.seed = new SeedFile(file, source, fileTag(source.id), (first, hashes) => {
       for (const link of this.#links.values()) this.#sendHashes(link, first, hashes);
     });
     this.seed.warm();
     this.#server = new ChunkServer(async (chunk) =>
-      chunk < this.seed.chunks
-        ? encodeChunkFrame(source.id, chunk, await this.seed.chunk(chunk))
-        : null,
+      chunk < this.seed.chunks ? await this.seed.pieces(chunk) : null,
     );
   }
 

@@ -6,7 +6,9 @@ import {
   decodeChunkFrame,
   encodeChunkFrame,
   type FileSource,
+  fileTag,
 } from '../../shared/swarm/messages';
+import { FrameAssembler, type OutgoingChunk } from '../../shared/swarm/pieces';
 import type { ChunkSpill } from './chunk-store';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest, type SwarmGuestOptions } from './swarm-guest';
 import { SwarmHost } from './swarm-host';
@@ -27,6 +29,16 @@ class MapSpill implements ChunkSpill {
 }
 
 type Node = SwarmHost | SwarmGuest;
+
+/** The frame a chunk handed to a link stands for (the host hands its pieces, cut at reading). */
+function frameOf(chunk: OutgoingChunk): ArrayBuffer {
+  if (chunk instanceof ArrayBuffer) return chunk;
+  const into = new FrameAssembler(source, fileTag(source.id), () => 0);
+  const frames = chunk.map((piece) => into.add(piece.slice().buffer));
+  const frame = frames.at(-1);
+  if (!frame || frames.slice(0, -1).some((f) => f !== null)) throw new Error('not one chunk');
+  return frame;
+}
 
 /**
  * Members joined by in-memory links: messages and frames arrive on a later task, in order, as
@@ -79,7 +91,8 @@ class Network {
           if (this.nodes.get(to) === target) target.message(from, message);
         });
       },
-      sendChunk: (frame: ArrayBuffer) => {
+      sendChunk: (chunk: OutgoingChunk) => {
+        const frame = frameOf(chunk);
         const sent = this.#tampers.get(from)?.(frame) ?? frame;
         setTimeout(() => {
           if (this.nodes.get(to) !== target) return;

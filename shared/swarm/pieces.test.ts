@@ -5,6 +5,7 @@ import { CHUNK_BYTES, decodeChunkFrame, encodeChunkFrame, fileTag } from './mess
 import {
   ASSEMBLING_MAX,
   ASSEMBLY_TIMEOUT_MS,
+  cutChunks,
   cutFrame,
   FrameAssembler,
   PIECE_BYTES,
@@ -34,7 +35,8 @@ function chunk(layout: FileLayout, index: number, seed = 1) {
   const { start, end } = chunkBounds(layout, index);
   const bytes = bytesOf(end - start, seed);
   const frame = encodeChunkFrame(id, index, bytes);
-  return { bytes, frame, pieces: cutFrame(frame) };
+  // As received: each piece a buffer of its own.
+  return { bytes, frame, pieces: cutFrame(frame).map((p) => p.slice().buffer) };
 }
 
 function assembler(layout: FileLayout, clock = { t: 0 }) {
@@ -53,6 +55,29 @@ describe('chunk pieces', () => {
     expect(frames.slice(0, -1).every((f) => f === null)).toBe(true);
     expect(same(frames.at(-1), frame)).toBe(true);
     expect(into.assembling).toBe(0);
+  });
+
+  it('cuts consecutive chunks into one buffer, as cutFrame cuts each one', () => {
+    const layout = { size: 2 * CHUNK_BYTES + 20_000, chunkSize: CHUNK_BYTES };
+    const chunks = [1, 2].map((index) => chunk(layout, index, index));
+    const cut = cutChunks(
+      tag,
+      1,
+      chunks.map((c) => c.bytes),
+    );
+    expect(new Set(cut.flat().map((p) => p.buffer)).size).toBe(1);
+    const into = assembler(layout);
+    chunks.forEach((c, k) => {
+      const pieces = cut[k] ?? [];
+      expect(
+        pieces
+          .map((p) => p.slice().buffer)
+          .every((p, i) => same(p, c.pieces[i] ?? new ArrayBuffer(0))),
+      ).toBe(true);
+      expect(pieces).toHaveLength(c.pieces.length);
+      const frames = pieces.map((p) => into.add(p.slice().buffer));
+      expect(same(frames.at(-1), c.frame)).toBe(true);
+    });
   });
 
   it('rebuilds any chunk exactly, whatever order its pieces come in, beside other chunks', () => {
