@@ -44,6 +44,8 @@ const CASES: SendCase[] = [
   { ...base, name: 'swarm today: 256 KiB bursts, 16 KiB, hw 32 KiB' },
   { ...base, name: 'bursts, 8 KiB pieces', piece: 8 * KIB },
   { ...base, name: 'bursts, 4 KiB pieces', piece: 4 * KIB },
+  // Past the 16 KiB the swarm may send (protocol v5): what larger messages would save in CPU.
+  { ...base, name: 'bursts, 64 KiB pieces', piece: 64 * KIB, highWater: 128 * KIB },
   { ...base, name: 'bursts, hw 16 KiB', highWater: 16 * KIB },
   { ...base, name: 'bursts, hw 128 KiB', highWater: 128 * KIB },
   { ...base, name: 'bursts, unordered', ordered: false },
