@@ -23,7 +23,7 @@ export class ChunkServer {
   readonly sent = new Map<string, number>();
 
   constructor(
-    /** A chunk's frame (or its pieces), or null when we do not hold it. */
+    /** A chunk's frame (or its bytes), or null when we do not hold it. */
     private readonly frame: (chunk: number) => Promise<OutgoingChunk | null>,
   ) {}
 

@@ -1,6 +1,5 @@
 import { sha256Hex } from '../../shared/swarm/chunk-hash';
 import { chunkBounds, chunkCount, type FileLayout } from '../../shared/swarm/chunk-layout';
-import { cutChunks, type Piece } from '../../shared/swarm/pieces';
 
 /** Chunks read at once: reading a picked file through Blob is the real cost, not the hash. */
 export const SLICE_CHUNKS = 16;
@@ -9,19 +8,15 @@ const SLICES_KEPT = 3;
 
 /**
  * The host's file: read lazily in slices of SLICE_CHUNKS chunks, each chunk hashed the first
- * time it is read and announced through `onHashes`, never the whole film upfront. A slice is
- * kept cut into the pieces `lc-file` carries, so serving a chunk copies nothing.
+ * time it is read and announced through `onHashes`, never the whole film upfront.
  */
 export class SeedFile {
   readonly hashes: (string | undefined)[];
-  /** Per slice read, each of its chunks' pieces. */
-  readonly #slices = new Map<number, Promise<Piece[][]>>();
+  readonly #slices = new Map<number, Promise<Uint8Array<ArrayBuffer>>>();
 
   constructor(
     readonly blob: Blob,
     readonly layout: FileLayout,
-    /** The file's tag, which every piece carries (messages.ts `fileTag`). */
-    readonly tag: number,
     readonly onHashes: (first: number, hashes: string[]) => void,
   ) {
     this.hashes = new Array<string | undefined>(chunkCount(layout)).fill(undefined);
@@ -42,13 +37,16 @@ export class SeedFile {
     for (const slice of new Set([0, last])) this.#slice(slice).catch(() => {});
   }
 
-  /** Chunk `index`'s pieces; its hash has been announced by the time they are returned. */
-  async pieces(index: number): Promise<readonly Piece[]> {
-    const chunks = await this.#slice(Math.floor(index / SLICE_CHUNKS));
-    return chunks[index % SLICE_CHUNKS] ?? [];
+  /** Chunk `index`'s bytes; its hash has been announced by the time they are returned. */
+  async chunk(index: number): Promise<Uint8Array<ArrayBuffer>> {
+    const slice = Math.floor(index / SLICE_CHUNKS);
+    const bytes = await this.#slice(slice);
+    const firstByte = chunkBounds(this.layout, slice * SLICE_CHUNKS).start;
+    const { start, end } = chunkBounds(this.layout, index);
+    return bytes.subarray(start - firstByte, end - firstByte);
   }
 
-  #slice(slice: number): Promise<Piece[][]> {
+  #slice(slice: number): Promise<Uint8Array<ArrayBuffer>> {
     let read = this.#slices.get(slice);
     if (read) {
       this.#slices.delete(slice);
@@ -65,20 +63,18 @@ export class SeedFile {
     return read;
   }
 
-  async #read(slice: number): Promise<Piece[][]> {
+  async #read(slice: number): Promise<Uint8Array<ArrayBuffer>> {
     const first = slice * SLICE_CHUNKS;
     const last = Math.min(this.chunks, first + SLICE_CHUNKS) - 1;
     const from = chunkBounds(this.layout, first).start;
     const to = chunkBounds(this.layout, last).end;
     const bytes = new Uint8Array(await this.blob.slice(from, to).arrayBuffer());
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
-    for (let i = first; i <= last; i++) {
-      const { start, end } = chunkBounds(this.layout, i);
-      chunks.push(bytes.subarray(start - from, end - from));
-    }
     if (this.hashes[first] === undefined) {
       const hashes: string[] = [];
-      for (const chunk of chunks) hashes.push(await sha256Hex(chunk));
+      for (let i = first; i <= last; i++) {
+        const { start, end } = chunkBounds(this.layout, i);
+        hashes.push(await sha256Hex(bytes.subarray(start - from, end - from)));
+      }
       if (this.hashes[first] === undefined) {
         hashes.forEach((h, k) => {
           this.hashes[first + k] = h;
@@ -86,6 +82,6 @@ export class SeedFile {
         this.onHashes(first, hashes);
       }
     }
-    return cutChunks(this.tag, first, chunks);
+    return bytes;
   }
 }

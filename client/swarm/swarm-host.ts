@@ -24,12 +24,14 @@ export class SwarmHost {
     file: Blob,
     private readonly events: SwarmHostEvents,
   ) {
-    this.seed = new SeedFile(file, source, fileTag(source.id), (first, hashes) => {
+    this.seed = new SeedFile(file, source, (first, hashes) => {
       for (const link of this.#links.values()) this.#sendHashes(link, first, hashes);
     });
     this.seed.warm();
-    this.#server = new ChunkServer(async (chunk) =>
-      chunk < this.seed.chunks ? await this.seed.pieces(chunk) : null,
+    // A chunk goes out unframed: PieceSender cuts its bytes straight into pieces.
+    const tag = fileTag(source.id);
+    this.#server = new ChunkServer(async (index) =>
+      index < this.seed.chunks ? { tag, index, bytes: await this.seed.chunk(index) } : null,
     );
   }
 

@@ -8,7 +8,7 @@ import {
   type FileSource,
   fileTag,
 } from '../../shared/swarm/messages';
-import { FrameAssembler, type OutgoingChunk } from '../../shared/swarm/pieces';
+import type { OutgoingChunk } from '../../shared/swarm/pieces';
 import type { ChunkSpill } from './chunk-store';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest, type SwarmGuestOptions } from './swarm-guest';
 import { SwarmHost } from './swarm-host';
@@ -30,14 +30,11 @@ class MapSpill implements ChunkSpill {
 
 type Node = SwarmHost | SwarmGuest;
 
-/** The frame a chunk handed to a link stands for (the host hands its pieces, cut at reading). */
+/** The frame a chunk handed to a link stands for (the host hands its bytes, unframed). */
 function frameOf(chunk: OutgoingChunk): ArrayBuffer {
   if (chunk instanceof ArrayBuffer) return chunk;
-  const into = new FrameAssembler(source, fileTag(source.id), () => 0);
-  const frames = chunk.map((piece) => into.add(piece.slice().buffer));
-  const frame = frames.at(-1);
-  if (!frame || frames.slice(0, -1).some((f) => f !== null)) throw new Error('not one chunk');
-  return frame;
+  expect(chunk.tag).toBe(fileTag(source.id));
+  return encodeChunkFrame(source.id, chunk.index, chunk.bytes);
 }
 
 /**

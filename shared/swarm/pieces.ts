@@ -1,5 +1,5 @@
 import { chunkBounds, chunkCount, type FileLayout } from './chunk-layout';
-import { FRAME_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from './messages';
+import { decodeChunkFrame, FRAME_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from './messages';
 
 export { PIECE_MESSAGE_MAX_BYTES };
 
@@ -15,51 +15,54 @@ export const ASSEMBLY_TIMEOUT_MS = 10_000;
 /** One message of `lc-file` as it is sent: a view of a buffer that may hold other pieces too. */
 export type Piece = Uint8Array<ArrayBuffer>;
 
-/** A chunk as a sender hands it on: its frame (messages.ts), or that frame already cut. */
-export type OutgoingChunk = ArrayBuffer | readonly Piece[];
+/** A chunk's bytes and what its pieces' headers carry: a frame not built (messages.ts). */
+export interface ChunkBytes {
+  tag: number;
+  index: number;
+  bytes: Uint8Array;
+}
 
-/** The bytes an outgoing chunk puts on the wire (its frame's, or its pieces'). */
+/** A chunk as a sender hands it on: its frame, or its bytes (the host's, never framed). */
+export type OutgoingChunk = ArrayBuffer | ChunkBytes;
+
+/** The bytes of an outgoing chunk's frame, built or not. */
 export function outgoingBytes(chunk: OutgoingChunk): number {
-  if (chunk instanceof ArrayBuffer) return chunk.byteLength;
-  return chunk.reduce((n, piece) => n + piece.byteLength, 0);
+  return chunk instanceof ArrayBuffer
+    ? chunk.byteLength
+    : FRAME_HEADER_BYTES + chunk.bytes.byteLength;
+}
+
+/** The room a chunk of `length` bytes takes as pieces, headers included. */
+export function piecedBytes(length: number): number {
+  return length + Math.ceil(length / PIECE_BYTES) * PIECE_HEADER_BYTES;
 }
 
 /**
- * Cuts consecutive chunks (`chunks[k]` is chunk `first + k`'s bytes) into their pieces, all laid
- * out in one new buffer: one copy of the bytes and one allocation for the lot, where a frame per
- * chunk then a buffer per piece cost two copies and seventeen allocations per chunk (bench/share:
- * most of the host's own script time while it served).
+ * Cuts a chunk into the pieces that carry it, laid out in `into` (at least `piecedBytes` long)
+ * and returned as views of it: one copy of the bytes, no allocation but the views.
  */
-export function cutChunks(tag: number, first: number, chunks: readonly Uint8Array[]): Piece[][] {
-  const pieceCount = (bytes: Uint8Array) => Math.ceil(bytes.byteLength / PIECE_BYTES);
-  const total = chunks.reduce(
-    (n, bytes) => n + bytes.byteLength + pieceCount(bytes) * PIECE_HEADER_BYTES,
-    0,
-  );
-  const buffer = new ArrayBuffer(total);
-  const view = new DataView(buffer);
-  const out = new Uint8Array(buffer);
+export function cutChunk({ tag, index, bytes }: ChunkBytes, into: ArrayBuffer): Piece[] {
+  const view = new DataView(into);
+  const out = new Uint8Array(into);
+  const pieces: Piece[] = [];
   let at = 0;
-  return chunks.map((bytes, c) => {
-    const pieces: Piece[] = [];
-    for (let offset = 0, k = 0; offset < bytes.byteLength; offset += PIECE_BYTES, k++) {
-      const body = bytes.subarray(offset, offset + PIECE_BYTES);
-      view.setUint32(at, tag);
-      view.setUint32(at + 4, first + c);
-      view.setUint16(at + 8, k);
-      out.set(body, at + PIECE_HEADER_BYTES);
-      pieces.push(out.subarray(at, at + PIECE_HEADER_BYTES + body.byteLength));
-      at += PIECE_HEADER_BYTES + body.byteLength;
-    }
-    return pieces;
-  });
+  for (let offset = 0, k = 0; offset < bytes.byteLength; offset += PIECE_BYTES, k++) {
+    const body = bytes.subarray(offset, offset + PIECE_BYTES);
+    view.setUint32(at, tag);
+    view.setUint32(at + 4, index);
+    view.setUint16(at + 8, k);
+    out.set(body, at + PIECE_HEADER_BYTES);
+    pieces.push(out.subarray(at, at + PIECE_HEADER_BYTES + body.byteLength));
+    at += PIECE_HEADER_BYTES + body.byteLength;
+  }
+  return pieces;
 }
 
-/** Cuts a chunk's frame (messages.ts: tag, index, bytes) into the pieces that carry it. */
+/** Cuts a chunk's frame (messages.ts: tag, index, bytes) into pieces in a buffer of their own. */
 export function cutFrame(frame: ArrayBuffer): Piece[] {
-  const header = new DataView(frame, 0, FRAME_HEADER_BYTES);
-  const bytes = new Uint8Array(frame, FRAME_HEADER_BYTES);
-  return cutChunks(header.getUint32(0), header.getUint32(4), [bytes])[0] ?? [];
+  const chunk = decodeChunkFrame(frame);
+  if (!chunk) return [];
+  return cutChunk(chunk, new ArrayBuffer(piecedBytes(chunk.bytes.byteLength)));
 }
 
 interface Assembly {
