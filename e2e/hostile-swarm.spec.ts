@@ -4,7 +4,12 @@ import type { PeerMessage } from '../shared/peer-messages';
 import { chunkBounds, chunkCount } from '../shared/swarm/chunk-layout';
 import { HaveMap } from '../shared/swarm/have-map';
 import { encodeChunkFrame, type FileSource, HASHES_PER_MESSAGE } from '../shared/swarm/messages';
-import { cutFrame, PIECE_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from '../shared/swarm/pieces';
+import {
+  cutFrame,
+  PIECE_HEADER_BYTES,
+  PIECE_MESSAGE_MAX_BYTES,
+  type Piece,
+} from '../shared/swarm/pieces';
 import { SHARE_CLIPS } from './clips';
 import { expect, test } from './fixtures';
 import { joinAsNodePeer, type NodePeer } from './node-peer';
@@ -81,8 +86,8 @@ test('a hostile member of the swarm is dropped: guests fetch its chunks elsewher
     const garbage = [
       new Uint8Array([1, 2, 3]),
       // The asked chunk's first piece twice, the second time with other bytes, then no more.
-      new Uint8Array(pieces[0] as ArrayBuffer),
-      new Uint8Array(pieces[0] as ArrayBuffer).map((b, i) => (i < PIECE_HEADER_BYTES ? b : ~b)),
+      new Uint8Array(pieces[0] as Piece),
+      new Uint8Array(pieces[0] as Piece).map((b, i) => (i < PIECE_HEADER_BYTES ? b : ~b)),
       // Over the channel's 16 KiB limit.
       new Uint8Array(PIECE_MESSAGE_MAX_BYTES + 1),
     ];

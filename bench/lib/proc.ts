@@ -80,3 +80,89 @@ export function treePssBytes(root: number, marker = ''): number {
   }
   return total;
 }
+
+/** A process's kind, from its command line: `renderer`, `gpu-process`, `utility:NetworkService`, `browser`... */
+function processType(pid: number): string {
+  try {
+    // Chromium's children rewrite their command line as one space-separated string.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
+    if (!type) return 'browser';
+    // e.g. --utility-sub-type=network.mojom.NetworkService
+    const sub = args
+      .find((a) => a.startsWith('--utility-sub-type='))
+      ?.split('.')
+      .pop();
+    return sub ? `${type}:${sub}` : type;
+  } catch {
+    return 'gone';
+  }
+}
+
+/** A thread's name less its trailing number (`ThreadPoolForegroundWorker` for all of them). */
+const threadName = (comm: string) => comm.trim().replace(/[0-9]+$/, '');
+
+/** CPU seconds used so far below `root`, per process type and per "type/thread name". */
+export interface CpuSplit {
+  byType: Record<string, number>;
+  byThread: Record<string, number>;
+}
+
+export function treeCpuSplit(root: number): CpuSplit {
+  const split: CpuSplit = { byType: {}, byThread: {} };
+  const add = (into: Record<string, number>, key: string, seconds: number) => {
+    into[key] = (into[key] ?? 0) + seconds;
+  };
+  for (const pid of treePids(root)) {
+    const type = processType(pid);
+    add(split.byType, type, stat(pid)?.cpuSeconds ?? 0);
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+        const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+        const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+        add(split.byThread, `${type}/${threadName(comm)}`, seconds);
+      } catch {
+        // gone already
+      }
+    }
+  }
+  return split;
+}
+
+/**
+ * Share of one core (%) per process type and per thread name between two splits `seconds`
+ * apart; threads under 0.5 % are summed as "type/other". A process or thread that ended between
+ * the two counts for nothing.
+ */
+export function cpuSplitPercent(
+  before: CpuSplit,
+  after: CpuSplit,
+  seconds: number,
+): { byType: Record<string, number>; byThread: Record<string, number> } {
+  const percent = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(b)
+        .map(([k, v]) => [k, Math.max(0, ((v - (a[k] ?? 0)) / seconds) * 100)] as const)
+        .sort(([, x], [, y]) => y - x),
+    );
+  const byThread: Record<string, number> = {};
+  for (const [key, value] of Object.entries(percent(before.byThread, after.byThread))) {
+    const name = value >= 0.5 ? key : `${key.split('/')[0]}/other`;
+    byThread[name] = Math.round(((byThread[name] ?? 0) + value) * 10) / 10;
+  }
+  const byType = Object.fromEntries(
+    Object.entries(percent(before.byType, after.byType)).map(([k, v]) => [
+      k,
+      Math.round(v * 10) / 10,
+    ]),
+  );
+  return { byType, byThread };
+}

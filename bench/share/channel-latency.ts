@@ -1,6 +1,7 @@
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
+import { cpuSplitPercent, findPid, treeCpuSplit } from '../lib/proc';
 import { writeResults } from '../lib/results';
 import { figures } from '../lib/stats';
 
@@ -8,8 +9,10 @@ import { figures } from '../lib/stats';
  * bench/share/channel-latency (issue 12): two bare pages in two Chromium browsers, no app code.
  * One sends a file-like stream on a data channel while it pings the other every 20 ms on a second
  * channel of the same connection and on a channel of a connection of its own; the other records
- * each ping's one-way time. Each case varies one thing of how the stream is sent. Prints the
- * figures, writes bench/results/channel-latency.json.
+ * each ping's one-way time. Each case varies one thing of how the stream is sent. Each browser's
+ * CPU while it runs (% of a core, per process type and thread, from /proc) is the platform's own
+ * cost of moving those bytes, to set against the app's (bench/share). Prints the figures, writes
+ * bench/results/channel-latency.json.
  */
 export interface SendCase {
   name: string;
@@ -41,6 +44,8 @@ const CASES: SendCase[] = [
   { ...base, name: 'swarm today: 256 KiB bursts, 16 KiB, hw 32 KiB' },
   { ...base, name: 'bursts, 8 KiB pieces', piece: 8 * KIB },
   { ...base, name: 'bursts, 4 KiB pieces', piece: 4 * KIB },
+  // Past the 16 KiB the swarm may send (protocol v5): what larger messages would save in CPU.
+  { ...base, name: 'bursts, 64 KiB pieces', piece: 64 * KIB, highWater: 128 * KIB },
   { ...base, name: 'bursts, hw 16 KiB', highWater: 16 * KIB },
   { ...base, name: 'bursts, hw 128 KiB', highWater: 128 * KIB },
   { ...base, name: 'bursts, unordered', ordered: false },
@@ -183,14 +188,29 @@ function send(page: Page, c: SendCase, seconds: number): Promise<void> {
   );
 }
 
-async function runCase(browsers: [Browser, Browser], c: SendCase) {
+/** The two browsers and their process ids (null when not found in /proc). */
+interface Browsers {
+  sender: Browser;
+  receiver: Browser;
+  pids: [number | null, number | null];
+}
+
+async function runCase({ sender, receiver, pids }: Browsers, c: SendCase) {
+  const browsers = [sender, receiver];
   const [a, b] = await Promise.all(browsers.map((br) => br.newPage()));
   if (!a || !b) throw new Error('no pages');
   try {
     // tsx wraps named functions in __name(), which the page lacks (as in bench/lib/people.ts).
     for (const page of [a, b]) await page.evaluate('globalThis.__name = (f) => f;');
     await connect(a, b, c);
+    const before = pids.map((pid) => (pid ? treeCpuSplit(pid) : null));
+    const started = performance.now();
     await send(a, c, SECONDS);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = pids.map((pid, i) => {
+      const from = before[i];
+      return pid && from ? cpuSplitPercent(from, treeCpuSplit(pid), seconds) : null;
+    });
     await new Promise((r) => setTimeout(r, 500));
     const { pings, received } = await b.evaluate(() => window.bare);
     const oneWay = (on: string) =>
@@ -200,6 +220,8 @@ async function runCase(browsers: [Browser, Browser], c: SendCase) {
       streamMBps: Math.round((received / SECONDS / MB) * 100) / 100,
       sameConnection: oneWay('json'),
       ownConnection: oneWay('raw'),
+      senderCpu: cpu[0] ?? null,
+      receiverCpu: cpu[1] ?? null,
     };
   } finally {
     await a.close();
@@ -212,12 +234,21 @@ async function main(): Promise<void> {
   console.log(describeEnvironment(environment));
   // A bare page has no camera permission, so Chromium would hide its host candidates behind mDNS
   // names, which nothing resolves here; the app's pages and the e2e suite connect on plain IPs.
-  const launch = () =>
+  const tag = `${process.pid}-${Date.now()}`;
+  const launch = (role: string) =>
     chromium.launch({
       executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_FLAGS, '--disable-features=WebRtcHideLocalIpsWithMdns'],
+      args: [
+        ...CHROMIUM_FLAGS,
+        '--disable-features=WebRtcHideLocalIpsWithMdns',
+        `--lc-bench-${role}=${tag}`,
+      ],
     });
-  const browsers: [Browser, Browser] = [await launch(), await launch()];
+  const browsers: Browsers = {
+    sender: await launch('sender'),
+    receiver: await launch('receiver'),
+    pids: [findPid(`--lc-bench-sender=${tag}`), findPid(`--lc-bench-receiver=${tag}`)],
+  };
   const only = process.env.CHANNEL_CASES?.split(',');
   const results = [];
   try {
@@ -227,10 +258,13 @@ async function main(): Promise<void> {
       console.log(
         `${r.case.padEnd(48)} ${String(r.streamMBps).padStart(5)} MB/s  same p50 ${r.sameConnection.p50} p99 ${r.sameConnection.p99}  own p50 ${r.ownConnection.p50} p99 ${r.ownConnection.p99}`,
       );
+      console.log(`  sender CPU ${JSON.stringify(r.senderCpu?.byType)}`);
+      console.log(`  receiver CPU ${JSON.stringify(r.receiverCpu?.byType)}`);
       results.push(r);
     }
   } finally {
-    for (const b of browsers) await b.close();
+    await browsers.sender.close();
+    await browsers.receiver.close();
   }
   writeResults('channel-latency', finishEnvironment(environment), { seconds: SECONDS, results });
 }

@@ -3,9 +3,18 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../e2e/chromium';
 import { streamFile } from '../../e2e/room';
 import { startBenchServer } from '../lib/app-server';
+import { selfTimes } from '../lib/cpu-profile';
 import { describeEnvironment, finishEnvironment, startEnvironment } from '../lib/environment';
 import { createRoom, type Person, pressJoin, type RoomAccess, signUp } from '../lib/people';
-import { cpuPercent, findPid, treeCpuSeconds, treePssBytes } from '../lib/proc';
+import {
+  type CpuSplit,
+  cpuPercent,
+  cpuSplitPercent,
+  findPid,
+  treeCpuSeconds,
+  treeCpuSplit,
+  treePssBytes,
+} from '../lib/proc';
 import { spread, writeResults } from '../lib/results';
 import { figures, round, summarize } from '../lib/stats';
 import { chatLatencies } from '../room/chat';
@@ -144,18 +153,21 @@ async function mainThreadIn(page: Page, from: number, to: number) {
 }
 
 /**
- * With BENCH_SHARE_PROFILE=<file>, a CPU profile of the first guest's page while chat is timed
- * during the transfer (open it in DevTools' Performance panel): what keeps its main thread busy.
+ * A CPU profile of a page written to `file` when stopped (open it in DevTools' Performance
+ * panel), which returns its heaviest functions by self time. BENCH_SHARE_PROFILE=<file> takes
+ * the first guest's while chat is timed during the transfer; BENCH_SHARE_HOST_PROFILE=<file> the
+ * host's from the choice of the file to the last guest's full bar.
  */
-async function startProfile(guest: Person | undefined) {
-  if (!guest) return null;
-  const cdp = await guest.page.context().newCDPSession(guest.page);
+async function startProfile(person: Person | undefined, file: string, intervalUs: number) {
+  if (!person) return null;
+  const cdp = await person.page.context().newCDPSession(person.page);
   await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs });
   await cdp.send('Profiler.start');
   return async () => {
     const { profile } = await cdp.send('Profiler.stop');
-    writeFileSync(process.env.BENCH_SHARE_PROFILE ?? '', JSON.stringify(profile));
+    writeFileSync(file, JSON.stringify(profile));
+    return selfTimes(profile);
   };
 }
 
@@ -223,8 +235,15 @@ async function chatRound(host: Person, guests: Person[]) {
   };
 }
 
+interface AloneCpu {
+  /** % of a core, the whole tree. */
+  total: number;
+  byType: Record<string, number>;
+  byThread: Record<string, number>;
+}
+
 /** The host alone plays the file: its CPU without anyone to serve (subtracted per guest). */
-async function hostAloneCpu(clip: string): Promise<number> {
+async function hostAloneCpu(clip: string): Promise<AloneCpu> {
   const setup = await setUp(0);
   try {
     const { host, hostPid } = setup;
@@ -232,14 +251,18 @@ async function hostAloneCpu(clip: string): Promise<number> {
     await host.page.waitForFunction(() => window.lcProbes.currentTime('video') > 1, null, {
       timeout: 30_000,
     });
-    return hostPid ? await cpuPercent(hostPid, CPU_WINDOW_MS) : Number.NaN;
+    if (!hostPid) return { total: Number.NaN, byType: {}, byThread: {} };
+    const before: CpuSplit = treeCpuSplit(hostPid);
+    const total = await cpuPercent(hostPid, CPU_WINDOW_MS);
+    return { total, ...cpuSplitPercent(before, treeCpuSplit(hostPid), CPU_WINDOW_MS / 1000) };
   } finally {
     await setup.close();
   }
 }
 
 /** File sharing with `size` guests, then Live stream to the same room. */
-async function measureSize(clip: string, size: number, idleCpu: number) {
+async function measureSize(clip: string, size: number, idle: AloneCpu) {
+  const idleCpu = idle.total;
   const setup = await setUp(size);
   try {
     const { host, guests, hostPid } = setup;
@@ -249,7 +272,10 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
 
     // File sharing: from choosing the file to every guest holding all of it.
     await Promise.all(guests.map((g) => g.page.evaluate(() => window.lcShare.armFirstFrame())));
+    const hostProfile = process.env.BENCH_SHARE_HOST_PROFILE;
+    const hostProfiling = hostProfile ? await startProfile(host, hostProfile, 1000) : null;
     const cpuStart = hostPid ? treeCpuSeconds(hostPid) : Number.NaN;
+    const splitStart = hostPid ? treeCpuSplit(hostPid) : null;
     const chosenAt = await pageNow(host.page);
     await host.page.getByLabel('Choose video file').setInputFiles(clip);
     const firstFrameMs = await firstFrames(
@@ -267,7 +293,8 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
     );
     const playingFrom = chosenAt + Math.max(...firstFrameMs) + SETTLE_MS;
     const chatFrom = await pageNow(host.page);
-    const profiling = process.env.BENCH_SHARE_PROFILE ? await startProfile(guests[0]) : null;
+    const guestProfile = process.env.BENCH_SHARE_PROFILE;
+    const profiling = guestProfile ? await startProfile(guests[0], guestProfile, 500) : null;
     const chatDuring = await chatRound(host, guests);
     if (profiling) await profiling();
     const chatTo = await pageNow(host.page);
@@ -296,6 +323,8 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
     const complete = await allReceived(guests);
     const doneAt = await pageNow(host.page);
     const cpuEnd = hostPid ? treeCpuSeconds(hostPid) : Number.NaN;
+    const splitEnd = hostPid ? treeCpuSplit(hostPid) : null;
+    const hostSelfTimes = hostProfiling ? await hostProfiling() : null;
     const remaining = settledAt + SYNC_WINDOW_MS - doneAt;
     if (remaining > 0) await sleep(remaining);
     const syncEnd = await pageNow(host.page);
@@ -313,6 +342,10 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
     const delivered = guestBytes.reduce((n, b) => n + b.received, 0);
     const hostSent = hostBytes?.sent ?? Number.NaN;
     const transferCpu = ((cpuEnd - cpuStart) / ((doneAt - chosenAt) / 1000)) * 100;
+    const transferSplit =
+      splitStart && splitEnd
+        ? cpuSplitPercent(splitStart, splitEnd, (doneAt - chosenAt) / 1000)
+        : null;
 
     // Live stream of the same file to the same room.
     await Promise.all(
@@ -359,6 +392,12 @@ async function measureSize(clip: string, size: number, idleCpu: number) {
           ((transferCpu - idleCpu) * (doneAt - chosenAt)) / 1000 / FILM_SECONDS / size,
           1,
         ),
+        // The host browser's CPU during the transfer per process type and thread (% of a core),
+        // and the host alone playing the file, per process type, to subtract.
+        hostCpuByType: transferSplit?.byType ?? null,
+        hostAloneCpuByType: idle.byType,
+        hostCpuByThread: transferSplit?.byThread ?? null,
+        hostProfileSelfMs: hostSelfTimes,
         firstFrameMs: figures(firstFrameMs),
         firstFrameSteps,
         seekToFrameMs: figures(seen),
@@ -463,12 +502,12 @@ const failure = (error: unknown) =>
   error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 
 async function oneRun(clip: string, sizes: number[]) {
-  const idleCpu = await hostAloneCpu(clip);
-  console.log(`host alone playing the file: ${round(idleCpu, 1)} % CPU`);
+  const alone = await hostAloneCpu(clip);
+  console.log(`host alone playing the file: ${round(alone.total, 1)} % CPU`, alone.byType);
   const results = [];
   for (const size of sizes) {
     try {
-      const result = await measureSize(clip, size, idleCpu);
+      const result = await measureSize(clip, size, alone);
       console.log(JSON.stringify(result));
       results.push(result);
     } catch (error) {
@@ -476,7 +515,7 @@ async function oneRun(clip: string, sizes: number[]) {
       results.push({ guests: size, error: failure(error) });
     }
   }
-  return { hostAloneCpuPercent: round(idleCpu, 1), sizes: results };
+  return { hostAloneCpuPercent: round(alone.total, 1), hostAlone: alone, sizes: results };
 }
 
 type Run = Awaited<ReturnType<typeof oneRun>>;

@@ -75,16 +75,19 @@ export class FileChannel {
   }
 
   /**
-   * Queues one message. False when the channel is not open or holds FILE_HIGH_WATER_BYTES already:
-   * wait for `drain` (or `open`) and send it again.
+   * Queues one message, a whole buffer or a view of one (the host's pieces share a buffer). False
+   * when the channel is not open or holds FILE_HIGH_WATER_BYTES already: wait for `drain` (or
+   * `open`) and send it again.
    */
-  send(bytes: ArrayBuffer): boolean {
+  send(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): boolean {
     if (bytes.byteLength > FILE_MESSAGE_MAX_BYTES) {
       throw new RangeError(`a message exceeds ${FILE_MESSAGE_MAX_BYTES} bytes`);
     }
     if (!this.#open || this.#channel.bufferedAmount >= FILE_HIGH_WATER_BYTES) return false;
     try {
-      this.#channel.send(bytes);
+      // No overload of `send` takes the union: each branch picks its own.
+      if (bytes instanceof ArrayBuffer) this.#channel.send(bytes);
+      else this.#channel.send(bytes);
       return true;
     } catch {
       return false; // closing: `closed` follows

@@ -161,7 +161,7 @@ export class LinkSet {
   }
 
   /** Queues a chunk on the link's `lc-file`; false when it is closed or full (wait for drain). */
-  sendFile(peerId: string, bytes: ArrayBuffer): boolean {
+  sendFile(peerId: string, bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): boolean {
     return this.#links.get(peerId)?.sendFile(bytes) ?? false;
   }
 

@@ -186,7 +186,7 @@ export class MeshController implements ReactiveController {
   }
 
   /** Queues a chunk on a member's `lc-file`; false when closed or full (wait for its drain). */
-  sendFile(peerId: string, bytes: ArrayBuffer): boolean {
+  sendFile(peerId: string, bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): boolean {
     return this.#links.sendFile(peerId, bytes);
   }
 

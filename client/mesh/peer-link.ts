@@ -283,7 +283,7 @@ export class PeerLink {
    * Queues one piece (at most FILE_MESSAGE_MAX_BYTES) on `lc-file`. False when that channel is not
    * open or its buffer is full: send it again on the listener's `drain` (or `open`).
    */
-  sendFile(bytes: ArrayBuffer): boolean {
+  sendFile(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): boolean {
     return this.#attempt?.file?.send(bytes) ?? false;
   }
 

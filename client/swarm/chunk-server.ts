@@ -1,9 +1,11 @@
+import { type OutgoingChunk, outgoingBytes } from '../../shared/swarm/pieces';
+
 /** Chunks one member has asked for and not received yet: more are answered `file-none`. */
 export const QUEUED_WANTS_MAX = 32;
 
 export interface ChunkServerPeer {
-  /** Queues a frame on `lc-file`; false when its buffer is full (then wait for `drain`). */
-  sendChunk(frame: ArrayBuffer): boolean;
+  /** Queues a chunk on `lc-file`; false when its buffer is full (then wait for `drain`). */
+  sendChunk(chunk: OutgoingChunk): boolean;
   /** Tells the peer this chunk will not come from us. */
   none(chunk: number): void;
 }
@@ -21,8 +23,8 @@ export class ChunkServer {
   readonly sent = new Map<string, number>();
 
   constructor(
-    /** A chunk's frame, or null when we do not hold it. */
-    private readonly frame: (chunk: number) => Promise<ArrayBuffer | null>,
+    /** A chunk's frame (or its bytes), or null when we do not hold it. */
+    private readonly frame: (chunk: number) => Promise<OutgoingChunk | null>,
   ) {}
 
   /**
@@ -81,7 +83,7 @@ export class ChunkServer {
         }
         if (!queue.peer.sendChunk(frame)) return;
         take(queue, chunk);
-        this.sent.set(peerId, (this.sent.get(peerId) ?? 0) + frame.byteLength);
+        this.sent.set(peerId, (this.sent.get(peerId) ?? 0) + outgoingBytes(frame));
       }
     } finally {
       queue.busy = false;

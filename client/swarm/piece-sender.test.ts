@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, encodeChunkFrame } from '../../shared/swarm/messages';
-import { cutFrame, FrameAssembler, PIECE_MESSAGE_MAX_BYTES } from '../../shared/swarm/pieces';
+import {
+  cutFrame,
+  FrameAssembler,
+  PIECE_MESSAGE_MAX_BYTES,
+  type Piece,
+} from '../../shared/swarm/pieces';
 import { PieceSender } from './piece-sender';
 
 const id = '0123456789abcdef0123456789abcdef';
@@ -18,11 +23,12 @@ function channel(room: number) {
   let left = room;
   return {
     sent,
-    send: (piece: ArrayBuffer) => {
+    // What the other end receives: a buffer of exactly the piece's bytes.
+    send: (piece: Piece) => {
       if (left <= 0) return false;
       expect(piece.byteLength).toBeLessThanOrEqual(PIECE_MESSAGE_MAX_BYTES);
       left -= 1;
-      sent.push(piece);
+      sent.push(piece.slice().buffer);
       return true;
     },
     drained: () => {

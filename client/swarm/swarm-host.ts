@@ -1,4 +1,4 @@
-import { encodeChunkFrame, type FileSource, HASHES_PER_MESSAGE } from '../../shared/swarm/messages';
+import { type FileSource, fileTag, HASHES_PER_MESSAGE } from '../../shared/swarm/messages';
 import { ChunkServer } from './chunk-server';
 import { SeedFile } from './seed-file';
 import type { SwarmLink, SwarmMessage } from './swarm-link';
@@ -28,10 +28,10 @@ export class SwarmHost {
       for (const link of this.#links.values()) this.#sendHashes(link, first, hashes);
     });
     this.seed.warm();
-    this.#server = new ChunkServer(async (chunk) =>
-      chunk < this.seed.chunks
-        ? encodeChunkFrame(source.id, chunk, await this.seed.chunk(chunk))
-        : null,
+    // A chunk goes out unframed: PieceSender cuts its bytes straight into pieces.
+    const tag = fileTag(source.id);
+    this.#server = new ChunkServer(async (index) =>
+      index < this.seed.chunks ? { tag, index, bytes: await this.seed.chunk(index) } : null,
     );
   }
 

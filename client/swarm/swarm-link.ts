@@ -1,5 +1,6 @@
 import type { z } from 'zod/mini';
 import type { swarmMessageSchemas } from '../../shared/swarm/messages';
+import type { OutgoingChunk } from '../../shared/swarm/pieces';
 
 export type SwarmMessage = z.infer<(typeof swarmMessageSchemas)[number]>;
 
@@ -8,8 +9,8 @@ export interface SwarmLink {
   readonly peerId: string;
   readonly isHost: boolean;
   send(message: SwarmMessage): void;
-  /** Queues a frame on `lc-file`; false when its buffer is full (wait for `drain`) or closed. */
-  sendChunk(frame: ArrayBuffer): boolean;
+  /** Queues a chunk on `lc-file`; false when its buffer is full (wait for `drain`) or closed. */
+  sendChunk(chunk: OutgoingChunk): boolean;
 }
 
 const SWARM_TYPES: ReadonlySet<string> = new Set<SwarmMessage['type']>([

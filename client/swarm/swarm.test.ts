@@ -6,7 +6,9 @@ import {
   decodeChunkFrame,
   encodeChunkFrame,
   type FileSource,
+  fileTag,
 } from '../../shared/swarm/messages';
+import type { OutgoingChunk } from '../../shared/swarm/pieces';
 import type { ChunkSpill } from './chunk-store';
 import { DEFAULT_GUEST_OPTIONS, SwarmGuest, type SwarmGuestOptions } from './swarm-guest';
 import { SwarmHost } from './swarm-host';
@@ -27,6 +29,13 @@ class MapSpill implements ChunkSpill {
 }
 
 type Node = SwarmHost | SwarmGuest;
+
+/** The frame a chunk handed to a link stands for (the host hands its bytes, unframed). */
+function frameOf(chunk: OutgoingChunk): ArrayBuffer {
+  if (chunk instanceof ArrayBuffer) return chunk;
+  expect(chunk.tag).toBe(fileTag(source.id));
+  return encodeChunkFrame(source.id, chunk.index, chunk.bytes);
+}
 
 /**
  * Members joined by in-memory links: messages and frames arrive on a later task, in order, as
@@ -79,7 +88,8 @@ class Network {
           if (this.nodes.get(to) === target) target.message(from, message);
         });
       },
-      sendChunk: (frame: ArrayBuffer) => {
+      sendChunk: (chunk: OutgoingChunk) => {
+        const frame = frameOf(chunk);
         const sent = this.#tampers.get(from)?.(frame) ?? frame;
         setTimeout(() => {
           if (this.nodes.get(to) !== target) return;

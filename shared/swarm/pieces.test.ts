@@ -5,11 +5,13 @@ import { CHUNK_BYTES, decodeChunkFrame, encodeChunkFrame, fileTag } from './mess
 import {
   ASSEMBLING_MAX,
   ASSEMBLY_TIMEOUT_MS,
+  cutChunk,
   cutFrame,
   FrameAssembler,
   PIECE_BYTES,
   PIECE_HEADER_BYTES,
   PIECE_MESSAGE_MAX_BYTES,
+  piecedBytes,
 } from './pieces';
 
 const id = '0123456789abcdef0123456789abcdef';
@@ -34,7 +36,8 @@ function chunk(layout: FileLayout, index: number, seed = 1) {
   const { start, end } = chunkBounds(layout, index);
   const bytes = bytesOf(end - start, seed);
   const frame = encodeChunkFrame(id, index, bytes);
-  return { bytes, frame, pieces: cutFrame(frame) };
+  // As received: each piece a buffer of its own.
+  return { bytes, frame, pieces: cutFrame(frame).map((p) => p.slice().buffer) };
 }
 
 function assembler(layout: FileLayout, clock = { t: 0 }) {
@@ -53,6 +56,21 @@ describe('chunk pieces', () => {
     expect(frames.slice(0, -1).every((f) => f === null)).toBe(true);
     expect(same(frames.at(-1), frame)).toBe(true);
     expect(into.assembling).toBe(0);
+  });
+
+  it('cuts chunk after chunk into one reused buffer, as cutFrame cuts each one', () => {
+    const layout = { size: 2 * CHUNK_BYTES + 20_000, chunkSize: CHUNK_BYTES };
+    const into = new ArrayBuffer(piecedBytes(CHUNK_BYTES));
+    const rebuilt = assembler(layout);
+    for (const index of [1, 2]) {
+      const c = chunk(layout, index, index);
+      // Sent (copied) before the next chunk is cut over them.
+      const pieces = cutChunk({ tag, index, bytes: c.bytes }, into).map((p) => p.slice().buffer);
+      expect(pieces).toHaveLength(c.pieces.length);
+      expect(pieces.every((p, i) => same(p, c.pieces[i] ?? new ArrayBuffer(0)))).toBe(true);
+      const frames = pieces.map((p) => rebuilt.add(p));
+      expect(same(frames.at(-1), c.frame)).toBe(true);
+    }
   });
 
   it('rebuilds any chunk exactly, whatever order its pieces come in, beside other chunks', () => {

@@ -1,5 +1,5 @@
 import { chunkBounds, chunkCount, type FileLayout } from './chunk-layout';
-import { FRAME_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from './messages';
+import { decodeChunkFrame, FRAME_HEADER_BYTES, PIECE_MESSAGE_MAX_BYTES } from './messages';
 
 export { PIECE_MESSAGE_MAX_BYTES };
 
@@ -12,24 +12,57 @@ export const ASSEMBLING_MAX = 4;
 /** A half-sent chunk with no piece for this long is dropped (its request is asked again). */
 export const ASSEMBLY_TIMEOUT_MS = 10_000;
 
-/** Cuts a chunk's frame (messages.ts: tag, index, bytes) into the pieces that carry it. */
-export function cutFrame(frame: ArrayBuffer): ArrayBuffer[] {
-  const header = new DataView(frame, 0, FRAME_HEADER_BYTES);
-  const tag = header.getUint32(0);
-  const index = header.getUint32(4);
-  const bytes = new Uint8Array(frame, FRAME_HEADER_BYTES);
-  const pieces: ArrayBuffer[] = [];
+/** One message of `lc-file` as it is sent: a view of a buffer that may hold other pieces too. */
+export type Piece = Uint8Array<ArrayBuffer>;
+
+/** A chunk's bytes and what its pieces' headers carry: a frame not built (messages.ts). */
+export interface ChunkBytes {
+  tag: number;
+  index: number;
+  bytes: Uint8Array;
+}
+
+/** A chunk as a sender hands it on: its frame, or its bytes (the host's, never framed). */
+export type OutgoingChunk = ArrayBuffer | ChunkBytes;
+
+/** The bytes of an outgoing chunk's frame, built or not. */
+export function outgoingBytes(chunk: OutgoingChunk): number {
+  return chunk instanceof ArrayBuffer
+    ? chunk.byteLength
+    : FRAME_HEADER_BYTES + chunk.bytes.byteLength;
+}
+
+/** The room a chunk of `length` bytes takes as pieces, headers included. */
+export function piecedBytes(length: number): number {
+  return length + Math.ceil(length / PIECE_BYTES) * PIECE_HEADER_BYTES;
+}
+
+/**
+ * Cuts a chunk into the pieces that carry it, laid out in `into` (at least `piecedBytes` long)
+ * and returned as views of it: one copy of the bytes, no allocation but the views.
+ */
+export function cutChunk({ tag, index, bytes }: ChunkBytes, into: ArrayBuffer): Piece[] {
+  const view = new DataView(into);
+  const out = new Uint8Array(into);
+  const pieces: Piece[] = [];
+  let at = 0;
   for (let offset = 0, k = 0; offset < bytes.byteLength; offset += PIECE_BYTES, k++) {
     const body = bytes.subarray(offset, offset + PIECE_BYTES);
-    const piece = new Uint8Array(PIECE_HEADER_BYTES + body.byteLength);
-    const view = new DataView(piece.buffer);
-    view.setUint32(0, tag);
-    view.setUint32(4, index);
-    view.setUint16(8, k);
-    piece.set(body, PIECE_HEADER_BYTES);
-    pieces.push(piece.buffer);
+    view.setUint32(at, tag);
+    view.setUint32(at + 4, index);
+    view.setUint16(at + 8, k);
+    out.set(body, at + PIECE_HEADER_BYTES);
+    pieces.push(out.subarray(at, at + PIECE_HEADER_BYTES + body.byteLength));
+    at += PIECE_HEADER_BYTES + body.byteLength;
   }
   return pieces;
+}
+
+/** Cuts a chunk's frame (messages.ts: tag, index, bytes) into pieces in a buffer of their own. */
+export function cutFrame(frame: ArrayBuffer): Piece[] {
+  const chunk = decodeChunkFrame(frame);
+  if (!chunk) return [];
+  return cutChunk(chunk, new ArrayBuffer(piecedBytes(chunk.bytes.byteLength)));
 }
 
 interface Assembly {
