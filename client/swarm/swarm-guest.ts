@@ -113,6 +113,8 @@ export class SwarmGuest implements RangeSource {
     number,
     { peerId: string; bytes: Uint8Array<ArrayBuffer>; at: number }
   >();
+  /** Chunks whose hash is being checked: answered already, so not asked again meanwhile. */
+  readonly #checking = new Set<number>();
   readonly #reads = new Set<Read>();
   readonly #pace: TokenBucket;
   readonly #server: ChunkServer;
@@ -295,7 +297,10 @@ export class SwarmGuest implements RangeSource {
 
   async #accept(peerId: string, index: number, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
     const { start, end } = chunkBounds(this.source, index);
-    const good = await isAnnouncedChunk(bytes, end - start, this.#hashes[index] ?? '');
+    this.#checking.add(index);
+    const good = await isAnnouncedChunk(bytes, end - start, this.#hashes[index] ?? '').finally(() =>
+      this.#checking.delete(index),
+    );
     if (this.#closed) return;
     if (!good) {
       this.#ban(peerId);
@@ -336,6 +341,7 @@ export class SwarmGuest implements RangeSource {
     const requested = new Set<number>();
     const holders: Holder[] = [];
     for (const c of this.#early.keys()) requested.add(c);
+    for (const c of this.#checking) requested.add(c);
     for (const [peerId, m] of this.#members) {
       for (const c of m.asked.keys()) requested.add(c);
       holders.push({
