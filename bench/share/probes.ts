@@ -20,6 +20,11 @@ export interface ShareProbes {
   longTasks: Array<[number, number]>;
   /** When a 10 ms timer of the page ran more than 4 ms late, and by how much: [epoch ms, ms]. */
   lags: Array<[number, number]>;
+  /**
+   * The `file-want`s this page sent, of anyone: all, the urgent ones, and the chunks they
+   * named; all − chunks is what was asked again (after a timeout, or of a member that left).
+   */
+  wants: { sent: number; urgent: number; chunks: number };
 }
 
 declare global {
@@ -46,6 +51,7 @@ export function installShareProbes(): void {
     firstFrame: null,
     firstFrameSteps: [],
     seekFrame: null,
+    wants: { sent: 0, urgent: 0, chunks: 0 },
     armFirstFrame() {
       probes.firstFrame = null;
       probes.firstFrameSteps = [];
@@ -109,11 +115,16 @@ export function installShareProbes(): void {
     if (armed > 0 && probes.firstFrame === null && probes.firstFrameSteps.length < 200)
       probes.firstFrameSteps.push([name, now()]);
   };
+  const wanted = new Set<string>();
   const send = RTCDataChannel.prototype.send;
   RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
     if (typeof data === 'string' && data.includes('"file-want"')) {
-      const want = JSON.parse(data) as { chunk: number; urgent?: boolean };
+      const want = JSON.parse(data) as { id: string; chunk: number; urgent?: boolean };
       step(`want ${want.chunk}${want.urgent ? '!' : ''}`);
+      probes.wants.sent += 1;
+      if (want.urgent) probes.wants.urgent += 1;
+      wanted.add(`${want.id} ${want.chunk}`);
+      probes.wants.chunks = wanted.size;
     }
     return send.call(this, data as ArrayBufferView<ArrayBuffer>);
   };

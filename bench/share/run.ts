@@ -340,6 +340,7 @@ async function measureSize(clip: string, size: number, idle: AloneCpu) {
       everyone.map((p) => p.page.evaluate(() => window.lcProbes.dataChannelBytes('lc-file'))),
     );
     const delivered = guestBytes.reduce((n, b) => n + b.received, 0);
+    const wants = await Promise.all(guests.map((g) => g.page.evaluate(() => window.lcShare.wants)));
     const hostSent = hostBytes?.sent ?? Number.NaN;
     const transferCpu = ((cpuEnd - cpuStart) / ((doneAt - chosenAt) / 1000)) * 100;
     const transferSplit =
@@ -385,6 +386,9 @@ async function measureSize(clip: string, size: number, idle: AloneCpu) {
         hostUploadBytes: hostSent,
         deliveredToGuestsBytes: delivered,
         hostUploadPerDelivered: round(hostSent / delivered, 3),
+        // Bytes beyond one copy per guest (chunks that came twice), and the wants behind them.
+        deliveredBeyondCopies: delivered - size * statSync(clip).size,
+        guestWants: wants,
         hostCpuPercent: round(transferCpu, 1),
         hostCpuPercentPerGuest: round((transferCpu - idleCpu) / size, 1),
         // The same extra CPU spread over the film: the host serves each byte once, whatever the pace.
