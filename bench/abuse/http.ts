@@ -67,11 +67,12 @@ export function request(
   });
 }
 
-/** The `name=value` of the reply's cookie `name` (the session's by default), or ''. */
+/** The `app;dur=` of a `Server-Timing` header, in ms. */
 function serverMs(header: string | string[] | undefined): number | undefined {
   const dur = /\bapp;dur=([\d.]+)/.exec([header ?? ''].flat().join(','))?.[1];
   return dur === undefined ? undefined : Number(dur);
 }
 
+/** The `name=value` of the reply's cookie `name` (the session's by default), or ''. */
 export const cookieOf = (reply: Reply, name = 'lc_session'): string =>
   reply.setCookie.find((c) => c.startsWith(`${name}=`))?.split(';')[0] ?? '';

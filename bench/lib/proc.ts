@@ -3,19 +3,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** CPU accounting from /proc, for measuring a process tree (a whole browser) from outside. */
 const TICKS_PER_SECOND = 100;
 
-function stat(pid: number): { ppid: number; cpuSeconds: number } | null {
+/** A process's or a thread's `stat` file (`/proc/PID/stat`, `/proc/PID/task/TID/stat`). */
+function readStat(path: string): { name: string; ppid: number; cpuSeconds: number } | null {
   try {
-    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const raw = readFileSync(path, 'utf8');
     // Fields after the command name, which may itself contain spaces and parentheses.
     const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
     const ppid = Number(fields[1]);
     const utime = Number(fields[11]);
     const stime = Number(fields[12]);
-    return { ppid, cpuSeconds: (utime + stime) / TICKS_PER_SECOND };
+    const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+    return { name, ppid, cpuSeconds: (utime + stime) / TICKS_PER_SECOND };
   } catch {
     return null;
   }
 }
+
+const stat = (pid: number) => readStat(`/proc/${pid}/stat`);
 
 function allPids(): number[] {
   return readdirSync('/proc')
@@ -123,15 +127,8 @@ export function treeCpuSplit(root: number): CpuSplit {
       continue;
     }
     for (const tid of tids) {
-      try {
-        const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
-        const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-        const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-        add(split.byThread, `${type}/${threadName(comm)}`, seconds);
-      } catch {
-        // gone already
-      }
+      const thread = readStat(`/proc/${pid}/task/${tid}/stat`);
+      if (thread) add(split.byThread, `${type}/${threadName(thread.name)}`, thread.cpuSeconds);
     }
   }
   return split;

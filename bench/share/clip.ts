@@ -11,9 +11,8 @@ export type SharePicture = '1280x720' | '320x180';
 
 /**
  * A 60 s H.264/AAC MP4 at about 4 Mbit/s, the size of a film a host would share: 1280x720, or
- * 320x180 for rooms of 3 and 5 on a 2-core machine, where six software decoders of a 720p
- * picture starve every player before the swarm is what limits (same bytes, same chunks, a
- * fraction of the decoding). Moving test patterns with noise keep x264 from coding it far below
+ * 320x180 (same bytes, same chunks, a sixth of the pixels to decode) to tell the decoders' share
+ * of a crowded machine from the swarm's; on 2 cores it freed little (docs/benchmarks.md). Moving test patterns with noise keep x264 from coding it far below
  * its target bitrate; the index (moov) stays at the end, ffmpeg's default, the harder case for
  * a first frame. A keyframe every 2 s.
  */

@@ -554,7 +554,7 @@ function acrossRuns(runs: Run[], sizes: number[]) {
 async function main(): Promise<void> {
   const environment = await startEnvironment({ chromium: true });
   console.log(describeEnvironment(environment));
-  // BENCH_SHARE_PICTURE=320x180: the same bytes in a picture six pages can decode on 2 cores.
+  // BENCH_SHARE_PICTURE=320x180: the same bytes in a sixth of the pixels (see shareClip).
   const picture = process.env.BENCH_SHARE_PICTURE === '320x180' ? '320x180' : '1280x720';
   const clip = shareClip(picture);
   console.log(`clip ${clip}`);
