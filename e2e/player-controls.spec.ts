@@ -157,3 +157,32 @@ async function sendFromHost(page: Page, text: string): Promise<void> {
   await box.fill(text);
   await box.press('Enter');
 }
+
+test('the timeline keeps its line before a video arrives, so the player’s controls do not move', async ({
+  signUp,
+}) => {
+  const clips = await serveClips();
+  try {
+    const host = await signUp('host');
+    await openRoomWith(host, []);
+    const { page } = host;
+    /** Where the player's controls sit in the bar under the video, whatever the video's size. */
+    const offset = async () => {
+      const [bar, group] = await Promise.all([
+        page.locator('lc-watch').boundingBox(),
+        controls(page).boundingBox(),
+      ]);
+      if (!bar || !group) throw new Error('no bar or controls');
+      return group.y - bar.y;
+    };
+    await expect(controls(page)).toBeVisible();
+    const before = await offset();
+    await loadUrl(host, clips.url(CLIPS.blue.file));
+    await expect(page.locator('lc-watch').getByRole('img', { name: /^Buffered/ })).toBeVisible({
+      timeout: 20_000,
+    });
+    expect(await offset()).toBe(before);
+  } finally {
+    await clips.close();
+  }
+});
