@@ -41,6 +41,13 @@ describe('parseSubtitles', () => {
     });
   });
 
+  it('strips a tag that runs over a line break, as the WebVTT tokenizer does', () => {
+    expect(parseSubtitles('00:00:01.000 --> 00:00:02.000\nsay <c\n.loud>hi</c>\n<\n>')).toEqual({
+      ok: true,
+      cues: [{ start: 1, end: 2, text: 'say hi' }],
+    });
+  });
+
   it('reads WebVTT, skipping the header, notes, styles, identifiers and cue settings', () => {
     expect(parseSubtitles(VTT)).toEqual({
       ok: true,

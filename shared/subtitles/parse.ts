@@ -63,11 +63,15 @@ const ENTITIES: Record<string, string> = {
 
 /** A cue's lines as plain text: tags and control characters gone, entities read, cut to CUE_TEXT_MAX. */
 export function plainText(lines: readonly string[]): string {
+  // Markup goes from the cue as a whole: a tag may run over a line break, as the WebVTT
+  // tokenizer reads it too.
   const text = lines
+    .join('\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/\{\\[^}]*\}/g, '')
+    .split('\n')
     .map((line) =>
       line
-        .replace(/<[^>]*>/g, '')
-        .replace(/\{\\[^}]*\}/g, '')
         .replace(/&(?:amp|lt|gt|quot|apos|nbsp|lrm|rlm);/g, (entity) => ENTITIES[entity] ?? '')
         // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
         .replace(/[\u0000-\u001f\u007f]/g, '')
