@@ -19,6 +19,29 @@ async function countAnnouncements(page: Page): Promise<() => Promise<number>> {
   return () => page.evaluate(() => (window as unknown as { __announced: number }).__announced);
 }
 
+/**
+ * How long (ms) after the chat line containing `text` appears the typing line stops naming
+ * `name`, both seen by the same poll inside the page so a slow machine does not widen it.
+ */
+async function clearedAfterChat(page: Page, text: string, name: string): Promise<number> {
+  const line = await typingLine(page).elementHandle();
+  const log = await chatLog(page).elementHandle();
+  return page.evaluate(
+    ([line, log, text, name]) =>
+      new Promise<number>((resolve) => {
+        let chatAt: number | null = null;
+        const poll = (): void => {
+          const now = performance.now();
+          if (chatAt === null && log.textContent?.includes(text)) chatAt = now;
+          if (chatAt !== null && !line.textContent?.includes(name)) resolve(now - chatAt);
+          else setTimeout(poll, 20);
+        };
+        poll();
+      }),
+    [line, log, text, name] as const,
+  );
+}
+
 test('others see who is typing, for at most five seconds, from marks that never carry the text', async ({
   signUp,
   server,
@@ -64,15 +87,27 @@ test('others see who is typing, for at most five seconds, from marks that never 
     for (const { message } of marks) expect(message).toEqual({ type: 'typing' });
     expect(JSON.stringify(listener.received)).not.toContain('secret');
 
-    // Two people typing are both named; a line sent clears its author at once.
-    await messageBox(bob.page).pressSequentially('hi', { delay: 50 });
+    // Two people typing are both named; a line sent clears its author at once. Bob keeps typing
+    // so his own mark cannot run out on a slow machine while Ann's line travels.
+    let bobTyping = true;
+    const bobKeepsTyping = (async () => {
+      while (bobTyping) {
+        await messageBox(bob.page).press('x');
+        await bob.page.waitForTimeout(400);
+      }
+    })();
     await messageBox(ann.page).pressSequentially('!', { delay: 50 });
     await expect(typingLine(host.page)).toHaveText(
       new RegExp(`^(${ann.name} and ${bob.name}|${bob.name} and ${ann.name}) are typing…$`),
     );
+    const clearedAfterLine = clearedAfterChat(host.page, secret, ann.name);
     await messageBox(ann.page).press('Enter');
     await expect(chatLog(host.page)).toContainText(secret);
     await expect(typingLine(host.page)).toHaveText(`${bob.name} is typing…`);
+    // Ann's mark was fresh when she sent, so only the line itself can have cleared it this soon.
+    expect(await clearedAfterLine).toBeLessThan(TYPING_SHOW_MS / 2);
+    bobTyping = false;
+    await bobKeepsTyping;
     await sendChat(bob.page, 'done');
     await expect(typingLine(host.page)).toHaveText('');
   } finally {
