@@ -4,7 +4,7 @@ import { subtitleMessageSchemas } from './subtitles/messages';
 import { fileSourceSchema, swarmMessageSchemas } from './swarm/messages';
 
 /** Bumped when a peer could misread the other side; checked on `hello`. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 /** The largest data-channel message, in UTF-8 bytes, a peer accepts. */
 export const PEER_MESSAGE_MAX_BYTES = 16 * 1024;
 export const CHAT_TEXT_MAX = 2000;

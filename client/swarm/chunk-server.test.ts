@@ -58,4 +58,22 @@ describe('ChunkServer', () => {
     expect(sent).toHaveLength(32);
     expect(none).toHaveLength(40 + 1 - 32);
   });
+
+  it('drops a cancelled request, queued or still being read, and serves the rest', async () => {
+    const { server, peer, sent, none, settle, drain } = serve(10);
+    for (const c of [1, 2, 3, 4]) server.want('m', peer, c);
+    // 1 is being read; 3 waits in the queue.
+    server.cancel('m', 1);
+    server.cancel('m', 3);
+    // Not asked, or asked by someone else: nothing to drop.
+    server.cancel('m', 9);
+    server.cancel('other', 2);
+    await settle();
+    expect(sent).toEqual([2, 4]);
+    expect(none).toEqual([]);
+    // Asked again after it was cancelled, it comes.
+    server.want('m', peer, 3);
+    await drain(10);
+    expect(sent).toEqual([2, 4, 3]);
+  });
 });

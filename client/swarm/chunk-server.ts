@@ -56,6 +56,12 @@ export class ChunkServer {
     void this.#pump(peerId);
   }
 
+  /** The member asked someone else instead: a chunk not yet sent to it is not sent. */
+  cancel(peerId: string, chunk: number): void {
+    const queue = this.#queues.get(peerId);
+    if (queue?.wants.includes(chunk)) take(queue, chunk);
+  }
+
   /** The member's channel has room again (or opened). */
   drain(peerId: string): void {
     void this.#pump(peerId);
@@ -75,6 +81,8 @@ export class ChunkServer {
         const chunk = queue.wants[0] as number;
         const frame = await this.frame(chunk).catch(() => null);
         if (this.#queues.get(peerId) !== queue) return;
+        // Cancelled while it was read: the member no longer waits for it.
+        if (!queue.wants.includes(chunk)) continue;
         // An urgent want may have gone ahead while this frame was read: it is sent anyway.
         if (!frame) {
           take(queue, chunk);

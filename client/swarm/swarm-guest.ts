@@ -113,6 +113,11 @@ export class SwarmGuest implements RangeSource {
     number,
     { peerId: string; bytes: Uint8Array<ArrayBuffer>; at: number }
   >();
+  /**
+   * Requests given up on, by chunk: whom we asked, and when. Its late answer still counts until
+   * the chunk is asked of someone else; then that member is told to drop it (`file-cancel`).
+   */
+  readonly #gaveUp = new Map<number, { peerId: string; at: number }>();
   /** Chunks whose hash is being checked: answered already, so not asked again meanwhile. */
   readonly #checking = new Set<number>();
   readonly #reads = new Set<Read>();
@@ -226,6 +231,9 @@ export class SwarmGuest implements RangeSource {
           message.urgent === true,
         );
         return;
+      case 'file-cancel':
+        this.#server.cancel(peerId, message.chunk);
+        return;
       case 'file-none':
         if (member.asked.delete(message.chunk)) {
           if (member.have !== 'all') member.have.delete(message.chunk);
@@ -242,10 +250,13 @@ export class SwarmGuest implements RangeSource {
     const member = this.#members.get(peerId);
     const frame = decodeChunkFrame(data);
     if (this.#closed || !member || !frame || frame.tag !== this.#tag) return;
-    const askedAt = member.asked.get(frame.index);
-    // Never asked of this member (or already given up on): nothing to check it against.
+    const late = this.#gaveUp.get(frame.index);
+    const askedAt =
+      member.asked.get(frame.index) ?? (late?.peerId === peerId ? late.at : undefined);
+    // Never asked of this member (or asked of someone else since): nothing to check it against.
     if (askedAt === undefined) return;
     member.asked.delete(frame.index);
+    if (late?.peerId === peerId) this.#gaveUp.delete(frame.index);
     const ms = Math.max(1, this.#opts.now() - askedAt);
     const rate = frame.bytes.byteLength / ms;
     member.throughput = member.throughput === null ? rate : member.throughput * 0.7 + rate * 0.3;
@@ -292,6 +303,7 @@ export class SwarmGuest implements RangeSource {
     for (const read of this.#reads) read.reject(new Error('the file is gone'));
     this.#reads.clear();
     this.#members.clear();
+    this.#gaveUp.clear();
     await this.store.clear();
   }
 
@@ -369,6 +381,13 @@ export class SwarmGuest implements RangeSource {
       const member = this.#members.get(peerId);
       if (!member) continue;
       if (!urgent) this.#pace.take(now);
+      const gaveUp = this.#gaveUp.get(chunk);
+      this.#gaveUp.delete(chunk);
+      // Asked of the same member again, the request it still queues stands (a second is ignored).
+      if (gaveUp && gaveUp.peerId !== peerId)
+        this.#members
+          .get(gaveUp.peerId)
+          ?.link.send({ type: 'file-cancel', id: this.source.id, chunk });
       member.asked.set(chunk, now);
       member.link.send({ type: 'file-want', id: this.source.id, chunk, urgent });
     }
@@ -396,6 +415,7 @@ export class SwarmGuest implements RangeSource {
         const timeout = urgent ? this.#opts.urgentTimeoutMs : this.#opts.requestTimeoutMs;
         if (now - at < timeout) continue;
         member.asked.delete(chunk);
+        this.#gaveUp.set(chunk, { peerId, at });
         member.misses += 1;
         member.throughput = (member.throughput ?? 1) / 2;
       }

@@ -81,6 +81,8 @@ export class SwarmHost {
         message.chunk,
         message.urgent === true,
       );
+    } else if (message.type === 'file-cancel') {
+      this.#server.cancel(peerId, message.chunk);
     } else if (message.type === 'file-have') {
       // A guest joined the file (or came back): hashes sent before it listened were lost.
       this.#sendKnownHashes(link);

@@ -17,6 +17,7 @@ const SWARM_TYPES: ReadonlySet<string> = new Set<SwarmMessage['type']>([
   'file-hashes',
   'file-have',
   'file-want',
+  'file-cancel',
   'file-none',
   'file-unplayable',
 ]);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HaveMap } from '../../shared/swarm/have-map';
 import {
   CHUNK_BYTES,
@@ -123,19 +123,21 @@ function guest(
   id: string,
   dropped: string[] = [],
   progress: () => void = () => {},
-  timeouts: Partial<Pick<SwarmGuestOptions, 'requestTimeoutMs' | 'urgentTimeoutMs'>> = {},
+  tuned: Partial<
+    Pick<SwarmGuestOptions, 'requestTimeoutMs' | 'urgentTimeoutMs' | 'paceFactor'>
+  > = {},
 ): SwarmGuest {
   return new SwarmGuest(
     source,
     {
       ...DEFAULT_GUEST_OPTIONS,
-      ...timeouts,
       self: id,
       spill: new MapSpill(),
       now: () => performance.now(),
       // Fast enough that a test does not wait on pacing.
       paceFactor: 50,
       memoryBytes: 2 * CHUNK_BYTES,
+      ...tuned,
     },
     { progress, dropped: (peerId) => dropped.push(peerId) },
   );
@@ -153,6 +155,30 @@ function silentMember(g: SwarmGuest, peerId: string, isHost: boolean): number[] 
     sendChunk: () => true,
   });
   return wants;
+}
+
+/**
+ * A guest member of `g`'s holding only `chunk`, that answers nothing by itself: returns what `g`
+ * sends it, and `answer()` sends `g` that chunk's true frame.
+ */
+function slowMember(g: SwarmGuest, peerId: string, chunk: number) {
+  const messages: SwarmMessage[] = [];
+  g.addMember({ peerId, isHost: false, send: (m) => messages.push(m), sendChunk: () => true });
+  const have = new HaveMap(g.chunks);
+  have.add(chunk);
+  g.message(peerId, { type: 'file-have', id: source.id, map: have.toBase64() });
+  const bytes = file.subarray(chunk * CHUNK_BYTES, (chunk + 1) * CHUNK_BYTES);
+  return {
+    messages,
+    answer: () => g.frame(peerId, encodeChunkFrame(source.id, chunk, new Uint8Array(bytes))),
+  };
+}
+
+/** Lets a guest's once-a-second check for requests that took too long run now. */
+async function expireRequests(): Promise<void> {
+  // Past the tests' 50 ms timeouts on the real clock the guest measures by.
+  await new Promise((r) => setTimeout(r, 80));
+  vi.advanceTimersByTime(1000);
 }
 
 /** Reads the whole file as a player would, in 2 MiB requests from the start. */
@@ -316,6 +342,65 @@ describe('a file shared over the swarm', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(wants.length).toBe(asked);
     await victim.close();
+  });
+
+  it('tells a member to drop a request it was too slow for once someone else is asked', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const g = guest('g', [], () => {}, { urgentTimeoutMs: 50, requestTimeoutMs: 50 });
+      // The playhead's chunk is asked of the guest that holds it first, sparing the host.
+      const slow = slowMember(g, 'slow', 0);
+      const net = new Network();
+      const host = new SwarmHost(source, new Blob([file]), { unplayable: () => {} });
+      net.add('host', host);
+      net.add('g', g);
+      expect(slow.messages).toContainEqual({
+        type: 'file-want',
+        id: source.id,
+        chunk: 0,
+        urgent: true,
+      });
+      // The host answers its chunks at once, so the chunk goes to it when `slow` takes too long.
+      await expect.poll(() => g.receivedFrom.get('host') ?? 0).toBeGreaterThan(0);
+      await expireRequests();
+      await expect.poll(() => g.store.held.has(0)).toBe(true);
+      expect(g.receivedFrom.get('host')).toBeGreaterThan(0);
+      expect(slow.messages).toContainEqual({ type: 'file-cancel', id: source.id, chunk: 0 });
+      // Its answer after all counts for nothing and is not taken.
+      slow.answer();
+      expect(g.receivedFrom.get('slow')).toBeUndefined();
+      await g.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes a late answer from a member given up on while nobody else was asked', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      // The pace allows the first few prefetch requests and no more for minutes.
+      const g = guest('g', [], () => {}, {
+        urgentTimeoutMs: 50,
+        requestTimeoutMs: 50,
+        paceFactor: 0.001,
+      });
+      // Chunk 10 lies in the prefetch window: asked of the guest that holds it.
+      const slow = slowMember(g, 'slow', 10);
+      const net = new Network();
+      net.add('host', new SwarmHost(source, new Blob([file]), { unplayable: () => {} }));
+      net.add('g', g);
+      expect(slow.messages.filter((m) => m.type === 'file-want')).toEqual([
+        { type: 'file-want', id: source.id, chunk: 10, urgent: false },
+      ]);
+      await expireRequests();
+      slow.answer();
+      await expect.poll(() => g.store.held.has(10)).toBe(true);
+      expect(g.receivedFrom.get('slow')).toBe(CHUNK_BYTES);
+      expect(slow.messages.some((m) => m.type === 'file-cancel')).toBe(false);
+      await g.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('goes on when a member leaves mid-transfer', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PEER_MESSAGE_MAX_BYTES } from '../peer-messages';
+import { decodePeerMessage, PEER_MESSAGE_MAX_BYTES } from '../peer-messages';
 import { HaveMap } from './have-map';
 import {
   CHUNK_BYTES,
@@ -48,5 +48,16 @@ describe('swarm messages', () => {
     expect(fileHashesSchema.safeParse({ ...base, id: 'x' }).success).toBe(false);
     expect(fileHashesSchema.safeParse({ ...base, hashes: [] }).success).toBe(false);
     expect(fileHashesSchema.safeParse({ ...base, first: -1 }).success).toBe(false);
+  });
+
+  it('a cancel names one chunk of one file, and is a peer message', () => {
+    const cancel = { type: 'file-cancel', id, chunk: 12 };
+    expect(decodePeerMessage(JSON.stringify(cancel))).toEqual({ ok: true, message: cancel });
+    for (const bad of [
+      { ...cancel, chunk: -1 },
+      { ...cancel, chunk: 1.5 },
+      { ...cancel, id: 'x' },
+    ])
+      expect(decodePeerMessage(JSON.stringify(bad)).ok).toBe(false);
   });
 });
