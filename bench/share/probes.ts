@@ -23,8 +23,9 @@ export interface ShareProbes {
   /**
    * The `file-want`s this page sent, of anyone: all, the urgent ones, and the chunks they
    * named; all − chunks is what was asked again (after a timeout, or of a member that left).
+   * `ofHost` / `urgentOfHost`: those asked of the host, whose upload the ratio counts.
    */
-  wants: { sent: number; urgent: number; chunks: number };
+  wants: { sent: number; urgent: number; chunks: number; ofHost: number; urgentOfHost: number };
 }
 
 declare global {
@@ -51,7 +52,7 @@ export function installShareProbes(): void {
     firstFrame: null,
     firstFrameSteps: [],
     seekFrame: null,
-    wants: { sent: 0, urgent: 0, chunks: 0 },
+    wants: { sent: 0, urgent: 0, chunks: 0, ofHost: 0, urgentOfHost: 0 },
     armFirstFrame() {
       probes.firstFrame = null;
       probes.firstFrameSteps = [];
@@ -116,6 +117,22 @@ export function installShareProbes(): void {
       probes.firstFrameSteps.push([name, now()]);
   };
   const wanted = new Set<string>();
+  // The channel to the host is the one `file-hashes` come on (only the host sends them); its
+  // messages reach simple-peer through `onmessage`.
+  const toHost = new WeakSet<RTCDataChannel>();
+  const onmessage = Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'onmessage');
+  Object.defineProperty(RTCDataChannel.prototype, 'onmessage', {
+    ...onmessage,
+    set(this: RTCDataChannel, handler: ((e: MessageEvent) => void) | null) {
+      const watched = handler
+        ? (e: MessageEvent) => {
+            if (typeof e.data === 'string' && e.data.includes('"file-hashes"')) toHost.add(this);
+            handler.call(this, e);
+          }
+        : null;
+      onmessage?.set?.call(this, watched);
+    },
+  });
   const send = RTCDataChannel.prototype.send;
   RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: unknown) {
     if (typeof data === 'string' && data.includes('"file-want"')) {
@@ -123,6 +140,10 @@ export function installShareProbes(): void {
       step(`want ${want.chunk}${want.urgent ? '!' : ''}`);
       probes.wants.sent += 1;
       if (want.urgent) probes.wants.urgent += 1;
+      if (toHost.has(this)) {
+        probes.wants.ofHost += 1;
+        if (want.urgent) probes.wants.urgentOfHost += 1;
+      }
       wanted.add(`${want.id} ${want.chunk}`);
       probes.wants.chunks = wanted.size;
     }

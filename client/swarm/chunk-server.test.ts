@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { ASSEMBLY_TIMEOUT_MS } from '../../shared/swarm/pieces';
 import { ChunkServer } from './chunk-server';
 
 /** A server of one-byte frames holding chunk i as [i], and a member whose channel takes `room`. */
-function serve(room: number) {
+function serve(room: number, now: () => number = () => 0) {
   const sent: number[] = [];
   const none: number[] = [];
   let left = room;
-  const server = new ChunkServer(async (chunk) => new Uint8Array([chunk]).buffer);
+  const server = new ChunkServer(async (chunk) => new Uint8Array([chunk]).buffer, now);
   const peer = {
     sendChunk: (frame: ArrayBuffer) => {
       if (left <= 0) return false;
@@ -75,5 +76,26 @@ describe('ChunkServer', () => {
     server.want('m', peer, 3);
     await drain(10);
     expect(sent).toEqual([2, 4, 3]);
+  });
+
+  it('sends a chunk asked again soon after it went out once: it is on its way', async () => {
+    let clock = 0;
+    const { server, peer, sent, settle } = serve(10, () => clock);
+    server.want('m', peer, 7);
+    await settle();
+    clock += ASSEMBLY_TIMEOUT_MS - 1;
+    server.want('m', peer, 7, true);
+    await settle();
+    expect(sent).toEqual([7]);
+    // The receiver dropped a half-received chunk by now: asked again, it goes again.
+    clock += 1;
+    server.want('m', peer, 7);
+    await settle();
+    expect(sent).toEqual([7, 7]);
+    // A link that came back lost what its old channel carried.
+    server.relinked('m');
+    server.want('m', peer, 7);
+    await settle();
+    expect(sent).toEqual([7, 7, 7]);
   });
 });

@@ -165,6 +165,7 @@ export class SwarmGuest implements RangeSource {
   /** A link to a member that may hold chunks (the host holds all). */
   addMember(link: SwarmLink): void {
     if (this.#closed || this.#banned.has(link.peerId)) return;
+    this.#server.relinked(link.peerId);
     this.#members.set(link.peerId, {
       link,
       introduced: false,

@@ -42,6 +42,7 @@ export class SwarmHost {
 
   addMember(link: SwarmLink): void {
     this.#links.set(link.peerId, link);
+    this.#server.relinked(link.peerId);
     this.#sendKnownHashes(link);
   }
 
