@@ -98,4 +98,40 @@ describe('ChunkServer', () => {
     await settle();
     expect(sent).toEqual([7, 7, 7]);
   });
+
+  it('serves a member first what it has sent nobody, its urgent wants before all', async () => {
+    const server = new ChunkServer(
+      async (chunk) => new Uint8Array([chunk]).buffer,
+      () => 0,
+    );
+    const member = (room: number) => {
+      const sent: number[] = [];
+      const peer = {
+        room,
+        sendChunk: (frame: ArrayBuffer) => {
+          if (peer.room <= 0) return false;
+          peer.room -= 1;
+          sent.push(new Uint8Array(frame)[0] as number);
+          return true;
+        },
+        none: () => {},
+      };
+      return { peer, sent };
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    const a = member(10);
+    for (const c of [1, 2]) server.want('a', a.peer, c);
+    await settle();
+    expect(a.sent).toEqual([1, 2]);
+    // b asks for the same and more while its channel is full.
+    const b = member(0);
+    for (const c of [1, 2, 3, 4, 5]) server.want('b', b.peer, c);
+    server.want('b', b.peer, 2, true);
+    await settle();
+    b.peer.room = 10;
+    server.drain('b');
+    await settle();
+    // Its urgent 2, then 3, 4, 5 that nobody has, then 1 (which a may pass on meanwhile).
+    expect(b.sent).toEqual([2, 3, 4, 5, 1]);
+  });
 });

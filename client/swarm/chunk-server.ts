@@ -26,6 +26,8 @@ export class ChunkServer {
       sentAt: Map<number, number>;
     }
   >();
+  /** Chunks sent to anyone: a member asking for one of them may soon have it from its holder. */
+  readonly #given = new Set<number>();
   /** Bytes sent per member, for the figures (what the host uploads, who served whom). */
   readonly sent = new Map<string, number>();
 
@@ -97,7 +99,7 @@ export class ChunkServer {
     queue.busy = true;
     try {
       while (this.#queues.get(peerId) === queue && queue.wants.length) {
-        const chunk = queue.wants[0] as number;
+        const chunk = next(queue, this.#given);
         const frame = await this.frame(chunk).catch(() => null);
         if (this.#queues.get(peerId) !== queue) return;
         // Cancelled while it was read: the member no longer waits for it.
@@ -111,12 +113,25 @@ export class ChunkServer {
         if (!queue.peer.sendChunk(frame)) return;
         take(queue, chunk);
         noteSent(queue.sentAt, chunk, this.now());
+        this.#given.add(chunk);
         this.sent.set(peerId, (this.sent.get(peerId) ?? 0) + outgoingBytes(frame));
       }
     } finally {
       queue.busy = false;
     }
   }
+}
+
+/**
+ * What to send a member next: its urgent wants in the order asked, then the chunks we have sent
+ * nobody yet, then the rest. Guests that ask the host together then get different chunks and
+ * trade them (a guest moves to another guest a request the host has not served, swarm-guest.ts),
+ * as BitTorrent's super-seeding does: the host's upload stays nearer one copy.
+ */
+function next(queue: { wants: number[]; urgent: Set<number> }, given: ReadonlySet<number>): number {
+  const first = queue.wants[0] as number;
+  if (queue.urgent.has(first)) return first;
+  return queue.wants.find((c) => !given.has(c)) ?? first;
 }
 
 function take(queue: { wants: number[]; urgent: Set<number> }, chunk: number): void {

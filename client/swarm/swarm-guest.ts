@@ -1,6 +1,6 @@
 import { isAnnouncedChunk } from '../../shared/swarm/chunk-hash';
 import { chunkAt, chunkBounds, chunkCount } from '../../shared/swarm/chunk-layout';
-import { type Holder, pickRequests } from '../../shared/swarm/chunk-picker';
+import { DEFAULT_PICK_PARAMS, type Holder, pickRequests } from '../../shared/swarm/chunk-picker';
 import { HaveMap } from '../../shared/swarm/have-map';
 import {
   decodeChunkFrame,
@@ -72,8 +72,8 @@ interface Member {
   /** It has told us it joined the file (its first `file-have`), and we answered with ours. */
   introduced: boolean;
   have: HaveMap | 'all';
-  /** Chunks asked of it, with when. */
-  asked: Map<number, number>;
+  /** Chunks asked of it: when, and whether as urgent (served before its prefetch). */
+  asked: Map<number, { at: number; urgent: boolean }>;
   /** Bytes per ms, smoothed; null before its first chunk. */
   throughput: number | null;
   /** Its requests that timed out (or whose frame never verified) since its last good chunk. */
@@ -114,10 +114,12 @@ export class SwarmGuest implements RangeSource {
     { peerId: string; bytes: Uint8Array<ArrayBuffer>; at: number }
   >();
   /**
-   * Requests given up on, by chunk: whom we asked, and when. Its late answer still counts until
-   * the chunk is asked of someone else; then that member is told to drop it (`file-cancel`).
+   * Requests given up on (timed out, or moved from the host to a guest), by chunk: whom we asked,
+   * and when. Once the chunk is asked of someone else that member is told to drop it
+   * (`file-cancel`); an answer it had sent already still counts (its bytes crossed anyway, and
+   * are checked), and a holder does not send a chunk twice within seconds (ChunkServer).
    */
-  readonly #gaveUp = new Map<number, { peerId: string; at: number }>();
+  readonly #gaveUp = new Map<number, { peerId: string; at: number; cancelled: boolean }>();
   /** Chunks whose hash is being checked: answered already, so not asked again meanwhile. */
   readonly #checking = new Set<number>();
   readonly #reads = new Set<Read>();
@@ -253,8 +255,8 @@ export class SwarmGuest implements RangeSource {
     if (this.#closed || !member || !frame || frame.tag !== this.#tag) return;
     const late = this.#gaveUp.get(frame.index);
     const askedAt =
-      member.asked.get(frame.index) ?? (late?.peerId === peerId ? late.at : undefined);
-    // Never asked of this member (or asked of someone else since): nothing to check it against.
+      member.asked.get(frame.index)?.at ?? (late?.peerId === peerId ? late.at : undefined);
+    // Neither asked of this member nor given up on it: nothing to check it against.
     if (askedAt === undefined) return;
     member.asked.delete(frame.index);
     if (late?.peerId === peerId) this.#gaveUp.delete(frame.index);
@@ -322,6 +324,12 @@ export class SwarmGuest implements RangeSource {
     const sender = this.#members.get(peerId);
     if (sender) sender.misses = 0;
     if (this.store.held.has(index)) return;
+    this.#gaveUp.delete(index);
+    // Whoever else was asked for it need not send it any more.
+    for (const [otherId, other] of this.#members) {
+      if (otherId === peerId || !other.asked.delete(index)) continue;
+      other.link.send({ type: 'file-cancel', id: this.source.id, chunk: index });
+    }
     // Held and readable at once: the player does not wait for the disk write, which goes on.
     const written = this.store.put(index, bytes);
     this.receivedFrom.set(peerId, (this.receivedFrom.get(peerId) ?? 0) + bytes.byteLength);
@@ -332,6 +340,11 @@ export class SwarmGuest implements RangeSource {
     await written;
     // A prefetch paused for the disk goes on.
     this.#pump();
+  }
+
+  #cancel(gaveUp: { peerId: string; cancelled: boolean }, chunk: number): void {
+    gaveUp.cancelled = true;
+    this.#members.get(gaveUp.peerId)?.link.send({ type: 'file-cancel', id: this.source.id, chunk });
   }
 
   #ban(peerId: string): void {
@@ -351,6 +364,9 @@ export class SwarmGuest implements RangeSource {
 
   #pump(): void {
     if (this.#closed) return;
+    const playhead = this.#playheadChunk();
+    this.#hurry(playhead);
+    this.#rerouteFromHost(playhead);
     const requested = new Set<number>();
     const holders: Holder[] = [];
     for (const c of this.#early.keys()) requested.add(c);
@@ -365,7 +381,6 @@ export class SwarmGuest implements RangeSource {
         throughput: m.throughput,
       });
     }
-    const playhead = this.#playheadChunk();
     const now = this.#opts.now();
     const picks = pickRequests({
       self: this.#opts.self,
@@ -382,15 +397,65 @@ export class SwarmGuest implements RangeSource {
       const member = this.#members.get(peerId);
       if (!member) continue;
       if (!urgent) this.#pace.take(now);
-      const gaveUp = this.#gaveUp.get(chunk);
-      this.#gaveUp.delete(chunk);
       // Asked of the same member again, the request it still queues stands (a second is ignored).
-      if (gaveUp && gaveUp.peerId !== peerId)
-        this.#members
-          .get(gaveUp.peerId)
-          ?.link.send({ type: 'file-cancel', id: this.source.id, chunk });
-      member.asked.set(chunk, now);
+      const gaveUp = this.#gaveUp.get(chunk);
+      if (gaveUp && gaveUp.peerId !== peerId && !gaveUp.cancelled) this.#cancel(gaveUp, chunk);
+      member.asked.set(chunk, { at: now, urgent });
       member.link.send({ type: 'file-want', id: this.source.id, chunk, urgent });
+    }
+  }
+
+  /**
+   * Prefetch the player now waits for (the playhead reached it) is asked again of the same member
+   * as urgent, which moves it before that member's other prefetch for us (ChunkServer); it would
+   * otherwise wait there behind chunks needed later, then time out as urgent.
+   */
+  #hurry(playhead: number): void {
+    const now = this.#opts.now();
+    for (const member of this.#members.values()) {
+      for (let chunk = playhead; chunk < playhead + URGENT_CHUNKS; chunk++) {
+        const asked = member.asked.get(chunk);
+        if (!asked || asked.urgent) continue;
+        member.asked.set(chunk, { at: now, urgent: true });
+        member.link.send({ type: 'file-want', id: this.source.id, chunk, urgent: true });
+      }
+    }
+  }
+
+  /**
+   * Prefetch still waiting at the host that a guest with a free slot now holds moves to that
+   * guest, and the host is told to drop it: the host serves first what nobody holds
+   * (ChunkServer), so each chunk it sends once reaches the others from guests. Not what the
+   * player waits for. A move is not a new request: the pace does not count it again.
+   */
+  #rerouteFromHost(playhead: number): void {
+    let host: Member | undefined;
+    const free: { member: Member; slots: number }[] = [];
+    for (const m of this.#members.values()) {
+      const slots = DEFAULT_PICK_PARAMS.maxInFlightPerHolder - m.asked.size;
+      if (m.link.isHost) host = m;
+      else if (slots > 0) free.push({ member: m, slots });
+    }
+    if (!host?.asked.size || !free.length) return;
+    const now = this.#opts.now();
+    for (const chunk of host.asked.keys()) {
+      if ((chunk >= playhead && chunk < playhead + URGENT_CHUNKS) || this.#tail.includes(chunk))
+        continue;
+      const to = free.find(
+        ({ member, slots }) => slots > 0 && member.have !== 'all' && member.have.has(chunk),
+      );
+      if (!to) continue;
+      to.slots -= 1;
+      const gaveUp = {
+        peerId: host.link.peerId,
+        at: host.asked.get(chunk)?.at ?? now,
+        cancelled: false,
+      };
+      this.#gaveUp.set(chunk, gaveUp);
+      this.#cancel(gaveUp, chunk);
+      host.asked.delete(chunk);
+      to.member.asked.set(chunk, { at: now, urgent: false });
+      to.member.link.send({ type: 'file-want', id: this.source.id, chunk, urgent: false });
     }
   }
 
@@ -411,12 +476,12 @@ export class SwarmGuest implements RangeSource {
       if (sender) sender.misses += 1;
     }
     for (const [peerId, member] of this.#members) {
-      for (const [chunk, at] of member.asked) {
+      for (const [chunk, { at }] of member.asked) {
         const urgent = chunk >= playhead && chunk < playhead + URGENT_CHUNKS;
         const timeout = urgent ? this.#opts.urgentTimeoutMs : this.#opts.requestTimeoutMs;
         if (now - at < timeout) continue;
         member.asked.delete(chunk);
-        this.#gaveUp.set(chunk, { peerId, at });
+        this.#gaveUp.set(chunk, { peerId, at, cancelled: false });
         member.misses += 1;
         member.throughput = (member.throughput ?? 1) / 2;
       }

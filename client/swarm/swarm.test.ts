@@ -375,6 +375,61 @@ describe('a file shared over the swarm', () => {
     }
   });
 
+  it('moves prefetch the host has not served yet to a guest that now holds it', async () => {
+    const g = guest('g');
+    const toHost: SwarmMessage[] = [];
+    g.addMember({
+      peerId: 'host',
+      isHost: true,
+      send: (m) => toHost.push(m),
+      sendChunk: () => true,
+    });
+    const askedOfHost = toHost.flatMap((m) => (m.type === 'file-want' ? [m] : []));
+    const prefetch = askedOfHost.filter((m) => !m.urgent).map((m) => m.chunk);
+    expect(prefetch.length).toBeGreaterThan(0);
+    // A guest that holds the whole file arrives.
+    const toPeer: SwarmMessage[] = [];
+    g.addMember({
+      peerId: 'peer',
+      isHost: false,
+      send: (m) => toPeer.push(m),
+      sendChunk: () => true,
+    });
+    const all = HaveMap.full(g.chunks).toBase64();
+    g.message('peer', { type: 'file-have', id: source.id, map: all });
+    const cancelled = toHost.flatMap((m) => (m.type === 'file-cancel' ? [m.chunk] : []));
+    // As many as the guest has slots for, prefetch only: the player's chunks stay with the host.
+    expect(cancelled.length).toBe(Math.min(prefetch.length, 4));
+    for (const chunk of cancelled) {
+      expect(prefetch).toContain(chunk);
+      expect(toPeer).toContainEqual({ type: 'file-want', id: source.id, chunk, urgent: false });
+    }
+    await g.close();
+  });
+
+  it('asks again as urgent, of the same member, prefetch the player has reached', async () => {
+    const g = guest('g');
+    const toHost: SwarmMessage[] = [];
+    g.addMember({
+      peerId: 'host',
+      isHost: true,
+      send: (m) => toHost.push(m),
+      sendChunk: () => true,
+    });
+    const prefetch = toHost.flatMap((m) => (m.type === 'file-want' && !m.urgent ? [m.chunk] : []));
+    const reached = Math.max(...prefetch);
+    // The player seeks there (nothing answers, so the read stays open).
+    const read = g.read(reached * CHUNK_BYTES, reached * CHUNK_BYTES + 100).catch(() => null);
+    expect(toHost.at(-1)).toEqual({
+      type: 'file-want',
+      id: source.id,
+      chunk: reached,
+      urgent: true,
+    });
+    await g.close();
+    expect(await read).toBeNull();
+  });
+
   it('takes a late answer from a member given up on while nobody else was asked', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
