@@ -143,27 +143,23 @@ function guest(
   );
 }
 
-/** A member of `g`'s that serves nothing: returns the chunks `g` asks of it, as asked. */
-function silentMember(g: SwarmGuest, peerId: string, isHost: boolean): number[] {
-  const wants: number[] = [];
-  g.addMember({
-    peerId,
-    isHost,
-    send: (m) => {
-      if (m.type === 'file-want') wants.push(m.chunk);
-    },
-    sendChunk: () => true,
-  });
-  return wants;
+/** A member of `g`'s that serves nothing: returns everything `g` sends it, as sent. */
+function listeningMember(g: SwarmGuest, peerId: string, isHost: boolean): SwarmMessage[] {
+  const messages: SwarmMessage[] = [];
+  g.addMember({ peerId, isHost, send: (m) => messages.push(m), sendChunk: () => true });
+  return messages;
 }
+
+/** The chunks `messages` asked for, in order. */
+const wantsIn = (messages: SwarmMessage[]): number[] =>
+  messages.flatMap((m) => (m.type === 'file-want' ? [m.chunk] : []));
 
 /**
  * A guest member of `g`'s holding only `chunk`, that answers nothing by itself: returns what `g`
  * sends it, and `answer()` sends `g` that chunk's true frame.
  */
 function slowMember(g: SwarmGuest, peerId: string, chunk: number) {
-  const messages: SwarmMessage[] = [];
-  g.addMember({ peerId, isHost: false, send: (m) => messages.push(m), sendChunk: () => true });
+  const messages = listeningMember(g, peerId, false);
   const have = new HaveMap(g.chunks);
   have.add(chunk);
   g.message(peerId, { type: 'file-have', id: source.id, map: have.toBase64() });
@@ -244,10 +240,10 @@ describe('a file shared over the swarm', () => {
 
   it('asks for the file’s end (where an MP4 may keep its index) right after its start', async () => {
     const g = guest('g');
-    const wants = silentMember(g, 'host', true);
+    const toHost = listeningMember(g, 'host', true);
     // The last 256 KiB (the short last chunk and the one before it), then the urgent window,
     // then prefetch.
-    expect(wants.slice(0, 6)).toEqual([0, 19, 20, 1, 2, 3]);
+    expect(wantsIn(toHost).slice(0, 6)).toEqual([0, 19, 20, 1, 2, 3]);
     await g.close();
   });
 
@@ -331,16 +327,16 @@ describe('a file shared over the swarm', () => {
       urgentTimeoutMs: 100,
     });
     net.add('victim', victim);
-    const wants = silentMember(victim, 'withholder', false);
+    const toWithholder = listeningMember(victim, 'withholder', false);
     const all = HaveMap.full(Math.ceil(source.size / source.chunkSize)).toBase64();
     victim.message('withholder', { type: 'file-have', id: source.id, map: all });
     expect(sha(await play(victim))).toBe(sha(file));
     await expect.poll(() => dropped, { timeout: 5000 }).toEqual(['withholder']);
-    const asked = wants.length;
+    const asked = wantsIn(toWithholder).length;
     // Once dropped, a fresh claim gets it asked nothing more.
     victim.message('withholder', { type: 'file-have', id: source.id, map: all });
     await new Promise((r) => setTimeout(r, 50));
-    expect(wants.length).toBe(asked);
+    expect(wantsIn(toWithholder).length).toBe(asked);
     await victim.close();
   });
 
@@ -377,24 +373,12 @@ describe('a file shared over the swarm', () => {
 
   it('moves prefetch the host has not served yet to a guest that now holds it', async () => {
     const g = guest('g');
-    const toHost: SwarmMessage[] = [];
-    g.addMember({
-      peerId: 'host',
-      isHost: true,
-      send: (m) => toHost.push(m),
-      sendChunk: () => true,
-    });
+    const toHost = listeningMember(g, 'host', true);
     const askedOfHost = toHost.flatMap((m) => (m.type === 'file-want' ? [m] : []));
     const prefetch = askedOfHost.filter((m) => !m.urgent).map((m) => m.chunk);
     expect(prefetch.length).toBeGreaterThan(0);
     // A guest that holds the whole file arrives.
-    const toPeer: SwarmMessage[] = [];
-    g.addMember({
-      peerId: 'peer',
-      isHost: false,
-      send: (m) => toPeer.push(m),
-      sendChunk: () => true,
-    });
+    const toPeer = listeningMember(g, 'peer', false);
     const all = HaveMap.full(g.chunks).toBase64();
     g.message('peer', { type: 'file-have', id: source.id, map: all });
     const cancelled = toHost.flatMap((m) => (m.type === 'file-cancel' ? [m.chunk] : []));
@@ -409,13 +393,7 @@ describe('a file shared over the swarm', () => {
 
   it('asks again as urgent, of the same member, prefetch the player has reached', async () => {
     const g = guest('g');
-    const toHost: SwarmMessage[] = [];
-    g.addMember({
-      peerId: 'host',
-      isHost: true,
-      send: (m) => toHost.push(m),
-      sendChunk: () => true,
-    });
+    const toHost = listeningMember(g, 'host', true);
     const prefetch = toHost.flatMap((m) => (m.type === 'file-want' && !m.urgent ? [m.chunk] : []));
     const reached = Math.max(...prefetch);
     // The player seeks there (nothing answers, so the read stays open).
