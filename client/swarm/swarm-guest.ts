@@ -438,7 +438,7 @@ export class SwarmGuest implements RangeSource {
     }
     if (!host?.asked.size || !free.length) return;
     const now = this.#opts.now();
-    for (const chunk of host.asked.keys()) {
+    for (const [chunk, { at }] of host.asked) {
       if ((chunk >= playhead && chunk < playhead + URGENT_CHUNKS) || this.#tail.includes(chunk))
         continue;
       const to = free.find(
@@ -446,11 +446,7 @@ export class SwarmGuest implements RangeSource {
       );
       if (!to) continue;
       to.slots -= 1;
-      const gaveUp = {
-        peerId: host.link.peerId,
-        at: host.asked.get(chunk)?.at ?? now,
-        cancelled: false,
-      };
+      const gaveUp = { peerId: host.link.peerId, at, cancelled: false };
       this.#gaveUp.set(chunk, gaveUp);
       this.#cancel(gaveUp, chunk);
       host.asked.delete(chunk);
