@@ -25,7 +25,16 @@ export interface ShareProbes {
    * named; all − chunks is what was asked again (after a timeout, or of a member that left).
    * `ofHost` / `urgentOfHost`: those asked of the host, whose upload the ratio counts.
    */
-  wants: { sent: number; urgent: number; chunks: number; ofHost: number; urgentOfHost: number };
+  wants: {
+    sent: number;
+    urgent: number;
+    chunks: number;
+    ofHost: number;
+    urgentOfHost: number;
+    /** The distinct chunks asked of the host, and of those the ones first asked as urgent. */
+    chunksOfHost: number;
+    urgentChunksOfHost: number;
+  };
 }
 
 declare global {
@@ -52,7 +61,15 @@ export function installShareProbes(): void {
     firstFrame: null,
     firstFrameSteps: [],
     seekFrame: null,
-    wants: { sent: 0, urgent: 0, chunks: 0, ofHost: 0, urgentOfHost: 0 },
+    wants: {
+      sent: 0,
+      urgent: 0,
+      chunks: 0,
+      ofHost: 0,
+      urgentOfHost: 0,
+      chunksOfHost: 0,
+      urgentChunksOfHost: 0,
+    },
     armFirstFrame() {
       probes.firstFrame = null;
       probes.firstFrameSteps = [];
@@ -117,6 +134,7 @@ export function installShareProbes(): void {
       probes.firstFrameSteps.push([name, now()]);
   };
   const wanted = new Set<string>();
+  const ofHost = new Set<string>();
   // The channel to the host is the one `file-hashes` come on (only the host sends them); its
   // messages reach simple-peer through `onmessage`.
   const toHost = new WeakSet<RTCDataChannel>();
@@ -142,6 +160,12 @@ export function installShareProbes(): void {
       if (want.urgent) probes.wants.urgent += 1;
       if (toHost.has(this)) {
         probes.wants.ofHost += 1;
+        const key = `${want.id} ${want.chunk}`;
+        if (!ofHost.has(key)) {
+          ofHost.add(key);
+          probes.wants.chunksOfHost += 1;
+          if (want.urgent) probes.wants.urgentChunksOfHost += 1;
+        }
         if (want.urgent) probes.wants.urgentOfHost += 1;
       }
       wanted.add(`${want.id} ${want.chunk}`);
