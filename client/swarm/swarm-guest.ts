@@ -327,8 +327,7 @@ export class SwarmGuest implements RangeSource {
     this.#gaveUp.delete(index);
     // Whoever else was asked for it need not send it any more.
     for (const [otherId, other] of this.#members) {
-      if (otherId === peerId || !other.asked.delete(index)) continue;
-      other.link.send({ type: 'file-cancel', id: this.source.id, chunk: index });
+      if (otherId !== peerId && other.asked.delete(index)) this.#sendCancel(other, index);
     }
     // Held and readable at once: the player does not wait for the disk write, which goes on.
     const written = this.store.put(index, bytes);
@@ -344,7 +343,12 @@ export class SwarmGuest implements RangeSource {
 
   #cancel(gaveUp: { peerId: string; cancelled: boolean }, chunk: number): void {
     gaveUp.cancelled = true;
-    this.#members.get(gaveUp.peerId)?.link.send({ type: 'file-cancel', id: this.source.id, chunk });
+    const member = this.#members.get(gaveUp.peerId);
+    if (member) this.#sendCancel(member, chunk);
+  }
+
+  #sendCancel(member: Member, chunk: number): void {
+    member.link.send({ type: 'file-cancel', id: this.source.id, chunk });
   }
 
   #ban(peerId: string): void {

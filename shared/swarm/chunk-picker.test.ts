@@ -69,6 +69,14 @@ describe('pickRequests', () => {
     expect(later.map((r) => r.chunk)).toEqual([0, 1, 2, 3]);
   });
 
+  it('alone with the host, asks for the chunks right after the urgent window first', () => {
+    // The player reads on from the window's end; a chunk asked later there stalls the picture.
+    for (const self of ['me', 'Qx3f', 'k9Lm', 'Zt0w']) {
+      const out = pickRequests(state({ self, chunks: 100, playhead: 20, budget: 3 }));
+      expect(out.filter((r) => !r.urgent).map((r) => r.chunk)).toEqual([24, 25, 26]);
+    }
+  });
+
   it('past the urgent window takes a guest that holds the chunk before the host', () => {
     const chunks = 40;
     const g = guest('g', [4, 5, 6, 7], chunks);

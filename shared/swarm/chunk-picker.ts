@@ -164,8 +164,9 @@ export function pickRequests(
   fromGuests(rest);
   // Each guest walks the chunks only the host has from its own point of the window and of the
   // file, so guests that ask together take different ones and then trade them (random picks
-  // collide more as the pool shrinks).
-  const spread = spreadOf(state.self);
+  // collide more as the pool shrinks). A guest alone takes them in order: the next is needed first.
+  const alone = state.holders.every((h) => h.isHost);
+  const spread = alone ? 0 : spreadOf(state.self);
   fromHost(rotated(prefetch, spread));
   fromHost(rotated(rest, spread));
   return out;
