@@ -158,9 +158,9 @@ export function installShareProbes(): void {
       step(`want ${want.chunk}${want.urgent ? '!' : ''}`);
       probes.wants.sent += 1;
       if (want.urgent) probes.wants.urgent += 1;
+      const key = `${want.id} ${want.chunk}`;
       if (toHost.has(this)) {
         probes.wants.ofHost += 1;
-        const key = `${want.id} ${want.chunk}`;
         if (!ofHost.has(key)) {
           ofHost.add(key);
           probes.wants.chunksOfHost += 1;
@@ -168,7 +168,7 @@ export function installShareProbes(): void {
         }
         if (want.urgent) probes.wants.urgentOfHost += 1;
       }
-      wanted.add(`${want.id} ${want.chunk}`);
+      wanted.add(key);
       probes.wants.chunks = wanted.size;
     }
     return send.call(this, data as ArrayBufferView<ArrayBuffer>);

@@ -39,7 +39,7 @@ export const DEFAULT_GUEST_OPTIONS: Omit<SwarmGuestOptions, 'self' | 'spill' | '
   spillBacklogBytes: 4 * 1024 * 1024,
   // Twice the film's rate keeps the copy well ahead of the picture; at three times the host spent
   // 20–28 % of a core per guest and chat during the transfer came 110–290 ms later at p99, at
-  // twice 12–15 % and 80–84 ms (bench/share, one guest).
+  // twice 7–15 % and 66–84 ms (bench/share, one guest).
   paceFactor: 2,
   requestTimeoutMs: 8000,
   urgentTimeoutMs: 2000,
